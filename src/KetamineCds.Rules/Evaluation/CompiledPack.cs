@@ -1,0 +1,53 @@
+using Hl7.Fhir.Model;
+using KetamineCds.Rules.Facts;
+using KetamineCds.Rules.Record;
+using KetamineCds.Rules.Terminology;
+
+namespace KetamineCds.Rules.Evaluation;
+
+/// <summary>A loaded, validated rule pack: immutable, so a reload swaps it whole and in-flight requests keep theirs.</summary>
+public sealed class CompiledPack
+{
+    internal CompiledPack(string name, string version, string contentHash, IReadOnlyList<CompiledRule> rules,
+        IReadOnlyDictionary<string, ValueSetIndex> valueSets, ValueSetIndex orderValueSet, AntidepressantDoseTable doses)
+    {
+        Name = name;
+        Version = version;
+        ContentHash = contentHash;
+        Rules = rules;
+        RulesById = rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        ValueSets = valueSets;
+        OrderValueSet = orderValueSet;
+        Doses = doses;
+    }
+
+    public string Name { get; }
+    public string Version { get; }
+    /// <summary>SHA-256 of every file of the pack, so a card can be traced to the exact text that produced it.</summary>
+    public string ContentHash { get; }
+    public IReadOnlyList<CompiledRule> Rules { get; }
+    public IReadOnlyDictionary<string, CompiledRule> RulesById { get; }
+    public IReadOnlyDictionary<string, ValueSetIndex> ValueSets { get; }
+    public ValueSetIndex OrderValueSet { get; }
+    public AntidepressantDoseTable Doses { get; }
+
+    /// <summary>Whether a MedicationRequest orders ketamine: coded at ingredient or clinical-drug level, directly or via a Medication.</summary>
+    public bool IsKetamineOrder(MedicationRequest request, PatientRecord record)
+    {
+        if (OrderValueSet.Match(request.Medication as CodeableConcept) is not null)
+        {
+            return true;
+        }
+
+        var concept = record.MedicationConcept(request.Medication, request);
+        return OrderValueSet.Match(concept) is not null
+            || record.MedicationIngredients(request.Medication, request).Any(i => OrderValueSet.Match(i) is not null);
+    }
+
+    /// <summary>The draft ketamine orders of the hook; for order-select the selected ones come first.</summary>
+    public IReadOnlyList<MedicationRequest> FindKetamineOrders(HookContext hook, PatientRecord record)
+    {
+        var orders = hook.DraftOrders.Where(o => IsKetamineOrder(o, record)).ToList();
+        return [.. orders.OrderByDescending(o => hook.Selections.Contains($"MedicationRequest/{o.Id}"))];
+    }
+}

@@ -1,0 +1,44 @@
+using Hl7.Fhir.Model;
+using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Record;
+using KetamineCds.Rules.Terminology;
+using Evidence = KetamineCds.Rules.Evaluation.Evidence;
+
+namespace KetamineCds.Rules.Facts;
+
+/// <summary>
+/// <c>fact: allergy</c>: an allergy or intolerance to a substance in the value set (the allergy's code or a reaction's
+/// substance). Refuted and entered-in-error records, and resolved or inactive ones, do not count.
+/// </summary>
+internal sealed class AllergyFact(ValueSetIndex valueSet, FhirPathFilter? where) : ICondition
+{
+    private static readonly HashSet<string> ExcludedVerification = ["refuted", "entered-in-error"];
+    private static readonly HashSet<string> ExcludedClinical = ["inactive", "resolved"];
+
+    public ConditionResult Evaluate(EvaluationContext context)
+    {
+        var evidence = new List<Evidence>();
+        foreach (var allergy in context.Record.Allergies)
+        {
+            var verification = allergy.VerificationStatus?.Coding.FirstOrDefault()?.Code;
+            var clinical = allergy.ClinicalStatus?.Coding.FirstOrDefault()?.Code;
+            if ((verification is not null && ExcludedVerification.Contains(verification))
+                || (clinical is not null && ExcludedClinical.Contains(clinical)) || !where.Admits(allergy))
+            {
+                continue;
+            }
+
+            var coding = valueSet.Match(allergy.Code) ?? allergy.Reaction.Select(r => valueSet.Match(r.Substance)).FirstOrDefault(c => c is not null);
+            if (coding is not null)
+            {
+                var reaction = allergy.Reaction.SelectMany(r => r.Manifestation).Select(m => m.Text ?? m.Coding.FirstOrDefault()?.Display).FirstOrDefault(t => t is not null);
+                evidence.Add(new Evidence($"AllergyIntolerance/{allergy.Id}", coding.Display ?? allergy.Code?.Text ?? valueSet.Title,
+                    allergy.Criticality?.ToString()?.ToLowerInvariant() is { } criticality ? $"criticality {criticality}" : null,
+                    FhirTime.Parse(allergy.RecordedDate), reaction is null ? verification : $"reaction: {reaction}"));
+            }
+        }
+
+        return ConditionResult.Of(evidence.Count > 0, evidence,
+            evidence.Count > 0 ? $"{evidence.Count} allergy record(s) to {valueSet.Title}" : $"no allergy to {valueSet.Title}");
+    }
+}

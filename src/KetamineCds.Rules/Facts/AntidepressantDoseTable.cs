@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Hl7.Fhir.Model;
+using KetamineCds.Rules.Model;
+using KetamineCds.Rules.Terminology;
+
+namespace KetamineCds.Rules.Facts;
+
+/// <summary>
+/// The pack's minimum adequate daily doses by ingredient (clinical-rules reference §5), and how to recognise an
+/// ingredient and its strength in an RxNorm clinical-drug concept: by the ingredient's RXCUI, or by its name in the
+/// drug's display ("sertraline 100 MG Oral Tablet" names the ingredient and the strength).
+/// </summary>
+public sealed partial class AntidepressantDoseTable
+{
+    private readonly List<(DoseTableRow Row, Regex Name)> _rows;
+
+    public AntidepressantDoseTable(IEnumerable<DoseTableRow> rows, string? source)
+    {
+        _rows = rows.Select(r => (Row: r, Name: new Regex($@"\b({string.Join("|", new[] { r.Name }.Concat(r.Synonyms).Select(Regex.Escape))})\b",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant))).ToList();
+        Source = source;
+    }
+
+    public static AntidepressantDoseTable Empty { get; } = new([], null);
+
+    public string? Source { get; }
+    public int Count => _rows.Count;
+
+    public DoseTableRow? Identify(CodeableConcept? concept)
+    {
+        if (concept is null)
+        {
+            return null;
+        }
+
+        foreach (var coding in concept.Coding)
+        {
+            if (CodeSystems.Normalize(coding.System) == CodeSystems.RxNorm)
+            {
+                var byCode = _rows.FirstOrDefault(r => r.Row.RxNorm == coding.Code).Row;
+                if (byCode is not null)
+                {
+                    return byCode;
+                }
+            }
+        }
+
+        var texts = concept.Coding.Select(c => c.Display).Append(concept.Text).OfType<string>();
+        foreach (var text in texts)
+        {
+            var byName = _rows.FirstOrDefault(r => r.Name.IsMatch(text)).Row;
+            if (byName is not null)
+            {
+                return byName;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The strength in mg per unit from a clinical-drug name ("sertraline 100 MG Oral Tablet" → 100).</summary>
+    public static decimal? StrengthMg(CodeableConcept? concept)
+    {
+        var texts = concept?.Coding.Select(c => c.Display).Append(concept.Text).OfType<string>() ?? [];
+        foreach (var text in texts)
+        {
+            var match = StrengthPattern().Match(text);
+            if (match.Success)
+            {
+                return decimal.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return null;
+    }
+
+    // "100 MG" but not "10 MG/ML" (a concentration, which needs a volume to become a dose).
+    [GeneratedRegex(@"(\d+(?:\.\d+)?)\s*MG\b(?!\s*/)", RegexOptions.IgnoreCase)]
+    private static partial Regex StrengthPattern();
+}

@@ -1,0 +1,73 @@
+using Hl7.Fhir.Model;
+using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Record;
+using KetamineCds.Rules.Terminology;
+using Evidence = KetamineCds.Rules.Evaluation.Evidence;
+
+namespace KetamineCds.Rules.Facts;
+
+/// <summary>
+/// <c>fact: condition</c>: a Condition coded in the value set. <c>status: active</c> (default) takes clinical status
+/// active, recurrence or relapse; <c>status: ever</c> also takes inactive, remission and resolved history.
+/// Refuted and entered-in-error diagnoses never count. <c>within</c> limits onset (or recorded date) to a window;
+/// an active diagnosis with no date at all still counts, flagged, because an undated diagnosis may be recent.
+/// </summary>
+internal sealed class ConditionFact(ValueSetIndex valueSet, bool everStatus, LookBack? within, FhirPathFilter? where) : ICondition
+{
+    private static readonly HashSet<string> ActiveStatuses = ["active", "recurrence", "relapse"];
+    private static readonly HashSet<string> ExcludedVerification = ["refuted", "entered-in-error"];
+
+    public ConditionResult Evaluate(EvaluationContext context)
+    {
+        var since = within?.Since(context.Now);
+        var evidence = new List<Evidence>();
+        foreach (var condition in context.Record.Conditions)
+        {
+            var coding = valueSet.Match(condition.Code);
+            if (coding is null || IsExcluded(condition) || !where.Admits(condition))
+            {
+                continue;
+            }
+
+            var clinical = condition.ClinicalStatus?.Coding.FirstOrDefault()?.Code;
+            var isActive = clinical is null ? condition.Abatement is null : ActiveStatuses.Contains(clinical);
+            if (!everStatus && !isActive)
+            {
+                continue;
+            }
+
+            var when = FhirTime.ConditionTime(condition);
+            string? note = null;
+            if (since is { } start)
+            {
+                if (when is null)
+                {
+                    if (!isActive)
+                    {
+                        continue;
+                    }
+
+                    note = "date not recorded";
+                }
+                else if (when < start)
+                {
+                    continue;
+                }
+            }
+
+            note ??= isActive ? null : clinical ?? "abated";
+            evidence.Add(new Evidence($"Condition/{condition.Id}", coding.Display ?? condition.Code?.Text ?? valueSet.Title,
+                $"{coding.Code}", when, note));
+        }
+
+        var scope = (everStatus ? "ever" : "active") + (within is null ? "" : $" within {within.Describe()}");
+        return ConditionResult.Of(evidence.Count > 0, evidence,
+            evidence.Count > 0 ? $"{valueSet.Title} ({scope}): {evidence.Count} found" : $"no {valueSet.Title} ({scope})");
+    }
+
+    private static bool IsExcluded(Condition condition)
+    {
+        var verification = condition.VerificationStatus?.Coding.FirstOrDefault()?.Code;
+        return verification is not null && ExcludedVerification.Contains(verification);
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using Hl7.Fhir.Model;
+using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Record;
+using KetamineCds.Rules.Terminology;
+using Evidence = KetamineCds.Rules.Evaluation.Evidence;
+
+namespace KetamineCds.Rules.Facts;
+
+/// <summary>What an observation fact tests once it has found the matching observations.</summary>
+internal enum ObservationTest
+{
+    Exists,
+    Absent,
+    Count,
+    Value,
+    Coded,
+    Text,
+}
+
+/// <summary>
+/// <c>fact: observation</c>: observations coded in <c>valueSet</c> within the window (entered-in-error and cancelled
+/// ones ignored). Tests the latest one's value (UCUM-aware; with <c>component</c> the value of the matching component,
+/// as in the blood-pressure panel, or of a standalone observation coded as that component), its coded result, its
+/// text result, how many there are, or that there are none.
+/// </summary>
+internal sealed class ObservationFact(
+    ValueSetIndex valueSet,
+    ValueSetIndex? component,
+    LookBack? within,
+    ObservationTest test,
+    Comparison? comparison,
+    ValueSetIndex? coded,
+    IReadOnlyList<string>? texts,
+    FhirPathFilter? where) : ICondition
+{
+    public ConditionResult Evaluate(EvaluationContext context)
+    {
+        var since = within?.Since(context.Now);
+        var matches = new List<(Observation Observation, DateTimeOffset? When, Quantity? Quantity)>();
+        foreach (var observation in context.Record.Observations)
+        {
+            if (observation.Status is ObservationStatus.EnteredInError or ObservationStatus.Cancelled)
+            {
+                continue;
+            }
+
+            var quantity = QuantityOf(observation, out var isMatch);
+            if (!isMatch || !where.Admits(observation))
+            {
+                continue;
+            }
+
+            var when = FhirTime.ObservationTime(observation);
+            if (since is { } start && (when is null || when < start || when > context.Now.AddDays(1)))
+            {
+                continue;
+            }
+
+            matches.Add((observation, when, quantity));
+        }
+
+        var scope = within is null ? "" : $" in the last {within.Describe()}";
+        var name = component?.Title ?? valueSet.Title;
+        switch (test)
+        {
+            case ObservationTest.Absent:
+                return ConditionResult.Of(matches.Count == 0, matches.Count == 0 ? [new Evidence(null, name, "none recorded", null, $"none{scope}")] : [],
+                    matches.Count == 0 ? $"no {name}{scope}" : $"{matches.Count} {name}{scope}");
+            case ObservationTest.Exists:
+            case ObservationTest.Count:
+                var count = matches.Count;
+                var holds = test == ObservationTest.Exists ? count > 0 : comparison!.Holds(count);
+                var listed = matches.OrderByDescending(m => m.When).Take(5).Select(m => Describe(m.Observation, m.When, m.Quantity, name)).ToList();
+                return ConditionResult.Of(holds, listed, $"{count} {name}{scope}" + (comparison is null ? "" : $" {comparison.Describe()}"));
+        }
+
+        var latest = matches.Where(m => test != ObservationTest.Value || m.Quantity?.Value is not null)
+            .OrderByDescending(m => m.When ?? DateTimeOffset.MinValue).FirstOrDefault();
+        if (latest.Observation is null)
+        {
+            return ConditionResult.Of(false, [], $"no {name} with a result{scope}");
+        }
+
+        var evidence = Describe(latest.Observation, latest.When, latest.Quantity, name);
+        return test switch
+        {
+            ObservationTest.Value => CompareValue(latest.Quantity!, evidence, name),
+            ObservationTest.Coded => ConditionResult.Of(coded!.Match(latest.Observation.Value as CodeableConcept) is not null
+                || latest.Observation.Interpretation.Any(i => coded.Match(i) is not null), [evidence], $"latest {name} result coded in {coded.Title}"),
+            _ => ConditionResult.Of(TextMatches(latest.Observation), [evidence], $"latest {name} result is one of [{string.Join(", ", texts!)}]"),
+        };
+    }
+
+    private ConditionResult CompareValue(Quantity quantity, Evidence evidence, string name)
+    {
+        var unit = quantity.Code ?? quantity.Unit;
+        var target = comparison!.Unit ?? unit ?? "1";
+        if (!Ucum.TryConvert(quantity.Value!.Value, unit, target, out var value))
+        {
+            return ConditionResult.Unknown($"latest {name} is in '{unit}', which cannot be compared with {comparison.Unit}", [evidence]);
+        }
+
+        return ConditionResult.Of(comparison.Holds(value), [evidence], $"latest {name} {evidence.Value} {comparison.Describe()}");
+    }
+
+    private bool TextMatches(Observation observation)
+    {
+        var candidates = observation.Value switch
+        {
+            FhirString s => [s.Value],
+            CodeableConcept c => c.Coding.Select(x => x.Display).Append(c.Text),
+            _ => [],
+        };
+        candidates = candidates.Concat(observation.Interpretation.SelectMany(i => i.Coding.Select(x => x.Display).Append(i.Text)));
+        return candidates.Any(v => v is not null && texts!.Contains(v.Trim(), StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Whether the observation matches, and the quantity the fact reads from it.</summary>
+    private Quantity? QuantityOf(Observation observation, out bool isMatch)
+    {
+        if (component is not null)
+        {
+            if (component.Match(observation.Code) is not null)
+            {
+                isMatch = true;
+                return observation.Value as Quantity;
+            }
+
+            if (valueSet.Match(observation.Code) is null)
+            {
+                isMatch = false;
+                return null;
+            }
+
+            isMatch = true;
+            return observation.Component.FirstOrDefault(c => component.Match(c.Code) is not null)?.Value as Quantity;
+        }
+
+        isMatch = valueSet.Match(observation.Code) is not null;
+        return isMatch ? observation.Value as Quantity : null;
+    }
+
+    private static Evidence Describe(Observation observation, DateTimeOffset? when, Quantity? quantity, string name)
+    {
+        var value = quantity?.Value is { } v
+            ? $"{v.ToString("0.##", CultureInfo.InvariantCulture)} {quantity.Unit ?? quantity.Code}".TrimEnd()
+            : observation.Value switch
+            {
+                FhirString s => s.Value,
+                CodeableConcept c => c.Text ?? c.Coding.FirstOrDefault()?.Display ?? c.Coding.FirstOrDefault()?.Code,
+                _ => null,
+            };
+        return new Evidence($"Observation/{observation.Id}", name, value, when);
+    }
+}

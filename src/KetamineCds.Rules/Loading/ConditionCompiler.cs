@@ -1,0 +1,308 @@
+using KetamineCds.Rules.Facts;
+using KetamineCds.Rules.Model;
+using KetamineCds.Rules.Terminology;
+
+namespace KetamineCds.Rules.Loading;
+
+/// <summary>
+/// Compiles a condition tree into executable facts, reporting every problem (unknown fact, missing or stray
+/// parameter, unresolved value set, bad window, unit or FHIRPath) at the JSON pointer where it sits.
+/// </summary>
+internal sealed class ConditionCompiler(
+    IReadOnlyDictionary<string, ValueSetIndex> valueSets,
+    AntidepressantDoseTable doses,
+    ISet<string> ruleIds,
+    Action<string, string> report)
+{
+    public static readonly IReadOnlySet<string> Facts = new HashSet<string>
+    {
+        "age", "gender", "condition", "observation", "medication", "allergy", "draftOrder", "antidepressantTrials",
+    };
+
+    /// <summary>Rule ids referenced by <c>ref:</c> nodes, for cycle checks.</summary>
+    public List<string> References { get; } = [];
+
+    public ICondition Compile(ConditionSpec? spec, string pointer)
+    {
+        if (spec is null)
+        {
+            return AlwaysCondition.Instance;
+        }
+
+        var kinds = new[] { spec.All is not null, spec.Any is not null, spec.Not is not null, spec.Ref is not null, spec.Fact is not null }.Count(k => k);
+        if (kinds != 1)
+        {
+            report(pointer, "a condition must have exactly one of: all, any, not, ref, fact");
+            return AlwaysCondition.Instance;
+        }
+
+        if (spec.All is { } all)
+        {
+            return new AllCondition(all.Select((c, i) => Compile(c, $"{pointer}/all/{i}")).ToList());
+        }
+
+        if (spec.Any is { } any)
+        {
+            return new AnyCondition(any.Select((c, i) => Compile(c, $"{pointer}/any/{i}")).ToList());
+        }
+
+        if (spec.Not is { } not)
+        {
+            return new NotCondition(Compile(not, $"{pointer}/not"));
+        }
+
+        if (spec.Ref is { } reference)
+        {
+            if (!ruleIds.Contains(reference))
+            {
+                report($"{pointer}/ref", $"ref '{reference}' names no rule in the pack");
+            }
+
+            References.Add(reference);
+            return new RuleReferenceCondition(reference);
+        }
+
+        return CompileFact(spec, pointer);
+    }
+
+    private ICondition CompileFact(ConditionSpec spec, string pointer)
+    {
+        var fact = spec.Fact!;
+        if (!Facts.Contains(fact))
+        {
+            report($"{pointer}/fact", $"unknown fact '{fact}'; known facts: {string.Join(", ", Facts)}");
+            return AlwaysCondition.Instance;
+        }
+
+        var where = Where(spec, pointer);
+        switch (fact)
+        {
+            case "age":
+                Allow(spec, pointer, "value");
+                return new AgeFact(RequireComparison(spec.Value, $"{pointer}/value", unitAllowed: false));
+            case "gender":
+                Allow(spec, pointer, "gender");
+                if (spec.Gender is not { Count: > 0 })
+                {
+                    report(pointer, "fact 'gender' needs a non-empty 'gender' list");
+                }
+
+                return new GenderFact(spec.Gender ?? []);
+            case "condition":
+                Allow(spec, pointer, "valueSet", "status", "within", "where");
+                if (spec.Status is not (null or "active" or "ever"))
+                {
+                    report($"{pointer}/status", $"status must be 'active' or 'ever', not '{spec.Status}'");
+                }
+
+                return new ConditionFact(RequireValueSet(spec.ValueSet, pointer), spec.Status == "ever", Window(spec.Within, pointer), where);
+            case "observation":
+                Allow(spec, pointer, "valueSet", "component", "within", "value", "count", "coded", "text", "absent", "where");
+                return CompileObservation(spec, pointer, where);
+            case "medication":
+                Allow(spec, pointer, "valueSet", "within", "count", "property", "where");
+                if (spec.Property is not (null or "administrations"))
+                {
+                    report($"{pointer}/property", $"medication property must be 'administrations' or omitted, not '{spec.Property}'");
+                }
+
+                return new MedicationFact(RequireValueSet(spec.ValueSet, pointer), Window(spec.Within, pointer),
+                    spec.Count is null ? null : RequireComparison(spec.Count, $"{pointer}/count", unitAllowed: false),
+                    spec.Property == "administrations" ? MedicationSource.Administrations : MedicationSource.All, where);
+            case "allergy":
+                Allow(spec, pointer, "valueSet", "where");
+                return new AllergyFact(RequireValueSet(spec.ValueSet, pointer), where);
+            case "draftOrder":
+                Allow(spec, pointer, "property", "value", "valueSet", "within");
+                if (spec.Property is null || !DraftOrderFact.Properties.Contains(spec.Property))
+                {
+                    report($"{pointer}/property", $"draftOrder property must be one of: {string.Join(", ", DraftOrderFact.Properties)}");
+                }
+
+                if (spec.Property == DraftOrderFact.DosePerKg && spec.ValueSet is null)
+                {
+                    report(pointer, "draftOrder dosePerKg needs 'valueSet' naming the body-weight observations");
+                }
+
+                return new DraftOrderFact(spec.Property ?? "", RequireComparison(spec.Value, $"{pointer}/value", unitAllowed: true),
+                    spec.ValueSet is null ? null : RequireValueSet(spec.ValueSet, pointer), Window(spec.Within, pointer));
+            default:
+                Allow(spec, pointer, "valueSet", "within", "minDays", "count");
+                if (doses.Count == 0)
+                {
+                    report(pointer, "fact 'antidepressantTrials' needs the pack's antidepressantDoseTable");
+                }
+
+                if (spec.MinDays is not > 0)
+                {
+                    report(pointer, "fact 'antidepressantTrials' needs 'minDays' greater than 0");
+                }
+
+                var within = Window(spec.Within, pointer);
+                if (within is null)
+                {
+                    report(pointer, "fact 'antidepressantTrials' needs a look-back window 'within'");
+                }
+
+                return new AntidepressantTrialsFact(RequireValueSet(spec.ValueSet, pointer), doses, spec.MinDays ?? 1,
+                    within ?? new LookBack(2, "y", "2y"), RequireComparison(spec.Count, $"{pointer}/count", unitAllowed: false));
+        }
+    }
+
+    private ObservationFact CompileObservation(ConditionSpec spec, string pointer, FhirPathFilter? where)
+    {
+        var tests = new List<ObservationTest>();
+        if (spec.Absent == true)
+        {
+            tests.Add(ObservationTest.Absent);
+        }
+
+        if (spec.Count is not null)
+        {
+            tests.Add(ObservationTest.Count);
+        }
+
+        if (spec.Value is not null)
+        {
+            tests.Add(ObservationTest.Value);
+        }
+
+        if (spec.Coded is not null)
+        {
+            tests.Add(ObservationTest.Coded);
+        }
+
+        if (spec.Text is not null)
+        {
+            tests.Add(ObservationTest.Text);
+        }
+
+        if (tests.Count > 1)
+        {
+            report(pointer, "an observation fact tests one thing: absent, count, value, coded or text");
+        }
+
+        var test = tests.Count == 0 ? ObservationTest.Exists : tests[0];
+        var comparison = test switch
+        {
+            ObservationTest.Value => RequireComparison(spec.Value, $"{pointer}/value", unitAllowed: true),
+            ObservationTest.Count => RequireComparison(spec.Count, $"{pointer}/count", unitAllowed: false),
+            _ => null,
+        };
+        return new ObservationFact(RequireValueSet(spec.ValueSet, pointer),
+            spec.Component is null ? null : RequireValueSet(spec.Component, pointer, "component"),
+            Window(spec.Within, pointer), test, comparison,
+            spec.Coded is null ? null : RequireValueSet(spec.Coded, pointer, "coded"), spec.Text, where);
+    }
+
+    private ValueSetIndex RequireValueSet(string? id, string pointer, string field = "valueSet")
+    {
+        if (id is null)
+        {
+            report(pointer, $"'{field}' is required");
+        }
+        else if (valueSets.TryGetValue(id, out var index))
+        {
+            return index;
+        }
+        else
+        {
+            report($"{pointer}/{field}", $"value set '{id}' is not in the pack");
+        }
+
+        return Placeholder;
+    }
+
+    private Comparison RequireComparison(ComparisonSpec? spec, string pointer, bool unitAllowed)
+    {
+        if (spec is null)
+        {
+            report(pointer, "a comparison is required, e.g. { ge: 18 }");
+            return new Comparison("ge", 0, null);
+        }
+
+        if (Comparison.OperatorCount(spec) != 1)
+        {
+            report(pointer, "a comparison has exactly one operator: gt, ge, lt, le, eq or ne");
+        }
+
+        if (spec.Unit is { } unit)
+        {
+            if (!unitAllowed)
+            {
+                report($"{pointer}/unit", "this comparison takes no unit");
+            }
+            else if (!Ucum.IsKnown(unit))
+            {
+                report($"{pointer}/unit", $"unknown UCUM unit '{unit}'");
+            }
+        }
+
+        return Comparison.From(spec) ?? new Comparison("ge", 0, null);
+    }
+
+    private LookBack? Window(string? text, string pointer)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var window = LookBack.Parse(text);
+        if (window is null)
+        {
+            report($"{pointer}/within", $"'{text}' is not a window; write e.g. 30d, 12w, 6mo or 2y");
+        }
+
+        return window;
+    }
+
+    private FhirPathFilter? Where(ConditionSpec spec, string pointer)
+    {
+        if (spec.Where is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return FhirPathFilter.Compile(spec.Where);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException
+            || ex.GetType().Name.Contains("Parse", StringComparison.Ordinal))
+        {
+            report($"{pointer}/where", $"FHIRPath does not compile: {ex.Message}");
+            return null;
+        }
+    }
+
+    private void Allow(ConditionSpec spec, string pointer, params string[] allowed)
+    {
+        var present = new Dictionary<string, bool>
+        {
+            ["valueSet"] = spec.ValueSet is not null,
+            ["component"] = spec.Component is not null,
+            ["within"] = spec.Within is not null,
+            ["status"] = spec.Status is not null,
+            ["value"] = spec.Value is not null,
+            ["count"] = spec.Count is not null,
+            ["coded"] = spec.Coded is not null,
+            ["text"] = spec.Text is not null,
+            ["gender"] = spec.Gender is not null,
+            ["property"] = spec.Property is not null,
+            ["absent"] = spec.Absent is not null,
+            ["where"] = spec.Where is not null,
+            ["minDays"] = spec.MinDays is not null,
+        };
+        foreach (var (name, isPresent) in present)
+        {
+            if (isPresent && !allowed.Contains(name))
+            {
+                report($"{pointer}/{name}", $"fact '{spec.Fact}' does not take '{name}'");
+            }
+        }
+    }
+
+    private static readonly ValueSetIndex Placeholder = new("(missing)", "(missing value set)",
+        new ValueSetIndex.Part([], [], []), new ValueSetIndex.Part([], [], []));
+}

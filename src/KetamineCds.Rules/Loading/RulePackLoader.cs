@@ -1,0 +1,190 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Facts;
+using KetamineCds.Rules.Model;
+using KetamineCds.Rules.Terminology;
+using YamlDotNet.Core;
+
+namespace KetamineCds.Rules.Loading;
+
+/// <summary>
+/// Reads a rule pack folder (pack.yaml, rule files, value sets, dose table), validates all of it and compiles it.
+/// Validation is total: every error in every file is reported with file, line and rule id, and an invalid pack
+/// never loads. The only I/O of the rule library is here, reading these files.
+/// </summary>
+public static class RulePackLoader
+{
+    public const string ManifestFile = "pack.yaml";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+    };
+
+    private static readonly FhirJsonDeserializer ValueSetParser = new(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable));
+
+    public static RulePackLoadResult Load(string folder)
+    {
+        var errors = new List<RuleFileError>();
+        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var root = Path.GetFullPath(folder);
+
+        var manifest = ReadYaml<PackManifest>(root, ManifestFile, SchemaValidator.Pack, errors, hash)?.Value;
+        if (manifest is null)
+        {
+            return new RulePackLoadResult(null, errors);
+        }
+
+        var valueSets = LoadValueSets(root, manifest, errors, hash);
+        var doses = LoadDoseTable(root, manifest, errors, hash);
+
+        var files = new List<(string File, RuleFile Spec, IReadOnlyDictionary<string, int> Lines)>();
+        foreach (var file in manifest.RuleFiles)
+        {
+            if (ReadYaml<RuleFile>(root, file, SchemaValidator.RuleFile, errors, hash) is { } parsed)
+            {
+                files.Add((file, parsed.Value, parsed.Lines));
+            }
+        }
+
+        if (!valueSets.TryGetValue(manifest.OrderValueSet, out var orderValueSet))
+        {
+            errors.Add(new RuleFileError(ManifestFile, 0, null, $"orderValueSet '{manifest.OrderValueSet}' is not in the pack's value sets"));
+        }
+
+        var rules = RulePackCompiler.Compile(files, valueSets, doses, errors);
+        if (errors.Count > 0 || orderValueSet is null)
+        {
+            return new RulePackLoadResult(null, errors);
+        }
+
+        var contentHash = Convert.ToHexStringLower(hash.GetHashAndReset());
+        return new RulePackLoadResult(new CompiledPack(manifest.Name, manifest.Version, contentHash, rules, valueSets, orderValueSet, doses), []);
+    }
+
+    private sealed record Parsed<T>(T Value, IReadOnlyDictionary<string, int> Lines);
+
+    private static Parsed<T>? ReadYaml<T>(string root, string file, SchemaValidator schema, List<RuleFileError> errors, IncrementalHash hash)
+        where T : class
+    {
+        var path = Path.Combine(root, file);
+        if (!File.Exists(path))
+        {
+            errors.Add(new RuleFileError(file, 0, null, "file not found"));
+            return null;
+        }
+
+        var text = File.ReadAllText(path);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{file}\n{text}\n"));
+        YamlJsonConverter.Result converted;
+        try
+        {
+            converted = YamlJsonConverter.Convert(text);
+        }
+        catch (YamlException ex)
+        {
+            errors.Add(new RuleFileError(file, (int)ex.Start.Line, null, $"YAML syntax: {ex.InnerException?.Message ?? ex.Message}"));
+            return null;
+        }
+
+        var failures = schema.Validate(converted.Root);
+        foreach (var (pointer, message) in failures)
+        {
+            errors.Add(new RuleFileError(file, YamlJsonConverter.LineOf(converted.Lines, pointer), RuleIdAt(converted.Root, pointer),
+                $"{(pointer.Length == 0 ? "file" : pointer)}: {message}"));
+        }
+
+        if (failures.Count > 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            var value = converted.Root.Deserialize<T>(Json) ?? throw new JsonException("empty document");
+            return new Parsed<T>(value, converted.Lines);
+        }
+        catch (JsonException ex)
+        {
+            errors.Add(new RuleFileError(file, YamlJsonConverter.LineOf(converted.Lines, JsonPathToPointer(ex.Path)), null, ex.Message));
+            return null;
+        }
+    }
+
+    /// <summary>The id of the rule a pointer like <c>/rules/3/when</c> falls in, so errors name it.</summary>
+    internal static string? RuleIdAt(JsonNode? root, string pointer)
+    {
+        var parts = pointer.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length >= 2 && parts[0] == "rules" && int.TryParse(parts[1], out var index)
+            && root?["rules"] is JsonArray rules && index < rules.Count && rules[index]?["id"] is JsonValue id && id.TryGetValue<string>(out var text))
+        {
+            return text;
+        }
+
+        return null;
+    }
+
+    private static string JsonPathToPointer(string? path) =>
+        path is null ? "" : "/" + path.TrimStart('$', '.').Replace("[", ".", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal).Replace('.', '/');
+
+    private static Dictionary<string, ValueSetIndex> LoadValueSets(string root, PackManifest manifest, List<RuleFileError> errors, IncrementalHash hash)
+    {
+        var resources = new Dictionary<string, ValueSet>(StringComparer.Ordinal);
+        var fileOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var folder in manifest.ValueSetFolders)
+        {
+            var directory = Path.Combine(root, folder);
+            if (!Directory.Exists(directory))
+            {
+                errors.Add(new RuleFileError(folder, 0, null, "value set folder not found"));
+                continue;
+            }
+
+            foreach (var path in Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal))
+            {
+                var relative = Path.GetRelativePath(root, path).Replace('\\', '/');
+                var text = File.ReadAllText(path);
+                hash.AppendData(Encoding.UTF8.GetBytes($"{relative}\n{text}\n"));
+                if (!ValueSetParser.TryDeserializeResource(text, out var resource, out var issues) || resource is not ValueSet valueSet)
+                {
+                    var first = issues?.FirstOrDefault()?.Message ?? "not a FHIR ValueSet";
+                    errors.Add(new RuleFileError(relative, 0, null, $"cannot read value set: {first}"));
+                    continue;
+                }
+
+                if (string.IsNullOrEmpty(valueSet.Id))
+                {
+                    errors.Add(new RuleFileError(relative, 0, null, "value set has no id; rules refer to value sets by id"));
+                }
+                else if (!resources.TryAdd(valueSet.Id, valueSet))
+                {
+                    errors.Add(new RuleFileError(relative, 0, null, $"value set id '{valueSet.Id}' is also used by {fileOf[valueSet.Id]}"));
+                }
+                else
+                {
+                    fileOf[valueSet.Id] = relative;
+                }
+            }
+        }
+
+        var compiled = ValueSetCompiler.Compile(resources, (id, message) =>
+            errors.Add(new RuleFileError(fileOf.GetValueOrDefault(id, "valuesets"), 0, null, $"value set '{id}': {message}")));
+        return compiled.ToDictionary(StringComparer.Ordinal);
+    }
+
+    private static AntidepressantDoseTable LoadDoseTable(string root, PackManifest manifest, List<RuleFileError> errors, IncrementalHash hash)
+    {
+        if (manifest.AntidepressantDoseTable is null)
+        {
+            return AntidepressantDoseTable.Empty;
+        }
+
+        var table = ReadYaml<DoseTableFile>(root, manifest.AntidepressantDoseTable, SchemaValidator.DoseTable, errors, hash)?.Value;
+        return table is null ? AntidepressantDoseTable.Empty : new AntidepressantDoseTable(table.Ingredients, table.Source);
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text.Json.Serialization;
+
+namespace KetamineCds.Rules.Model;
+
+// The wire shape of rule files, as admins write them (YAML, converted to JSON and checked against
+// rules/schema/rule-file.schema.json before it gets here). Compiled into executable rules by RulePackCompiler.
+
+/// <summary>pack.yaml: identity of the pack and the files it is made of.</summary>
+public sealed record PackManifest
+{
+    public required string Name { get; init; }
+    public required string Version { get; init; }
+    public string? Description { get; init; }
+    public IReadOnlyList<string> RuleFiles { get; init; } = [];
+    public IReadOnlyList<string> ValueSetFolders { get; init; } = ["valuesets"];
+    public string? AntidepressantDoseTable { get; init; }
+    /// <summary>The value set that identifies a ketamine order (ingredient and clinical-drug codes).</summary>
+    public required string OrderValueSet { get; init; }
+}
+
+public sealed record RuleFile
+{
+    public IReadOnlyList<RuleSpec> Rules { get; init; } = [];
+}
+
+public sealed record RuleSpec
+{
+    public required string Id { get; init; }
+    public required string Version { get; init; }
+    public required string Status { get; init; }
+    public required string Title { get; init; }
+    public required string Category { get; init; }
+    public IReadOnlyList<string> Hooks { get; init; } = [];
+    /// <summary>Rules sharing a group show one card: the most urgent that fired (tiers such as the BP bands).</summary>
+    public string? Group { get; init; }
+    public ConditionSpec? When { get; init; }
+    public IReadOnlyList<ChecklistItemSpec>? Checklist { get; init; }
+    public required CardSpec Card { get; init; }
+    public IReadOnlyList<ReferenceSpec> References { get; init; } = [];
+    public required string LastReviewed { get; init; }
+}
+
+public sealed record ChecklistItemSpec
+{
+    public required string Label { get; init; }
+    public required ConditionSpec When { get; init; }
+}
+
+/// <summary>
+/// One node of a condition tree: exactly one of all / any / not / ref / fact. Facts are a closed set
+/// implemented in C# (see Facts/); their parameters sit beside <see cref="Fact"/>.
+/// </summary>
+public sealed record ConditionSpec
+{
+    public IReadOnlyList<ConditionSpec>? All { get; init; }
+    public IReadOnlyList<ConditionSpec>? Any { get; init; }
+    public ConditionSpec? Not { get; init; }
+    /// <summary>True when the condition of the named rule holds.</summary>
+    public string? Ref { get; init; }
+
+    public string? Fact { get; init; }
+    public string? ValueSet { get; init; }
+    public string? Component { get; init; }
+    public string? Within { get; init; }
+    public string? Status { get; init; }
+    public ComparisonSpec? Value { get; init; }
+    public ComparisonSpec? Count { get; init; }
+    public string? Coded { get; init; }
+    public IReadOnlyList<string>? Text { get; init; }
+    public IReadOnlyList<string>? Gender { get; init; }
+    public string? Property { get; init; }
+    public bool? Absent { get; init; }
+    public string? Where { get; init; }
+    public int? MinDays { get; init; }
+}
+
+/// <summary>A comparison written as one operator key: <c>{ ge: 180, unit: "mm[Hg]" }</c>.</summary>
+public sealed record ComparisonSpec
+{
+    public decimal? Gt { get; init; }
+    public decimal? Ge { get; init; }
+    public decimal? Lt { get; init; }
+    public decimal? Le { get; init; }
+    public decimal? Eq { get; init; }
+    public decimal? Ne { get; init; }
+    public string? Unit { get; init; }
+}
+
+public sealed record CardSpec
+{
+    public required string Indicator { get; init; }
+    public required string Summary { get; init; }
+    public string? Detail { get; init; }
+    public required SourceSpec Source { get; init; }
+    public IReadOnlyList<SuggestionSpec>? Suggestions { get; init; }
+    public IReadOnlyList<CodingSpec>? OverrideReasons { get; init; }
+    public IReadOnlyList<LinkSpec>? Links { get; init; }
+}
+
+public sealed record SourceSpec
+{
+    public required string Label { get; init; }
+    public string? Url { get; init; }
+    public CodingSpec? Topic { get; init; }
+}
+
+public sealed record SuggestionSpec
+{
+    public required string Label { get; init; }
+    /// <summary><c>delete-draft-order</c> or <c>create-service-request</c>.</summary>
+    public required string Action { get; init; }
+    public CodingSpec? Code { get; init; }
+    public bool? IsRecommended { get; init; }
+}
+
+public sealed record CodingSpec
+{
+    public required string System { get; init; }
+    public required string Code { get; init; }
+    public string? Display { get; init; }
+}
+
+public sealed record LinkSpec
+{
+    public required string Label { get; init; }
+    public required string Url { get; init; }
+}
+
+public sealed record ReferenceSpec
+{
+    public required string Citation { get; init; }
+    public string? Url { get; init; }
+    public string? Strength { get; init; }
+}
+
+public sealed record DoseTableFile
+{
+    public string? Source { get; init; }
+    public IReadOnlyList<DoseTableRow> Ingredients { get; init; } = [];
+}
+
+public sealed record DoseTableRow
+{
+    public required string Name { get; init; }
+    [JsonPropertyName("rxnorm")]
+    public required string RxNorm { get; init; }
+    public required decimal MinDailyMg { get; init; }
+    public IReadOnlyList<string> Synonyms { get; init; } = [];
+}

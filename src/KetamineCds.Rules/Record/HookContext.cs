@@ -1,0 +1,12 @@
+using Hl7.Fhir.Model;
+
+namespace KetamineCds.Rules.Record;
+
+/// <summary>What the hook knows beyond the record: its name, and the clinician's unsigned orders.</summary>
+/// <param name="Hook">The CDS Hooks hook name, e.g. <c>order-sign</c>.</param>
+/// <param name="DraftOrders">Draft MedicationRequests from <c>context.draftOrders</c>.</param>
+/// <param name="Selections">For order-select: references of the orders just selected (<c>MedicationRequest/123</c>).</param>
+public sealed record HookContext(string Hook, IReadOnlyList<MedicationRequest> DraftOrders, IReadOnlyList<string> Selections)
+{
+    public static HookContext PatientView { get; } = new("patient-view", [], []);
+}

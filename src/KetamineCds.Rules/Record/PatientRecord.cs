@@ -1,0 +1,107 @@
+using Hl7.Fhir.Model;
+
+namespace KetamineCds.Rules.Record;
+
+/// <summary>
+/// The patient's record for one evaluation, indexed once by resource type so every fact reads lists, never
+/// re-scans the bundle. Built by the host from prefetch or FHIR-server data; immutable afterwards.
+/// </summary>
+public sealed class PatientRecord
+{
+    private readonly Dictionary<string, Resource> _byReference;
+
+    public PatientRecord(IEnumerable<Resource> resources)
+    {
+        var conditions = new List<Condition>();
+        var observations = new List<Observation>();
+        var medicationRequests = new List<MedicationRequest>();
+        var medicationStatements = new List<MedicationStatement>();
+        var medicationAdministrations = new List<MedicationAdministration>();
+        var medicationDispenses = new List<MedicationDispense>();
+        var allergies = new List<AllergyIntolerance>();
+        _byReference = new Dictionary<string, Resource>(StringComparer.Ordinal);
+
+        foreach (var resource in resources)
+        {
+            switch (resource)
+            {
+                case Patient patient: Patient ??= patient; break;
+                case Condition condition: conditions.Add(condition); break;
+                case Observation observation: observations.Add(observation); break;
+                case MedicationRequest request: medicationRequests.Add(request); break;
+                case MedicationStatement statement: medicationStatements.Add(statement); break;
+                case MedicationAdministration administration: medicationAdministrations.Add(administration); break;
+                case MedicationDispense dispense: medicationDispenses.Add(dispense); break;
+                case AllergyIntolerance allergy: allergies.Add(allergy); break;
+            }
+
+            if (resource.Id is { } id)
+            {
+                _byReference.TryAdd($"{resource.TypeName}/{id}", resource);
+            }
+        }
+
+        Conditions = conditions;
+        Observations = observations;
+        MedicationRequests = medicationRequests;
+        MedicationStatements = medicationStatements;
+        MedicationAdministrations = medicationAdministrations;
+        MedicationDispenses = medicationDispenses;
+        Allergies = allergies;
+    }
+
+    public Patient? Patient { get; }
+    public IReadOnlyList<Condition> Conditions { get; }
+    public IReadOnlyList<Observation> Observations { get; }
+    public IReadOnlyList<MedicationRequest> MedicationRequests { get; }
+    public IReadOnlyList<MedicationStatement> MedicationStatements { get; }
+    public IReadOnlyList<MedicationAdministration> MedicationAdministrations { get; }
+    public IReadOnlyList<MedicationDispense> MedicationDispenses { get; }
+    public IReadOnlyList<AllergyIntolerance> Allergies { get; }
+
+    /// <summary>Resolves a literal reference (<c>Medication/123</c>, a full URL ending so, or <c>#contained</c>).</summary>
+    public Resource? Resolve(string? reference, DomainResource? container = null)
+    {
+        if (string.IsNullOrEmpty(reference))
+        {
+            return null;
+        }
+
+        if (reference.StartsWith('#'))
+        {
+            return container?.Contained.FirstOrDefault(c => c.Id == reference[1..]);
+        }
+
+        if (_byReference.TryGetValue(reference, out var direct))
+        {
+            return direct;
+        }
+
+        // Absolute references: keep the last two segments (Type/id).
+        var parts = reference.TrimEnd('/').Split('/');
+        return parts.Length >= 2 && _byReference.TryGetValue($"{parts[^2]}/{parts[^1]}", out var resolved) ? resolved : null;
+    }
+
+    /// <summary>The medication concept of a request, statement or administration, following medicationReference.</summary>
+    public CodeableConcept? MedicationConcept(DataType? medication, DomainResource owner) => medication switch
+    {
+        CodeableConcept concept => concept,
+        ResourceReference reference => (Resolve(reference.Reference, owner) as Medication)?.Code,
+        _ => null,
+    };
+
+    /// <summary>Ingredient concepts of a referenced Medication (a clinical drug coded only by its ingredients).</summary>
+    public IEnumerable<CodeableConcept> MedicationIngredients(DataType? medication, DomainResource owner)
+    {
+        if (medication is ResourceReference reference && Resolve(reference.Reference, owner) is Medication resolved)
+        {
+            foreach (var ingredient in resolved.Ingredient)
+            {
+                if (ingredient.Item is CodeableConcept concept)
+                {
+                    yield return concept;
+                }
+            }
+        }
+    }
+}
