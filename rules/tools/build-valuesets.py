@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Builds the pack's value sets in rules/valuesets/ from the VSAC expansions in ../shared/external/valuesets/
+and from the code lists of the clinical-rules reference (section 4). Codes are facts; names, descriptions and
+the origin note of each set are this pack's own. Run from the repository root: python3 rules/tools/build-valuesets.py
+The output is committed; the service never needs ../shared at run time."""
+import json, pathlib
+
+VSAC = pathlib.Path('../shared/external/valuesets')
+OUT = pathlib.Path('rules/valuesets')
+ICD, SCT, LOINC, RX = ('http://hl7.org/fhir/sid/icd-10-cm', 'http://snomed.info/sct', 'http://loinc.org',
+                       'http://www.nlm.nih.gov/research/umls/rxnorm')
+
+def vsac(oid, keep=lambda c: True):
+    data = json.loads((VSAC / f'valueset-{oid}.json').read_text())
+    return [c for c in data['expansion']['contains'] if keep(c)]
+
+def write(id, title, description, codes=(), icd_isa=(), exclude_isa=(), includes=()):
+    include, by_system = [], {}
+    for c in codes:
+        by_system.setdefault(c['system'], []).append({k: c[k] for k in ('code', 'display') if k in c})
+    for system, concepts in sorted(by_system.items()):
+        seen, unique = set(), []
+        for x in concepts:
+            if x['code'] not in seen:
+                seen.add(x['code']); unique.append(x)
+        include.append({'system': system, 'concept': unique})
+    for prefix in icd_isa:
+        include.append({'system': ICD, 'filter': [{'property': 'concept', 'op': 'is-a', 'value': prefix}]})
+    for other in includes:
+        include.append({'valueSet': [f'urn:ketaminecds:valueset:{other}']})
+    vs = {'resourceType': 'ValueSet', 'id': id, 'url': f'urn:ketaminecds:valueset:{id}', 'name': id.replace('-', '_'),
+          'title': title, 'status': 'active', 'description': description, 'compose': {'include': include}}
+    if exclude_isa:
+        vs['compose']['exclude'] = [{'system': ICD, 'filter': [{'property': 'concept', 'op': 'is-a', 'value': p}]} for p in exclude_isa]
+    (OUT / f'{id}.json').write_text(json.dumps(vs, indent=2) + '\n')
+
+def c(system, code, display): return {'system': system, 'code': code, 'display': display}
+ORIGIN = 'Codes from the VSAC expansion of {} (expansion 2025-01-10, cqframework/ecqm-content-qicore-2024).'
+
+write('major-depression', 'Major depressive disorder, current episode',
+      ORIGIN.format('"Major Depressive Disorder Active" 2.16.840.1.113883.3.526.3.1491'),
+      vsac('2.16.840.1.113883.3.526.3.1491'))
+write('bipolar-disorder', 'Bipolar disorder', ORIGIN.format('"Bipolar Disorder" 2.16.840.1.113883.3.67.1.101.1.128'),
+      vsac('2.16.840.1.113883.3.67.1.101.1.128'))
+write('bipolar-depression', 'Bipolar disorder, current episode depressed',
+      'Bipolar codes whose display names a depressed episode, from the VSAC expansion of "Bipolar Disorder" 2.16.840.1.113883.3.67.1.101.1.128, plus ICD-10-CM F31.3x/F31.4/F31.5/F31.81 (clinical-rules reference 4.2, V-auth).',
+      vsac('2.16.840.1.113883.3.67.1.101.1.128', lambda c: 'depress' in c.get('display', '').lower()),
+      icd_isa=['F31.3', 'F31.4', 'F31.5', 'F31.81'])
+write('psychotic-disorders', 'Schizophrenia or other primary psychotic disorder',
+      ORIGIN.format('"Schizophrenia or Psychotic Disorder" 2.16.840.1.113883.3.464.1003.105.12.1104'),
+      vsac('2.16.840.1.113883.3.464.1003.105.12.1104'))
+psychotic = lambda c: 'psychotic' in c.get('display', '').lower() or 'manic' in c.get('display', '').lower() and 'psychotic' in c.get('display', '').lower()
+write('mood-disorder-psychotic-features', 'Depression or bipolar disorder with psychotic features',
+      'Codes whose display names psychotic features, from the VSAC expansions of "Major Depression" 2.16.840.1.113883.3.464.1003.105.12.1007 and "Bipolar Disorder" 2.16.840.1.113883.3.67.1.101.1.128; plus F31.2, F31.64 (mania with psychotic features, reference 4.2).',
+      vsac('2.16.840.1.113883.3.464.1003.105.12.1007', psychotic) + vsac('2.16.840.1.113883.3.67.1.101.1.128', psychotic)
+      + [c(ICD, 'F31.2', 'Bipolar disorder, current episode manic severe with psychotic features'),
+         c(ICD, 'F31.64', 'Bipolar disorder, current episode mixed, severe, with psychotic features')])
+write('trd-diagnosis', 'Treatment-resistant depression (coded)', 'SNOMED CT 1153570009 (clinical-rules reference 4.3, V-auth).',
+      [c(SCT, '1153570009', 'Treatment resistant depression (disorder)')])
+hallucinogen = lambda c: c['system'] == ICD and c['code'].startswith('F16') and c['code'] not in ('F16.11', 'F16.21')
+write('hallucinogen-use-disorder', 'Hallucinogen (incl. ketamine and PCP) use disorder, not in remission',
+      'ICD-10-CM F16.x from the VSAC expansion of "Substance Use Disorder" 2.16.840.1.113883.3.464.1003.106.12.1001 without the remission codes F16.11/F16.21; SNOMED CT 311173003, 74851005, 38247002 (reference 4.3, V-auth).',
+      vsac('2.16.840.1.113883.3.464.1003.106.12.1001', hallucinogen)
+      + [c(SCT, '311173003', 'Phencyclidine-related disorder'), c(SCT, '74851005', 'Hallucinogen abuse'), c(SCT, '38247002', 'Hallucinogen dependence')])
+remission = [f'F{n}.{r}' for n in range(10, 20) for r in ('11', '21')]
+other_sud = lambda c: not (c['system'] == ICD and (c['code'].startswith('F16') or c['code'].startswith('F17') or c['code'] in remission)) \
+    and 'remission' not in c.get('display', '').lower() and 'hallucinogen' not in c.get('display', '').lower()
+write('other-substance-use-disorder', 'Other substance use disorder, not in remission',
+      'The VSAC expansion of "Substance Use Disorder" 2.16.840.1.113883.3.464.1003.106.12.1001 less hallucinogen (F16), nicotine (F17) and remission codes (F1x.11, F1x.21, displays naming remission).',
+      vsac('2.16.840.1.113883.3.464.1003.106.12.1001', other_sud))
+write('pregnancy', 'Pregnancy', ORIGIN.format('"Pregnancy" 2.16.840.1.113883.3.526.3.378 and "Pregnant State" 2.16.840.1.113883.3.3157.4055'),
+      vsac('2.16.840.1.113883.3.526.3.378') + vsac('2.16.840.1.113883.3.3157.4055'))
+write('pregnancy-test', 'hCG pregnancy test', ORIGIN.format('"Pregnancy Test" 2.16.840.1.113883.3.464.1003.111.12.1011'),
+      vsac('2.16.840.1.113883.3.464.1003.111.12.1011'))
+write('positive-result', 'Positive or detected result',
+      'SNOMED CT qualifier values for a positive qualitative result: 10828004 Positive, 260373001 Detected (reference coding practice for hCG; verify locally).',
+      [c(SCT, '10828004', 'Positive'), c(SCT, '260373001', 'Detected'),
+       c('http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', 'POS', 'Positive'),
+       c('http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', 'DET', 'Detected')])
+write('breastfeeding', 'Breastfeeding', ORIGIN.format('"Breastfeeding" 2.16.840.1.113762.1.4.1047.73'), vsac('2.16.840.1.113762.1.4.1047.73'))
+write('aneurysm-or-avm', 'Aneurysmal vascular disease or arteriovenous malformation',
+      ORIGIN.format('"Aortic Aneurysm" 2.16.840.1.113762.1.4.1029.219') + ' Plus I67.1 cerebral aneurysm, Q28.0/Q28.2 AVM and SNOMED CT 234142008 (reference 4.2/4.3, V-auth). I72.x (M) is left out.',
+      vsac('2.16.840.1.113762.1.4.1029.219') + [c(ICD, 'I67.1', 'Cerebral aneurysm, nonruptured'),
+        c(ICD, 'Q28.0', 'Arteriovenous malformation of precerebral vessels'), c(ICD, 'Q28.2', 'Arteriovenous malformation of cerebral vessels'),
+        c(SCT, '234142008', 'Cerebral arteriovenous malformation')])
+write('intracranial-hemorrhage', 'Intracranial haemorrhage (any time)',
+      ORIGIN.format('"Hemorrhagic Stroke" 2.16.840.1.113883.3.117.1.7.1.212') + ' Plus SNOMED CT 274100004 and ICD-10-CM I62.x (reference 4.2, V-auth).',
+      vsac('2.16.840.1.113883.3.117.1.7.1.212') + [c(SCT, '274100004', 'Cerebral hemorrhage')], icd_isa=['I62'])
+write('hypertensive-crisis', 'Hypertensive urgency, emergency or crisis', 'ICD-10-CM I16.0, I16.1, I16.9 (reference 4.2, V-auth).',
+      [c(ICD, 'I16.0', 'Hypertensive urgency'), c(ICD, 'I16.1', 'Hypertensive emergency'), c(ICD, 'I16.9', 'Hypertensive crisis, unspecified')])
+write('acute-coronary-syndrome', 'Myocardial infarction or unstable angina',
+      ORIGIN.format('"Myocardial Infarction" 2.16.840.1.113762.1.4.1108.101') + ' Plus I20.0 unstable angina (reference 4.2, V-auth); old MI I25.2 removed.',
+      vsac('2.16.840.1.113762.1.4.1108.101', lambda c: c['code'] != 'I25.2') + [c(ICD, 'I20.0', 'Unstable angina')])
+write('acute-heart-failure', 'Acute or acute-on-chronic heart failure',
+      'Heart-failure codes whose display says acute, from the VSAC expansion of "Heart Failure" 2.16.840.1.113883.3.526.3.376; ICD-10-CM I50.21/.23/.31/.33/.41/.43 (reference 4.2).',
+      vsac('2.16.840.1.113883.3.526.3.376', lambda c: 'acute' in c.get('display', '').lower()))
+write('heart-failure', 'Heart failure', ORIGIN.format('"Heart Failure" 2.16.840.1.113883.3.526.3.376'), vsac('2.16.840.1.113883.3.526.3.376'))
+write('severe-liver-disease', 'Moderate to severe liver disease', ORIGIN.format('"Liver Disease Moderate to Severe" 2.16.840.1.113762.1.4.1248.137'),
+      vsac('2.16.840.1.113762.1.4.1248.137'))
+write('cirrhosis', 'Cirrhosis of liver', 'ICD-10-CM K70.30, K70.31, K74.60, K74.69 and SNOMED CT 19943007 (reference 4.2/4.3, V-auth).',
+      [c(ICD, 'K70.30', 'Alcoholic cirrhosis of liver without ascites'), c(ICD, 'K70.31', 'Alcoholic cirrhosis of liver with ascites'),
+       c(ICD, 'K74.60', 'Unspecified cirrhosis of liver'), c(ICD, 'K74.69', 'Other cirrhosis of liver'), c(SCT, '19943007', 'Cirrhosis of liver')])
+write('raised-intracranial-pressure', 'Raised intracranial pressure', 'ICD-10-CM G93.2 benign intracranial hypertension (reference 4.2 tags it M; checked here against a public ICD-9 to ICD-10 mapping table that gives G93.2 the title Benign intracranial hypertension: V-sec).',
+      [c(ICD, 'G93.2', 'Benign intracranial hypertension')])
+write('glaucoma', 'Glaucoma', ORIGIN.format('"Glaucoma" 2.16.840.1.113883.3.526.3.1423'), vsac('2.16.840.1.113883.3.526.3.1423'))
+write('angle-closure-glaucoma', 'Acute angle-closure glaucoma', 'ICD-10-CM H40.21x (is-a) and SNOMED CT 30041005 (reference 4.2/4.3, V-auth).',
+      [c(SCT, '30041005', 'Acute angle-closure glaucoma')], icd_isa=['H40.21'])
+write('hyperthyroidism', 'Hyperthyroidism', ORIGIN.format('"Hyperthyroidism" 2.16.840.1.113883.3.464.1003.117.12.1015'), vsac('2.16.840.1.113883.3.464.1003.117.12.1015'))
+write('interstitial-cystitis', 'Interstitial cystitis', 'ICD-10-CM N30.10, N30.11 and SNOMED CT 197834003 (reference 4.2/4.3, V-auth). No VSAC set exists.',
+      [c(ICD, 'N30.10', 'Interstitial cystitis (chronic) without hematuria'), c(ICD, 'N30.11', 'Interstitial cystitis (chronic) with hematuria'),
+       c(SCT, '197834003', 'Chronic interstitial cystitis')])
+write('seizure-disorder', 'Seizure disorder or epilepsy', ORIGIN.format('"Seizure Disorder" 2.16.840.1.113883.3.464.1003.105.12.1206'), vsac('2.16.840.1.113883.3.464.1003.105.12.1206'))
+write('sleep-apnea-or-severe-obesity', 'Obstructive sleep apnoea or class 3 obesity',
+      'ICD-10-CM G47.33 (V-sec), E66.01 and Z68.41-Z68.45, SNOMED CT 238136002 morbid obesity (reference 4.2/4.3, V-auth). SNOMED 78275009 (M) left out.',
+      [c(ICD, 'G47.33', 'Obstructive sleep apnea (adult) (pediatric)'), c(ICD, 'E66.01', 'Morbid (severe) obesity due to excess calories'),
+       c(SCT, '238136002', 'Morbid obesity')], icd_isa=['Z68.41', 'Z68.42', 'Z68.43', 'Z68.44', 'Z68.45'])
+write('dementia', 'Dementia or cognitive impairment', ORIGIN.format('"Dementia and Mental Degenerations" 2.16.840.1.113883.3.526.3.1005'), vsac('2.16.840.1.113883.3.526.3.1005'))
+write('suicidal-ideation', 'Suicidal ideation', 'ICD-10-CM R45.851 (V-sec) and SNOMED CT 6471006 Suicidal thoughts (reference 4.2/4.3, V-auth).',
+      [c(ICD, 'R45.851', 'Suicidal ideations'), c(SCT, '6471006', 'Suicidal thoughts')])
+write('suicide-attempt', 'Suicide attempt', ORIGIN.format('"Suicide Attempt" 2.16.840.1.113762.1.4.1248.130'), vsac('2.16.840.1.113762.1.4.1248.130'))
+write('phq9-total', 'PHQ-9 total score', ORIGIN.format('"PHQ 9 and PHQ 9M Tools" 2.16.840.1.113883.3.67.1.101.1.263'), vsac('2.16.840.1.113883.3.67.1.101.1.263'))
+write('phq9-item9', 'PHQ-9 item 9 (thoughts of self-harm)', 'LOINC 44260-8 (reference 4.4, V-sec).',
+      [c(LOINC, '44260-8', 'Thoughts that you would be better off dead, or of hurting yourself in some way in last 2 weeks')])
+write('depression-severity-score', 'Depression severity score (PHQ-9; add local MADRS/HAM-D codes here)',
+      'Includes the PHQ-9 total set. No verified LOINC code exists for MADRS or HAM-D totals (reference 4.4): add local codes to this set.',
+      includes=['phq9-total'])
+write('blood-pressure-panel', 'Blood pressure panel', 'LOINC 85354-9 (FHIR vital-signs, V-auth) and 55284-4 (blood pressure systolic and diastolic, used by Synthea and many EHRs).',
+      [c(LOINC, '85354-9', 'Blood pressure panel with all children optional'), c(LOINC, '55284-4', 'Blood pressure systolic and diastolic')])
+write('systolic-bp', 'Systolic blood pressure', ORIGIN.format('"Systolic Blood Pressure" 2.16.840.1.113762.1.4.1045.163'), vsac('2.16.840.1.113762.1.4.1045.163'))
+write('diastolic-bp', 'Diastolic blood pressure', 'LOINC 8462-4 (FHIR vital-signs value set, V-auth).', [c(LOINC, '8462-4', 'Diastolic blood pressure')])
+write('body-weight', 'Body weight', ORIGIN.format('"Body Weight" 2.16.840.1.113762.1.4.1045.159'), vsac('2.16.840.1.113762.1.4.1045.159'))
+write('bmi', 'Body mass index', 'LOINC 39156-5 (FHIR vital-signs value set, V-auth).', [c(LOINC, '39156-5', 'Body mass index (BMI) [Ratio]')])
+write('liver-enzymes', 'ALT or AST', 'LOINC 1742-6 ALT (V-sec) and 1920-8 AST (V-auth), reference 4.4.',
+      [c(LOINC, '1742-6', 'Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma'), c(LOINC, '1920-8', 'Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma')])
+
+def ingredients(pairs): return [c(RX, code, name) for name, code in pairs]
+write('ketamine-products', 'Ketamine (racemic) products', 'RxNorm ingredient 6130 ketamine (PharmGKB, V-auth) and the ketamine HCl injection clinical drugs 238082, 238083, 238084 that openFDA maps ketamine injection listings to (reference 4.5, V-sec). Esketamine is deliberately not here.',
+      ingredients([('ketamine', '6130'), ('ketamine 10 MG/ML injectable solution', '238082'), ('ketamine 50 MG/ML injectable solution', '238083'), ('ketamine 100 MG/ML injectable solution', '238084')]))
+write('ketamine-substance', 'Ketamine as an allergen', 'RxNorm ingredient 6130 ketamine (V-auth). Add local allergen codes for esketamine once its RXCUI is verified.',
+      ingredients([('ketamine', '6130')]))
+write('antidepressants', 'Antidepressant medications',
+      ORIGIN.format('"Antidepressant Medication" 2.16.840.1.113883.3.464.1003.196.12.1213') + ' Plus the ingredient RXCUIs of the dose table (reference 4.5, V-auth) for records coded at ingredient level.',
+      vsac('2.16.840.1.113883.3.464.1003.196.12.1213') + ingredients([('citalopram', '2556'), ('escitalopram', '321988'), ('fluoxetine', '4493'), ('fluvoxamine', '42355'),
+        ('paroxetine', '32937'), ('sertraline', '36437'), ('venlafaxine', '39786'), ('desvenlafaxine', '734064'), ('duloxetine', '72625'),
+        ('amitriptyline', '704'), ('nortriptyline', '7531'), ('imipramine', '5691'), ('desipramine', '3247'), ('clomipramine', '2597'), ('doxepin', '3638'),
+        ('phenelzine', '8123'), ('tranylcypromine', '10734'), ('isocarboxazid', '6011'), ('bupropion', '42347'), ('mirtazapine', '15996'),
+        ('trazodone', '10737'), ('nefazodone', '31565'), ('vortioxetine', '1455099'), ('vilazodone', '1086769')]))
+write('benzodiazepines', 'Benzodiazepines', ORIGIN.format('"Schedule IV Benzodiazepines" 2.16.840.1.113762.1.4.1125.1') + ' Plus ingredient RXCUIs (reference 4.5, V-auth).',
+      vsac('2.16.840.1.113762.1.4.1125.1') + ingredients([('lorazepam', '6470'), ('alprazolam', '596'), ('clonazepam', '2598'), ('diazepam', '3322'),
+        ('temazepam', '10355'), ('chlordiazepoxide', '2356'), ('oxazepam', '7781'), ('midazolam', '6960'), ('triazolam', '10767'), ('clobazam', '21241')]))
+write('opioids-and-cns-depressants', 'Opioids and other CNS depressants',
+      ORIGIN.format('"Opioids, All" 2.16.840.1.113762.1.4.1196.226 and "Central Nervous System Depressants" 2.16.840.1.113762.1.4.1248.134') + ' Plus ingredient RXCUIs (reference 4.5, V-auth); benzodiazepines are their own rule.',
+      vsac('2.16.840.1.113762.1.4.1196.226') + vsac('2.16.840.1.113762.1.4.1248.134', lambda c: not any(b in c.get('display', '').lower() for b in ('azepam', 'azolam', 'diazepoxide', 'clobazam')))
+      + ingredients([('morphine', '7052'), ('oxycodone', '7804'), ('hydrocodone', '5489'), ('fentanyl', '4337'), ('tramadol', '10689'), ('methadone', '6813'),
+        ('buprenorphine', '1819'), ('zolpidem', '39993'), ('gabapentin', '25480'), ('pregabalin', '187832')]))
+write('psychostimulants', 'Psychostimulants', 'Ingredient RXCUIs amphetamine 725, dextroamphetamine 3288, lisdexamfetamine 700810, methylphenidate 6901, dexmethylphenidate 352372, modafinil 30125 (reference 4.5, V-auth), plus the VSAC expansion of "Dextroamphetamine" 2.16.840.1.113883.3.464.1003.1173. Armodafinil (not found) left out.',
+      ingredients([('amphetamine', '725'), ('dextroamphetamine', '3288'), ('lisdexamfetamine', '700810'), ('methylphenidate', '6901'), ('dexmethylphenidate', '352372'), ('modafinil', '30125')])
+      + vsac('2.16.840.1.113883.3.464.1003.1173'))
+write('maois', 'Monoamine oxidase inhibitors', 'Ingredient RXCUIs phenelzine 8123, tranylcypromine 10734, isocarboxazid 6011, selegiline 9639 (reference 4.5, V-auth) and the MAOI clinical drugs of the VSAC "Antidepressant Medication" expansion.',
+      ingredients([('phenelzine', '8123'), ('tranylcypromine', '10734'), ('isocarboxazid', '6011'), ('selegiline', '9639')])
+      + vsac('2.16.840.1.113883.3.464.1003.196.12.1213', lambda c: any(m in c.get('display', '').lower() for m in ('phenelzine', 'tranylcypromine', 'isocarboxazid', 'selegiline'))))
+write('nmda-modulators', 'Lamotrigine, memantine, dextromethorphan', 'Ingredient RXCUIs lamotrigine 28439, memantine 6719, dextromethorphan 3289 (reference 4.5, V-auth).',
+      ingredients([('lamotrigine', '28439'), ('memantine', '6719'), ('dextromethorphan', '3289')]))
+write('cyp-modulators', 'Strong CYP3A4/CYP2B6 inhibitors and inducers', 'Ingredient RXCUIs from reference 4.5 (V-auth): clarithromycin 21212, ketoconazole 6135, itraconazole 28031, ritonavir 85762, ticlopidine 10594, rifampin 9384, carbamazepine 2002, phenytoin 8183, phenobarbital 8134.',
+      ingredients([('clarithromycin', '21212'), ('ketoconazole', '6135'), ('itraconazole', '28031'), ('ritonavir', '85762'), ('ticlopidine', '10594'),
+        ('rifampin', '9384'), ('carbamazepine', '2002'), ('phenytoin', '8183'), ('phenobarbital', '8134')]))
+write('mood-stabilizers', 'Mood stabilisers and antipsychotics for bipolar disorder', 'Ingredient RXCUIs lithium 6448, valproate 11118, lamotrigine 28439, aripiprazole 89013, quetiapine 51272, olanzapine 61381, risperidone 35636 (reference 4.5 and rule KET-05).',
+      ingredients([('lithium', '6448'), ('valproic acid', '11118'), ('lamotrigine', '28439'), ('aripiprazole', '89013'), ('quetiapine', '51272'), ('olanzapine', '61381'), ('risperidone', '35636')]))
+write('theophylline', 'Theophylline', 'RxNorm ingredient 10438 (reference 4.5, V-auth).', ingredients([('theophylline', '10438')]))
+print('value sets:', len(list(OUT.glob('*.json'))))

@@ -1,0 +1,61 @@
+using KetamineCds.Rules.Evaluation;
+
+namespace KetamineCds.Api.CdsHooks;
+
+/// <summary>Maps findings to spec-exact cards: a uuid on every card and suggestion, selectionBehavior with suggestions, no empty members.</summary>
+public static class CardMapper
+{
+    public static Card ToCard(Finding finding, CompiledPack pack) => new()
+    {
+        Uuid = Guid.NewGuid().ToString(),
+        Summary = finding.Summary,
+        Detail = string.IsNullOrWhiteSpace(finding.Detail) ? null : finding.Detail,
+        Indicator = finding.Indicator.ToString().ToLowerInvariant(),
+        Source = new CardSource(finding.Source.Label, finding.Source.Url,
+            finding.Source.Topic is { } t ? new CardCoding(t.System ?? "", t.Code ?? "", t.Display) : null),
+        Suggestions = finding.Suggestions.Count == 0 ? null : finding.Suggestions.Select(ToSuggestion).ToList(),
+        SelectionBehavior = finding.Suggestions.Count == 0 ? null : "at-most-one",
+        OverrideReasons = finding.OverrideReasons.Count == 0 ? null
+            : finding.OverrideReasons.Select(r => new CardCoding(r.System ?? "", r.Code ?? "", r.Display)).ToList(),
+        Links = finding.Links.Count == 0 ? null : finding.Links.Select(l => new CardLink(l.Label, l.Url, "absolute")).ToList(),
+        Extension = new Dictionary<string, string>
+        {
+            ["org.ketaminecds.rule"] = $"{finding.RuleId}@{finding.RuleVersion}",
+            ["org.ketaminecds.pack"] = $"{pack.Name}@{pack.Version}",
+        },
+    };
+
+    private static Suggestion ToSuggestion(FindingSuggestion suggestion) => new()
+    {
+        Label = suggestion.Label,
+        Uuid = Guid.NewGuid().ToString(),
+        IsRecommended = suggestion.IsRecommended,
+        Actions =
+        [
+            new SuggestionAction
+            {
+                Type = suggestion.ActionType,
+                Description = suggestion.ActionDescription,
+                ResourceId = suggestion.ResourceId,
+                Resource = suggestion.Resource is null ? null : Fhir.FhirJson.ToJsonElement(suggestion.Resource),
+            },
+        ],
+    };
+
+    /// <summary>The card for optional data the service could not get: which checks are incomplete (fail visible).</summary>
+    public static Card IncompleteData(IReadOnlyList<string> keys, CompiledPack pack)
+    {
+        var described = CdsServiceCatalog.Templates.Where(t => keys.Contains(t.Key)).Select(t => $"- {t.Describes} (`{t.Key}`)");
+        return new Card
+        {
+            Uuid = Guid.NewGuid().ToString(),
+            Summary = "Some patient data could not be retrieved: interaction and history checks are incomplete",
+            Detail = "These parts of the record were neither prefetched nor retrievable from the EHR:\n\n"
+                + string.Join("\n", described)
+                + "\n\nChecks that read them (interactions, antidepressant trial history, infusion frequency) may have missed something. Review the medication history manually.",
+            Indicator = "warning",
+            Source = new CardSource("KetamineCds data access"),
+            Extension = new Dictionary<string, string> { ["org.ketaminecds.pack"] = $"{pack.Name}@{pack.Version}" },
+        };
+    }
+}

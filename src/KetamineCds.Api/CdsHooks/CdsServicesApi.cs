@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using KetamineCds.Api.Fhir;
+using KetamineCds.Api.Infrastructure;
+
+namespace KetamineCds.Api.CdsHooks;
+
+/// <summary>CDS Hooks 2.0 endpoints: discovery and service invocation.</summary>
+public static class CdsServicesApi
+{
+    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 64 };
+
+    public static IEndpointRouteBuilder MapCdsServices(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/cds-services").WithTags("CDS Hooks");
+        group.MapGet("", Discover)
+            .WithName("Discovery").WithSummary("Lists the CDS services (CDS Hooks 2.0 §Discovery)")
+            .Produces<DiscoveryResponse>();
+        group.MapPost("/{id}", InvokeAsync)
+            .WithName("InvokeService").WithSummary("Calls a CDS service with a hook request (CDS Hooks 2.0 §Calling a CDS Service)")
+            .Accepts<CdsRequestDocument>("application/json")
+            .Produces<CdsResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest, "application/fhir+json")
+            .ProducesProblem(StatusCodes.Status404NotFound, "application/fhir+json")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed, "application/fhir+json")
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType, "application/fhir+json");
+        return app;
+    }
+
+    private static readonly DiscoveryResponse Discovery = new([.. CdsServiceCatalog.Services.Values]);
+
+    public static IResult Discover() => Results.Json(Discovery, CdsJsonContext.Default.DiscoveryResponse);
+
+    public static async Task<IResult> InvokeAsync(string id, HttpRequest http, HookHandler handler, ILogger<HookHandler> logger, CancellationToken cancellationToken)
+    {
+        if (!CdsServiceCatalog.Services.TryGetValue(id, out var service))
+        {
+            return OperationOutcomes.Result(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, "No CDS service has this id; see GET /cds-services.");
+        }
+
+        if (!http.HasJsonContentType())
+        {
+            return OperationOutcomes.Result(StatusCodes.Status415UnsupportedMediaType, OperationOutcome.IssueType.NotSupported, "Send the request as application/json.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(http.Body, BodyOptions, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            logger.RequestRejected("malformed JSON");
+            return OperationOutcomes.Result(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure,
+                $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}).");
+        }
+
+        using (document)
+        {
+            try
+            {
+                var response = await handler.HandleAsync(service, document.RootElement, cancellationToken);
+                return Results.Json(response, CdsJsonContext.Default.CdsResponse);
+            }
+            catch (CdsRequestInvalidException ex)
+            {
+                logger.RequestRejected(ex.Message);
+                return OperationOutcomes.Result(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, ex.Message);
+            }
+            catch (RequiredDataUnavailableException ex)
+            {
+                logger.RequiredDataUnavailable(string.Join(",", ex.Keys), ex.Reason);
+                return OperationOutcomes.Result(StatusCodes.Status412PreconditionFailed, OperationOutcome.IssueType.Incomplete,
+                    $"Required data could not be obtained for prefetch keys {string.Join(", ", ex.Keys)}: {ex.Reason}.");
+            }
+        }
+    }
+}

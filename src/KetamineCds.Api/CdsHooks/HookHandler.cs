@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using KetamineCds.Api.Fhir;
+using KetamineCds.Api.Rules;
+using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Record;
+using Serilog;
+
+namespace KetamineCds.Api.CdsHooks;
+
+/// <summary>
+/// One hook call end to end: validate, find the ketamine order, assemble the record, evaluate, build cards.
+/// I/O orchestration only; the clinical logic is the pure rule engine.
+/// </summary>
+public sealed class HookHandler(
+    RulePackProvider packs,
+    PatientDataAssembler assembler,
+    TimeProvider clock,
+    IDiagnosticContext diagnostics,
+    ILogger<HookHandler> logger)
+{
+    public async Task<CdsResponse> HandleAsync(CdsServiceDescription service, JsonElement body, CancellationToken cancellationToken)
+    {
+        var pack = packs.Current;
+        var request = CdsRequestReader.Read(body, service);
+        diagnostics.Set("Hook", request.Hook);
+        diagnostics.Set("HookInstance", request.HookInstance);
+        diagnostics.Set("RulePack", $"{pack.Name}@{pack.Version}");
+
+        var draft = ReadDraftOrders(request);
+        var hook = new HookContext(request.Hook, draft.OfType<MedicationRequest>().ToList(), request.Selections);
+        if (request.Hook != "patient-view" && !hook.DraftOrders.Any(o => pack.IsKetamineOrder(o, new PatientRecord(draft))))
+        {
+            // The common case at order entry: not a ketamine order. Answer before touching the prefetch.
+            diagnostics.Set("KetamineOrder", false);
+            return new CdsResponse([]);
+        }
+
+        var fetchStarted = Stopwatch.GetTimestamp();
+        var data = await assembler.AssembleAsync(request, cancellationToken);
+        diagnostics.Set("AssembleMs", Stopwatch.GetElapsedTime(fetchStarted).TotalMilliseconds);
+        diagnostics.Set("FhirQueries", data.QueriesSent);
+
+        var evaluateStarted = Stopwatch.GetTimestamp();
+        // Medication resources sent with the draft orders resolve medicationReference; the draft requests stay in the hook context.
+        var record = new PatientRecord(data.Resources.Concat(draft.Where(r => r is not MedicationRequest)));
+        var result = RuleEvaluator.Evaluate(pack, record, hook, clock.GetUtcNow());
+        diagnostics.Set("EvaluateMs", Stopwatch.GetElapsedTime(evaluateStarted).TotalMilliseconds);
+        foreach (var error in result.Errors)
+        {
+            logger.RuleEvaluationFailed(error.RuleId, error.RuleVersion, error.Explanation);
+        }
+
+        var cards = result.Findings.Select(f => CardMapper.ToCard(f, pack)).ToList();
+        if (data.UnavailableOptionalKeys.Count > 0)
+        {
+            cards.Add(CardMapper.IncompleteData(data.UnavailableOptionalKeys, pack));
+        }
+
+        diagnostics.Set("RulesFired", result.Findings.Select(f => $"{f.RuleId}@{f.RuleVersion}").ToArray());
+        diagnostics.Set("CardsByIndicator", cards.GroupBy(c => c.Indicator).ToDictionary(g => g.Key, g => g.Count()), destructureObjects: true);
+        return new CdsResponse(cards);
+    }
+
+    private static List<Resource> ReadDraftOrders(CdsRequest request) =>
+        request.DraftOrders is { } bundle ? FhirJson.Flatten(FhirJson.Parse(bundle)).ToList() : [];
+}

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using KetamineCds.Rules.Loading;
+using KetamineCds.Rules.Testing;
+
+namespace KetamineCds.Api.Cli;
+
+/// <summary>
+/// Admin verbs of the service binary: <c>ketamine-cds rules check FOLDER</c> validates a pack and lists every error
+/// with file, line and rule id; <c>ketamine-cds rules test FOLDER</c> also runs its test cases. Both exit non-zero on failure.
+/// </summary>
+public static class CommandLine
+{
+    public static bool IsVerb(string first) => first == "rules";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var folder = new Argument<string>("folder") { Description = "The rule pack folder (holds pack.yaml)", DefaultValueFactory = _ => "rules" };
+        var check = new Command("check", "Validate a rule pack: schema, facts, value sets, FHIRPath, summaries");
+        check.Arguments.Add(folder);
+        check.SetAction(parse => Check(parse.GetValue(folder)!));
+
+        var testFolder = new Argument<string>("folder") { Description = "The rule pack folder (holds pack.yaml and tests/)", DefaultValueFactory = _ => "rules" };
+        var test = new Command("test", "Validate a rule pack and run its test cases in tests/");
+        test.Arguments.Add(testFolder);
+        test.SetAction(parse => Test(parse.GetValue(testFolder)!));
+
+        var rules = new Command("rules", "Rule pack tools for clinical admins") { check, test };
+        var root = new RootCommand("KetamineCds: CDS Hooks service for IV ketamine in treatment-resistant depression") { rules };
+        return await root.Parse(args).InvokeAsync();
+    }
+
+    private static int Check(string folder)
+    {
+        var result = RulePackLoader.Load(folder);
+        if (!result.IsValid)
+        {
+            foreach (var error in result.Errors)
+            {
+                Console.Error.WriteLine(error);
+            }
+
+            Console.Error.WriteLine($"{result.Errors.Count} error(s); the pack is invalid.");
+            return 1;
+        }
+
+        var pack = result.Pack!;
+        foreach (var file in pack.Rules.GroupBy(r => r.File))
+        {
+            Console.WriteLine($"{file.Key}: ok ({file.Count()} rules)");
+        }
+
+        Console.WriteLine($"{pack.Name}@{pack.Version}: {pack.Rules.Count} rules, {pack.ValueSets.Count} value sets, hash {pack.ContentHash[..12]}: valid");
+        return 0;
+    }
+
+    private static int Test(string folder)
+    {
+        if (Check(folder) != 0)
+        {
+            return 1;
+        }
+
+        var pack = RulePackLoader.Load(folder).Pack!;
+        var results = RuleTestRunner.Run(pack, Path.Combine(folder, "tests"));
+        foreach (var file in results.GroupBy(r => r.File))
+        {
+            var failed = file.Where(r => !r.Passed).ToList();
+            Console.WriteLine($"{file.Key}: {file.Count() - failed.Count} passed, {failed.Count} failed");
+            foreach (var result in failed)
+            {
+                foreach (var failure in result.Failures)
+                {
+                    Console.WriteLine($"  FAIL {result.Name}: {failure}");
+                }
+            }
+        }
+
+        var failures = results.Count(r => !r.Passed);
+        Console.WriteLine($"{results.Count - failures} passed, {failures} failed");
+        return failures == 0 && results.Count > 0 ? 0 : 1;
+    }
+}

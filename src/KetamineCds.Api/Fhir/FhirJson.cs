@@ -1,0 +1,39 @@
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+
+namespace KetamineCds.Api.Fhir;
+
+/// <summary>
+/// FHIR JSON in and out. Parsing uses Ostrich mode on purpose: EHR data carries local extensions and minor
+/// deviations, and one odd element must not discard a patient's whole record (design §Data access: parsing is the
+/// dominant cost; Ostrich is ~4x faster than the validating mode). Resource types are still checked by the callers.
+/// </summary>
+public static class FhirJson
+{
+    private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings().UsingMode(DeserializationMode.Ostrich));
+    private static readonly FhirJsonSerializer Serializer = new();
+
+    public static Resource? Parse(JsonElement element)
+    {
+        var reader = new Utf8JsonReader(JsonSerializer.SerializeToUtf8Bytes(element));
+        return Deserializer.TryDeserializeResource(ref reader, out var resource, out _) ? resource : resource;
+    }
+
+    public static Resource? Parse(string json) =>
+        Deserializer.TryDeserializeResource(json, out var resource, out _) ? resource : resource;
+
+    /// <summary>The resources of a searchset or collection Bundle, or the resource itself.</summary>
+    public static IEnumerable<Resource> Flatten(Resource? resource) => resource switch
+    {
+        null => [],
+        Bundle bundle => bundle.Entry.Select(e => e.Resource).OfType<Resource>().Where(r => r is not OperationOutcome),
+        _ => [resource],
+    };
+
+    public static JsonElement ToJsonElement(Resource resource)
+    {
+        using var document = JsonDocument.Parse(Serializer.SerializeToString(resource));
+        return document.RootElement.Clone();
+    }
+}

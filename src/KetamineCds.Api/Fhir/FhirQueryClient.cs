@@ -1,0 +1,41 @@
+using System.Net.Http.Headers;
+using Hl7.Fhir.Model;
+
+namespace KetamineCds.Api.Fhir;
+
+/// <summary>
+/// Runs prefetch queries against the EHR's FHIR server with the request's bearer token, following <c>next</c> links.
+/// Resilience (timeouts, retries, circuit breaker) comes from the HttpClient pipeline configured at start-up.
+/// The token lives only in the outgoing request headers of this call.
+/// </summary>
+public sealed class FhirQueryClient(HttpClient http)
+{
+    public async Task<List<Resource>> SearchAsync(Uri baseUrl, string relativeQuery, string? accessToken, int pageLimit, CancellationToken cancellationToken)
+    {
+        var resources = new List<Resource>();
+        var next = new Uri(new Uri(baseUrl.ToString().TrimEnd('/') + "/"), relativeQuery);
+        for (var page = 0; next is not null && page < pageLimit; page++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, next);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+            if (accessToken is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+            }
+
+            using var response = await http.SendAsync(request, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            var resource = FhirJson.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            resources.AddRange(FhirJson.Flatten(resource));
+            var link = (resource as Bundle)?.Link.FirstOrDefault(l => l.Relation == "next")?.Url;
+            next = link is null ? null : new Uri(link, UriKind.Absolute);
+            if (next is not null && !next.ToString().StartsWith(baseUrl.ToString().TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+            {
+                // A next link to another host would send the token there; stop instead.
+                throw new HttpRequestException("next link points outside the FHIR server");
+            }
+        }
+
+        return resources;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using Hl7.Fhir.Model;
+using KetamineCds.Api.CdsHooks;
+using Microsoft.Extensions.Options;
+
+namespace KetamineCds.Api.Fhir;
+
+/// <summary>
+/// Builds the patient's record from prefetch, fetching every key the EHR did not supply (or answered with an
+/// OperationOutcome) from fhirServer: all queries at once, under one deadline (spec §Prefetch P-12, P-13).
+/// </summary>
+public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOptions> options, IHostEnvironment environment, ILogger<PatientDataAssembler> logger)
+{
+    public async Task<PatientData> AssembleAsync(CdsRequest request, CancellationToken cancellationToken)
+    {
+        var resources = new List<Resource>();
+        var missing = new List<PrefetchTemplate>();
+        foreach (var template in CdsServiceCatalog.Templates)
+        {
+            switch (request.StateOf(template.Key))
+            {
+                case PrefetchState.Supplied:
+                    resources.AddRange(FhirJson.Flatten(FhirJson.Parse(request.Prefetch[template.Key]!.Value)));
+                    break;
+                case PrefetchState.NotSupplied or PrefetchState.Failed:
+                    missing.Add(template);
+                    break;
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            return new PatientData(resources, [], 0, TimeSpan.Zero);
+        }
+
+        if (request.FhirServer is null)
+        {
+            return Degrade(resources, missing, "no fhirServer was given to fetch them from", 0, TimeSpan.Zero);
+        }
+
+        if (!IsAllowed(request.FhirServer))
+        {
+            logger.FhirServerNotAllowed(request.FhirServer.Host);
+            return Degrade(resources, missing, "the fhirServer is not on this service's allowlist", 0, TimeSpan.Zero);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Value.DeadlineMilliseconds);
+        var queries = missing.Select(t => FetchAsync(request, t, deadline.Token)).ToList();
+        var results = await System.Threading.Tasks.Task.WhenAll(queries);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+
+        var failed = new List<PrefetchTemplate>();
+        foreach (var (template, fetched) in missing.Zip(results))
+        {
+            if (fetched is null)
+            {
+                failed.Add(template);
+            }
+            else
+            {
+                resources.AddRange(fetched);
+            }
+        }
+
+        return Degrade(resources, failed, "the FHIR server failed or was too slow", missing.Count, elapsed);
+    }
+
+    private static PatientData Degrade(List<Resource> resources, List<PrefetchTemplate> missing, string reason, int queries, TimeSpan elapsed)
+    {
+        var required = missing.Where(t => t.Required).Select(t => t.Key).ToList();
+        if (required.Count > 0)
+        {
+            throw new RequiredDataUnavailableException(required, reason);
+        }
+
+        return new PatientData(resources, missing.Select(t => t.Key).ToList(), queries, elapsed);
+    }
+
+    private async Task<List<Resource>?> FetchAsync(CdsRequest request, PrefetchTemplate template, CancellationToken cancellationToken)
+    {
+        var query = PrefetchTokens.Substitute(template.Query, request);
+        try
+        {
+            return await client.SearchAsync(request.FhirServer!, query, request.AccessToken, options.Value.PageLimit, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or TimeoutException
+            || ex.GetType().Name.Contains("BrokenCircuit", StringComparison.Ordinal) || ex.GetType().Name.Contains("Timeout", StringComparison.Ordinal))
+        {
+            logger.FhirQueryFailed(template.Key, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    private bool IsAllowed(Uri server)
+    {
+        var allowed = options.Value.AllowedServers;
+        if (allowed.Count == 0)
+        {
+            return environment.IsDevelopment();
+        }
+
+        var text = server.ToString().TrimEnd('/');
+        return allowed.Any(a => text.Equals(a.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,23 @@
+namespace KetamineCds.Api;
+
+/// <summary>Source-generated log messages. None takes a patient identifier, clinical value or token.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "FHIR query for prefetch key {PrefetchKey} failed: {FailureKind}")]
+    public static partial void FhirQueryFailed(this ILogger logger, string prefetchKey, string failureKind);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "fhirServer host {Host} is not on the allowlist; nothing was fetched")]
+    public static partial void FhirServerNotAllowed(this ILogger logger, string host);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Rule {RuleId}@{RuleVersion} failed to evaluate: {Reason}")]
+    public static partial void RuleEvaluationFailed(this ILogger logger, string ruleId, string ruleVersion, string reason);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Rule pack {PackName}@{PackVersion} loaded ({RuleCount} rules, hash {ContentHash})")]
+    public static partial void RulePackLoaded(this ILogger logger, string packName, string packVersion, int ruleCount, string contentHash);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Request rejected: {Reason}")]
+    public static partial void RequestRejected(this ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Required data unavailable for keys {Keys}: {Reason}")]
+    public static partial void RequiredDataUnavailable(this ILogger logger, string keys, string reason);
+}

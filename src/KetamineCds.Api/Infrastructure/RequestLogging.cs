@@ -1,0 +1,50 @@
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace KetamineCds.Api.Infrastructure;
+
+/// <summary>Serilog: readable console by default, compact JSON with <c>Logging:Format=json</c>; one event per request.</summary>
+public static class RequestLogging
+{
+    public static WebApplicationBuilder AddKetamineCdsLogging(this WebApplicationBuilder builder)
+    {
+        var json = string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger.ReadFrom.Configuration(builder.Configuration)
+                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
+                .Enrich.FromLogContext();
+            if (json)
+            {
+                logger.WriteTo.Console(new CompactJsonFormatter());
+            }
+            else
+            {
+                logger.WriteTo.Console();
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// The request event: method, path template values (service id), status and timings, plus what the handler set
+    /// (hook, hookInstance, pack, rules fired, per-phase timings). No body, query string or header is logged.
+    /// </summary>
+    public static WebApplication UseKetamineCdsRequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
+            options.EnrichDiagnosticContext = (context, http) =>
+            {
+                if (http.GetRouteValue("id") is string id)
+                {
+                    context.Set("Service", id);
+                }
+            };
+        });
+        return app;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Loading;
+using KetamineCds.Rules.Record;
+using YamlDotNet.Core;
+
+namespace KetamineCds.Rules.Testing;
+
+/// <summary>
+/// Runs the rule test cases in <c>rules/tests/*.yaml</c>: each is a pinned date, a hook, a patient record
+/// (inline FHIR resources, or a bundle file relative to the case), draft orders, and the cards that must and must
+/// not appear, by rule id and indicator.
+/// </summary>
+public static class RuleTestRunner
+{
+    private static readonly FhirJsonDeserializer Parser = new(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable));
+
+    public static IReadOnlyList<RuleTestResult> Run(CompiledPack pack, string testsFolder)
+    {
+        var results = new List<RuleTestResult>();
+        foreach (var path in Directory.EnumerateFiles(testsFolder, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var relative = Path.GetRelativePath(testsFolder, path);
+            try
+            {
+                results.AddRange(RunFile(pack, path, relative));
+            }
+            catch (Exception ex) when (ex is YamlException or InvalidDataException or FormatException or IOException)
+            {
+                results.Add(new RuleTestResult(relative, "(file)", [ex.Message]));
+            }
+        }
+
+        return results;
+    }
+
+    private static IEnumerable<RuleTestResult> RunFile(CompiledPack pack, string path, string relative)
+    {
+        var root = YamlJsonConverter.Convert(File.ReadAllText(path)).Root as JsonObject
+            ?? throw new InvalidDataException("a test file is a mapping with 'cases'");
+        var cases = root["cases"] as JsonArray ?? throw new InvalidDataException("a test file needs a 'cases' list");
+        foreach (var node in cases.OfType<JsonObject>())
+        {
+            var name = (string?)node["name"] ?? "(unnamed)";
+            var failures = new List<string>();
+            var result = Evaluate(pack, node, Path.GetDirectoryName(path)!);
+            foreach (var expected in (node["expect"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                var rule = (string?)expected["rule"] ?? "";
+                var indicator = (string?)expected["indicator"];
+                var finding = result.Findings.FirstOrDefault(f => f.RuleId == rule);
+                if (finding is null)
+                {
+                    var trace = result.Trace.FirstOrDefault(t => t.RuleId == rule);
+                    failures.Add($"expected a card from {rule}, got none ({trace?.Outcome.ToString() ?? "rule not evaluated"}: {trace?.Explanation})");
+                }
+                else if (indicator is not null && !finding.Indicator.ToString().Equals(indicator, StringComparison.OrdinalIgnoreCase))
+                {
+                    failures.Add($"expected {rule} as {indicator}, got {finding.Indicator.ToString().ToLowerInvariant()}");
+                }
+            }
+
+            foreach (var forbidden in (node["expectNone"] as JsonArray ?? []).Select(n => (string?)n))
+            {
+                if (result.Findings.FirstOrDefault(f => f.RuleId == forbidden) is { } finding)
+                {
+                    failures.Add($"expected no card from {forbidden}, got \"{finding.Summary}\"");
+                }
+            }
+
+            yield return new RuleTestResult(relative, name, failures);
+        }
+    }
+
+    internal static EvaluationResult Evaluate(CompiledPack pack, JsonObject testCase, string folder)
+    {
+        var now = DateTimeOffset.Parse((string?)testCase["now"] ?? throw new InvalidDataException("case needs 'now'"), CultureInfo.InvariantCulture);
+        var hook = (string?)testCase["hook"] ?? throw new InvalidDataException("case needs 'hook'");
+        var resources = new List<Resource>();
+        if ((string?)testCase["bundle"] is { } bundleFile)
+        {
+            resources.AddRange(Flatten(Parse(File.ReadAllText(Path.Combine(folder, bundleFile)))));
+        }
+
+        resources.AddRange((testCase["resources"] as JsonArray ?? []).Select(r => Parse(r!.ToJsonString())));
+        var drafts = (testCase["draftOrders"] as JsonArray ?? []).Select(r => Parse(r!.ToJsonString())).OfType<MedicationRequest>().ToList();
+        var selections = hook == "order-select" ? drafts.Select(d => $"MedicationRequest/{d.Id}").ToList() : [];
+        return RuleEvaluator.Evaluate(pack, new PatientRecord(resources), new HookContext(hook, drafts, selections), now);
+    }
+
+    private static Resource Parse(string json) =>
+        Parser.TryDeserializeResource(json, out var resource, out var issues) && resource is not null
+            ? resource
+            : throw new InvalidDataException($"not a FHIR resource: {issues?.FirstOrDefault()?.Message}");
+
+    private static IEnumerable<Resource> Flatten(Resource resource) =>
+        resource is Bundle bundle ? bundle.Entry.Select(e => e.Resource).OfType<Resource>() : [resource];
+}
