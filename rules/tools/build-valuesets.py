@@ -49,7 +49,7 @@ write('bipolar-depression', 'Bipolar disorder, current episode depressed',
 write('psychotic-disorders', 'Schizophrenia or other primary psychotic disorder',
       ORIGIN.format('"Schizophrenia or Psychotic Disorder" 2.16.840.1.113883.3.464.1003.105.12.1104'),
       vsac('2.16.840.1.113883.3.464.1003.105.12.1104'))
-psychotic = lambda c: 'psychotic' in c.get('display', '').lower() or 'manic' in c.get('display', '').lower() and 'psychotic' in c.get('display', '').lower()
+psychotic = lambda c: 'psychotic' in c.get('display', '').lower() and 'without psychotic' not in c.get('display', '').lower()
 write('mood-disorder-psychotic-features', 'Depression or bipolar disorder with psychotic features',
       'Codes whose display names psychotic features, from the VSAC expansions of "Major Depression" 2.16.840.1.113883.3.464.1003.105.12.1007 and "Bipolar Disorder" 2.16.840.1.113883.3.67.1.101.1.128; plus F31.2, F31.64 (mania with psychotic features, reference 4.2).',
       vsac('2.16.840.1.113883.3.464.1003.105.12.1007', psychotic) + vsac('2.16.840.1.113883.3.67.1.101.1.128', psychotic)

@@ -11,6 +11,12 @@ public static class RuleEvaluator
     public static EvaluationResult Evaluate(CompiledPack pack, PatientRecord record, HookContext hook, DateTimeOffset now)
     {
         var context = new EvaluationContext(record, hook, now, pack);
+        if (hook.Hook != "patient-view" && context.KetamineOrders.Count == 0)
+        {
+            // Order hooks advise on ketamine orders only; anything else gets no cards (and no trace to explain).
+            return new EvaluationResult(pack.Name, pack.Version, [], []);
+        }
+
         var fired = new List<(CompiledRule Rule, Finding Finding)>();
         var trace = new List<RuleTrace>();
 
