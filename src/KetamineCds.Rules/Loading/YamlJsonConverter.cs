@@ -16,9 +16,16 @@ internal static class YamlJsonConverter
     public static Result Convert(string yaml)
     {
         var stream = new YamlStream();
-        using (var reader = new StringReader(yaml))
+        try
         {
+            using var reader = new StringReader(yaml);
             stream.Load(reader);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed flow collections; find where it stopped.
+            var mark = LastGoodMark(yaml);
+            throw new YamlException(mark, mark, "malformed YAML near here (check brackets, braces and quotes)");
         }
 
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -29,6 +36,25 @@ internal static class YamlJsonConverter
 
         var root = ToJson(stream.Documents[0].RootNode, "", lines);
         return new Result(root, lines);
+    }
+
+    private static Mark LastGoodMark(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var mark = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                mark = parser.Current?.End ?? mark;
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or YamlException)
+        {
+            // The mark of the last event parsed is as close as the parser gets to the error.
+        }
+
+        return mark;
     }
 
     /// <summary>The line of the pointer, or of its nearest ancestor that has one.</summary>

@@ -62,7 +62,7 @@ public static class ValueSetCompiler
             AddComponent(id, exclude, excluded, excludedPrefixes, excludedNested, all, done, visiting, reportError);
         }
 
-        if (codes.Count == 0 && prefixes.Count == 0 && nested.Count == 0)
+        if (codes.Count == 0 && prefixes.Count == 0 && nested.Count == 0 && !HasFilters(valueSet))
         {
             reportError(id, "value set has no codes (neither an expansion nor enumerated concepts)");
         }
@@ -110,6 +110,9 @@ public static class ValueSetCompiler
             nestedSets.Add(nested);
         }
     }
+
+    // A set made only of filters the engine cannot evaluate has already been reported for its filters.
+    private static bool HasFilters(ValueSet valueSet) => valueSet.Compose?.Include.Any(i => i.Filter.Count > 0) == true;
 
     private static string? ResolveReference(string canonical, IReadOnlyDictionary<string, ValueSet> all)
     {

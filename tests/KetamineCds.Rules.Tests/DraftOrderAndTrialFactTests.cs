@@ -1,0 +1,141 @@
+using Hl7.Fhir.Model;
+using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Facts;
+using KetamineCds.Rules.Terminology;
+using static KetamineCds.Rules.Tests.FactHarness;
+
+namespace KetamineCds.Rules.Tests;
+
+public class DraftOrderAndTrialFactTests
+{
+    private static DraftOrderFact PerKg(decimal above) => new(DraftOrderFact.DosePerKg, new Comparison("gt", above, "mg/kg"), Set("body-weight"), Window("30d"));
+
+    [Fact]
+    public void GivenWeightInPounds_WhenDosePerKgComputed_ThenConvertedAndBothShown()
+    {
+        var result = Evaluate(PerKg(0.75m), [Fhir.Quantity("29463-7", 154.324m, "[lb_av]", "2026-11-20")], Fhir.KetamineOrder(56));
+
+        Assert.Equal(Truth.True, result.Truth); // 56 mg / 70 kg = 0.8 mg/kg
+        Assert.Equal("0.8 mg/kg", result.Evidence[0].Value);
+        Assert.Equal("70 kg", result.Evidence[1].Value);
+    }
+
+    [Fact]
+    public void GivenDoseOrderedPerKg_WhenChecked_ThenNoWeightNeeded()
+    {
+        Assert.Equal(Truth.True, Evaluate(PerKg(0.75m), [], Fhir.KetamineOrder(1.0m, "mg/kg")).Truth);
+    }
+
+    [Fact]
+    public void GivenOnlyAnOldWeight_WhenDosePerKgComputed_ThenUnknown()
+    {
+        var result = Evaluate(PerKg(0.75m), [Fhir.Quantity("29463-7", 70, "kg", "2026-09-01")], Fhir.KetamineOrder(70));
+
+        Assert.Equal(Truth.Unknown, result.Truth);
+        Assert.Contains("no body weight", result.Explanation);
+    }
+
+    [Fact]
+    public void GivenRateInsteadOfDuration_WhenDurationComputed_ThenDoseOverRate()
+    {
+        var order = Fhir.KetamineOrder(40);
+        order.DosageInstruction[0].Timing = null;
+        order.DosageInstruction[0].DoseAndRate[0].Rate = new Hl7.Fhir.Model.Quantity { Value = 2, Unit = "mg/min", Code = "mg/min" };
+
+        var result = Evaluate(new DraftOrderFact(DraftOrderFact.DurationMinutes, new Comparison("lt", 30, null), null, null), [], order);
+
+        Assert.Equal(Truth.True, result.Truth);
+        Assert.Equal("20 min", result.Evidence.Single().Value);
+    }
+
+    private static AntidepressantTrialsFact Trials(int minDays = 42) =>
+        new(Set("antidepressants"), Repository.Pack.Doses, minDays, Window("24mo"), new Comparison("ge", 2, null));
+
+    [Fact]
+    public void GivenTwoAdequateCourses_WhenCounted_ThenTrdTrialsMet()
+    {
+        var result = Evaluate(Trials(),
+            Fhir.Medication("312941", "sertraline 100 MG Oral Tablet", MedicationRequest.MedicationrequestStatus.Completed, "2025-01-10", "a", 90),
+            Fhir.Medication("351250", "escitalopram 20 MG Oral Tablet", MedicationRequest.MedicationrequestStatus.Completed, "2025-06-01", "b", 90));
+
+        Assert.Equal(Truth.True, result.Truth);
+        Assert.All(result.Evidence, e => Assert.Contains("mg/day", e.Value));
+    }
+
+    [Fact]
+    public void GivenTabletStrengthBelowAdequate_WhenCounted_ThenNotATrialAndExplained()
+    {
+        var result = Evaluate(Trials(),
+            Fhir.Medication("312941", "sertraline 100 MG Oral Tablet", MedicationRequest.MedicationrequestStatus.Completed, "2025-01-10", "a", 90),
+            Fhir.Medication("312938", "sertraline 25 MG Oral Tablet", MedicationRequest.MedicationrequestStatus.Completed, "2025-06-01", "b", 90));
+
+        // Both are sertraline: one ingredient, one trial, whatever the number of orders.
+        Assert.Equal(Truth.False, result.Truth);
+        Assert.Single(result.Evidence);
+    }
+
+    [Fact]
+    public void GivenTwoDoseTabletsDaily_WhenCounted_ThenDailyDoseMultiplies()
+    {
+        // 25 mg × 2 tablets × 1/day = 50 mg/day = the sertraline minimum.
+        var twice = Fhir.Medication("312938", "sertraline 25 MG Oral Tablet", MedicationRequest.MedicationrequestStatus.Completed, "2025-06-01", "b", 90, tablets: 2);
+        var other = Fhir.Medication("351250", "escitalopram 20 MG Oral Tablet", MedicationRequest.MedicationrequestStatus.Completed, "2025-01-01", "a", 90);
+
+        Assert.Equal(Truth.True, Evaluate(Trials(), twice, other).Truth);
+    }
+
+    [Fact]
+    public void GivenNoDosageInTheRecord_WhenCounted_ThenCountsByDurationAndSaysDoseNotVerifiable()
+    {
+        var a = Fhir.Medication("36437", "sertraline", MedicationRequest.MedicationrequestStatus.Completed, "2025-01-10", "a", 60);
+        var b = Fhir.Medication("321988", "escitalopram", MedicationRequest.MedicationrequestStatus.Completed, "2025-06-01", "b", 60);
+        a.DosageInstruction.Clear();
+        b.DosageInstruction.Clear();
+
+        var result = Evaluate(Trials(), a, b);
+
+        Assert.Equal(Truth.True, result.Truth);
+        Assert.All(result.Evidence, e => Assert.Contains("dose not verifiable", e.Note));
+    }
+
+    [Theory]
+    [InlineData(42, Truth.True)]
+    [InlineData(41, Truth.False)]
+    public void GivenCourseLength_WhenAtMinimumDays_ThenBoundaryInclusive(int days, Truth expected)
+    {
+        var result = Evaluate(Trials(),
+            Fhir.Medication("312941", "sertraline 100 MG Oral Tablet", MedicationRequest.MedicationrequestStatus.Completed, "2025-01-10", "a", 90),
+            Fhir.Medication("351250", "escitalopram 20 MG Oral Tablet", MedicationRequest.MedicationrequestStatus.Completed, "2025-06-01", "b", days));
+
+        Assert.Equal(expected, result.Truth);
+    }
+
+    [Fact]
+    public void GivenRepeatedOrdersOfOneDrug_WhenCounted_ThenTheCourseSpansThem()
+    {
+        // Three monthly 30-day orders of fluoxetine make one 90-day course.
+        var orders = new[] { "2026-05-01", "2026-06-01", "2026-07-01" }
+            .Select((d, i) => Fhir.Medication("310385", "fluoxetine 20 MG Oral Capsule", MedicationRequest.MedicationrequestStatus.Completed, d, $"f{i}", 30))
+            .Cast<Resource>().ToList();
+        var fact = new AntidepressantTrialsFact(Set("antidepressants"), Repository.Pack.Doses, 42, Window("24mo"), new Comparison("ge", 1, null));
+
+        var result = Evaluate(fact, orders);
+
+        Assert.Equal(Truth.True, result.Truth);
+        Assert.StartsWith("91 days", result.Evidence.Single().Value);
+    }
+
+    [Fact]
+    public void GivenMedicationStatementPeriod_WhenCounted_ThenPeriodIsTheCourse()
+    {
+        var statement = new MedicationStatement
+        {
+            Id = "s1", Status = MedicationStatement.MedicationStatusCodes.Completed, Subject = new ResourceReference("Patient/p1"),
+            Medication = new CodeableConcept(CodeSystems.RxNorm, "72625", "duloxetine"),
+            Effective = new Period(new FhirDateTime("2026-01-01"), new FhirDateTime("2026-03-15")),
+        };
+        var fact = new AntidepressantTrialsFact(Set("antidepressants"), Repository.Pack.Doses, 42, Window("24mo"), new Comparison("ge", 1, null));
+
+        Assert.Equal(Truth.True, Evaluate(fact, statement).Truth);
+    }
+}

@@ -1,0 +1,148 @@
+using KetamineCds.Rules.Loading;
+
+namespace KetamineCds.Rules.Tests;
+
+public sealed class RulePackLoaderTests : IDisposable
+{
+    private readonly string _copy = Path.Combine(Path.GetTempPath(), $"ketamine-pack-{Guid.NewGuid():N}");
+
+    public RulePackLoaderTests() => CopyDirectory(Repository.RulesFolder, _copy);
+
+    public void Dispose() => Directory.Delete(_copy, recursive: true);
+
+    [Fact]
+    public void GivenShippedPack_WhenLoaded_ThenValidWithEveryRuleAndAStableHash()
+    {
+        var result = RulePackLoader.Load(Repository.RulesFolder);
+
+        Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Errors));
+        Assert.True(result.Pack!.Rules.Count >= 50);
+        Assert.Equal(RulePackLoader.Load(Repository.RulesFolder).Pack!.ContentHash, result.Pack.ContentHash);
+    }
+
+    [Fact]
+    public void GivenThreeDifferentMistakes_WhenLoaded_ThenAllThreeReportedWithFileLineAndRuleId()
+    {
+        Edit("rulesets/contraindications.yaml", "valueSet: aneurysm-or-avm", "valueSet: aneurysm-or-avn");
+        Edit("rulesets/cautions.yaml", "{ fact: condition, valueSet: breastfeeding, status: active }", "{ fact: lactation, valueSet: breastfeeding }");
+        Edit("rulesets/order-checks.yaml", "value: { gt: 0.75, unit: \"mg/kg\" }", "value: { gt: 0.75, unit: \"mg/kgg\" }");
+
+        var result = RulePackLoader.Load(_copy);
+
+        Assert.False(result.IsValid);
+        Assert.Null(result.Pack);
+        var avm = Assert.Single(result.Errors, e => e.RuleId == "KET-10");
+        Assert.Equal("rulesets/contraindications.yaml", avm.File);
+        Assert.Equal(LineOf("rulesets/contraindications.yaml", "aneurysm-or-avn"), avm.Line);
+        Assert.Contains("aneurysm-or-avn", avm.Message);
+        var fact = Assert.Single(result.Errors, e => e.RuleId == "KET-18");
+        Assert.Equal(LineOf("rulesets/cautions.yaml", "fact: lactation"), fact.Line);
+        var unit = Assert.Single(result.Errors, e => e.RuleId == "KET-36-WARN");
+        Assert.Contains("mg/kgg", unit.Message);
+        Assert.Equal(3, result.Errors.Count);
+    }
+
+    [Fact]
+    public void GivenYamlSyntaxError_WhenLoaded_ThenLineOfTheError()
+    {
+        Edit("rulesets/data-gaps.yaml", "    title: No recent body weight", "    title: [No recent body weight");
+
+        var error = Assert.Single(RulePackLoader.Load(_copy).Errors);
+
+        Assert.Equal("rulesets/data-gaps.yaml", error.File);
+        Assert.InRange(error.Line, LineOf("rulesets/data-gaps.yaml", "[No recent body weight"), LineOf("rulesets/data-gaps.yaml", "[No recent body weight") + 2);
+    }
+
+    [Fact]
+    public void GivenDuplicateIdAndSchemaViolation_WhenLoaded_ThenBothNamed()
+    {
+        Edit("rulesets/cautions.yaml", "id: KET-24", "id: KET-22");
+        Edit("rulesets/cautions.yaml", "indicator: info\n      summary: \"Hyperthyroidism", "indicator: urgent\n      summary: \"Hyperthyroidism");
+
+        var errors = RulePackLoader.Load(_copy).Errors;
+
+        Assert.Contains(errors, e => e.Message.Contains("indicator", StringComparison.Ordinal) && e.File == "rulesets/cautions.yaml");
+    }
+
+    [Fact]
+    public void GivenDuplicateRuleId_WhenLoaded_ThenSecondDefinitionReported()
+    {
+        Edit("rulesets/cautions.yaml", "id: KET-24", "id: KET-22");
+
+        var error = Assert.Single(RulePackLoader.Load(_copy).Errors);
+
+        Assert.Equal("KET-22", error.RuleId);
+        Assert.Contains("duplicate rule id", error.Message);
+    }
+
+    [Fact]
+    public void GivenSummaryThatCanExceed140Characters_WhenLoaded_ThenRejected()
+    {
+        Edit("rulesets/data-gaps.yaml", "summary: No body weight in the last 30 days; the mg/kg dose cannot be checked",
+            "summary: \"No body weight in the last 30 days ({{value}}, {{date}}); the mg/kg dose cannot be checked against the ordered dose of ketamine at all\"");
+
+        var error = Assert.Single(RulePackLoader.Load(_copy).Errors);
+
+        Assert.Equal("KET-36-NO-WEIGHT", error.RuleId);
+        Assert.Contains("140", error.Message);
+    }
+
+    [Fact]
+    public void GivenFhirPathThatDoesNotCompile_WhenLoaded_ThenRejectedAtLoad()
+    {
+        Edit("rulesets/cautions.yaml", "{ fact: condition, valueSet: dementia, status: active }",
+            "{ fact: condition, valueSet: dementia, status: active, where: \"code.coding.where(system = \" }");
+
+        var error = Assert.Single(RulePackLoader.Load(_copy).Errors);
+
+        Assert.Equal("KET-28", error.RuleId);
+        Assert.Contains("FHIRPath", error.Message);
+    }
+
+    [Fact]
+    public void GivenRulesReferringInACycle_WhenLoaded_ThenCycleNamed()
+    {
+        Edit("rulesets/data-gaps.yaml", "- not: { ref: KET-16 }", "- not: { ref: KET-17 }");
+
+        Assert.Contains(RulePackLoader.Load(_copy).Errors, e => e.Message.Contains("cycle", StringComparison.Ordinal) && e.RuleId == "KET-17");
+    }
+
+    [Fact]
+    public void GivenSnomedIsAFilterWithoutExpansion_WhenLoaded_ThenValidationError()
+    {
+        File.WriteAllText(Path.Combine(_copy, "valuesets", "snomed-filter.json"), """
+            { "resourceType": "ValueSet", "id": "snomed-filter", "status": "active",
+              "compose": { "include": [ { "system": "http://snomed.info/sct", "filter": [ { "property": "concept", "op": "is-a", "value": "35489007" } ] } ] } }
+            """);
+
+        var error = Assert.Single(RulePackLoader.Load(_copy).Errors);
+
+        Assert.Equal("valuesets/snomed-filter.json", error.File);
+        Assert.Contains("terminology server", error.Message);
+    }
+
+    private void Edit(string file, string from, string to)
+    {
+        var path = Path.Combine(_copy, file);
+        var text = File.ReadAllText(path);
+        Assert.Contains(from, text);
+        File.WriteAllText(path, text.Replace(from, to, StringComparison.Ordinal));
+    }
+
+    private int LineOf(string file, string text) =>
+        Array.FindIndex(File.ReadAllLines(Path.Combine(_copy, file)), l => l.Contains(text, StringComparison.Ordinal)) + 1;
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var directory in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(directory.Replace(from, to, StringComparison.Ordinal));
+        }
+
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, file.Replace(from, to, StringComparison.Ordinal));
+        }
+    }
+}
