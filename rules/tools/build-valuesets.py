@@ -17,7 +17,7 @@ def vsac(oid, keep=lambda c: True):
 def write(id, title, description, codes=(), icd_isa=(), exclude_isa=(), includes=()):
     include, by_system = [], {}
     for c in codes:
-        by_system.setdefault(c['system'], []).append({k: c[k] for k in ('code', 'display') if k in c})
+        by_system.setdefault(c['system'], []).append({k: c[k] for k in ('code', 'display', 'designation') if k in c})
     for system, concepts in sorted(by_system.items()):
         seen, unique = set(), []
         for x in concepts:
@@ -133,9 +133,13 @@ write('bmi', 'Body mass index', 'LOINC 39156-5 (FHIR vital-signs value set, V-au
 write('liver-enzymes', 'ALT or AST', 'LOINC 1742-6 ALT (V-sec) and 1920-8 AST (V-auth), reference 4.4.',
       [c(LOINC, '1742-6', 'Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma'), c(LOINC, '1920-8', 'Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma')])
 
-def ingredients(pairs): return [c(RX, code, name) for name, code in pairs]
+# Ingredient-level concepts carry their name as a designation, so a clinical drug coded with an RXCUI missing from
+# the set ("chlordiazepoxide hydrochloride 25 MG Oral Capsule") is still recognised by its ingredient (see README).
+INGREDIENT_USE = {'system': 'urn:ketaminecds:designation', 'code': 'rxnorm-ingredient-name'}
+def ingredients(pairs): return [dict(c(RX, code, name), designation=[{'use': INGREDIENT_USE, 'value': name}]) for name, code in pairs if ' ' not in name]
+def products(pairs): return [c(RX, code, name) for name, code in pairs]
 write('ketamine-products', 'Ketamine (racemic) products', 'RxNorm ingredient 6130 ketamine (PharmGKB, V-auth) and the ketamine HCl injection clinical drugs 238082, 238083, 238084 that openFDA maps ketamine injection listings to (reference 4.5, V-sec). Esketamine is deliberately not here.',
-      ingredients([('ketamine', '6130'), ('ketamine 10 MG/ML injectable solution', '238082'), ('ketamine 50 MG/ML injectable solution', '238083'), ('ketamine 100 MG/ML injectable solution', '238084')]))
+      ingredients([('ketamine', '6130')]) + products([('ketamine 10 MG/ML injectable solution', '238082'), ('ketamine 50 MG/ML injectable solution', '238083'), ('ketamine 100 MG/ML injectable solution', '238084')]))
 write('ketamine-substance', 'Ketamine as an allergen', 'RxNorm ingredient 6130 ketamine (V-auth). Add local allergen codes for esketamine once its RXCUI is verified.',
       ingredients([('ketamine', '6130')]))
 write('antidepressants', 'Antidepressant medications',

@@ -68,8 +68,13 @@ public static class ValueSetCompiler
         }
 
         visiting.Remove(id);
+        var ingredientNames = (valueSet.Compose?.Include ?? [])
+            .Where(i => CodeSystems.Normalize(i.System) == CodeSystems.RxNorm)
+            .SelectMany(i => i.Concept)
+            .SelectMany(c => c.Designation.Where(d => d.Use?.Code == ValueSetIndex.IngredientNameUse && !string.IsNullOrWhiteSpace(d.Value)).Select(d => (d.Value!, c.Code ?? "")))
+            .ToList();
         var index = new ValueSetIndex(id, valueSet.Title ?? valueSet.Name ?? id,
-            new ValueSetIndex.Part(codes, prefixes, nested), new ValueSetIndex.Part(excluded, excludedPrefixes, excludedNested));
+            new ValueSetIndex.Part(codes, prefixes, nested), new ValueSetIndex.Part(excluded, excludedPrefixes, excludedNested), ingredientNames);
         done[id] = index;
         return index;
     }

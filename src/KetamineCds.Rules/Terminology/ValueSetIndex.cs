@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
 
 namespace KetamineCds.Rules.Terminology;
@@ -9,15 +10,21 @@ namespace KetamineCds.Rules.Terminology;
 /// </summary>
 public sealed class ValueSetIndex
 {
+    /// <summary>Designation use that marks an RxNorm ingredient's name (pack convention, see rules/README.md).</summary>
+    public const string IngredientNameUse = "rxnorm-ingredient-name";
+
     private readonly Part _included;
     private readonly Part _excluded;
+    private readonly (Regex Name, string Code)[] _ingredientNames;
 
-    internal ValueSetIndex(string id, string title, Part included, Part excluded)
+    internal ValueSetIndex(string id, string title, Part included, Part excluded, IEnumerable<(string Name, string Code)>? ingredientNames = null)
     {
         Id = id;
         Title = title;
         _included = included;
         _excluded = excluded;
+        _ingredientNames = [.. (ingredientNames ?? []).Select(n =>
+            (new Regex($@"\b{Regex.Escape(n.Name)}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant), n.Code))];
     }
 
     public string Id { get; }
@@ -35,7 +42,11 @@ public sealed class ValueSetIndex
         return !_excluded.Holds(canonical, normalized) && _included.Holds(canonical, normalized);
     }
 
-    /// <summary>The first coding of the concept that is in the set, or null.</summary>
+    /// <summary>
+    /// The first coding of the concept that is in the set; failing that, for sets with RxNorm ingredient names, a
+    /// medication whose RxNorm display or text names one of the ingredients (clinical-drug names start with the
+    /// ingredient: "chlordiazepoxide hydrochloride 25 MG Oral Capsule"). Null when neither matches.
+    /// </summary>
     public Coding? Match(CodeableConcept? concept)
     {
         if (concept is null)
@@ -51,8 +62,31 @@ public sealed class ValueSetIndex
             }
         }
 
+        return _ingredientNames.Length == 0 ? null : MatchIngredientName(concept);
+    }
+
+    private Coding? MatchIngredientName(CodeableConcept concept)
+    {
+        foreach (var coding in concept.Coding)
+        {
+            if (CodeSystems.Normalize(coding.System) == CodeSystems.RxNorm && coding.Display is { } display
+                && _ingredientNames.Any(n => n.Name.IsMatch(display)) && !Excluded(coding))
+            {
+                return coding;
+            }
+        }
+
+        if (concept.Text is { } text)
+        {
+            var hit = _ingredientNames.FirstOrDefault(n => n.Name.IsMatch(text));
+            return hit.Name is null ? null : new Coding(CodeSystems.RxNorm, hit.Code, text);
+        }
+
         return null;
     }
+
+    private bool Excluded(Coding coding) =>
+        _excluded.Holds(CodeSystems.Normalize(coding.System), CodeSystems.NormalizeCode(CodeSystems.Normalize(coding.System), coding.Code ?? ""));
 
     internal sealed class Part(HashSet<(string System, string Code)> codes, List<string> icdPrefixes, List<ValueSetIndex> nested)
     {
