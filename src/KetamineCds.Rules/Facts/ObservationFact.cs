@@ -144,13 +144,22 @@ internal sealed class ObservationFact(
     private static Evidence Describe(Observation observation, DateTimeOffset? when, Quantity? quantity, string name)
     {
         var value = quantity?.Value is { } v
-            ? $"{v.ToString("0.##", CultureInfo.InvariantCulture)} {quantity.Unit ?? quantity.Code}".TrimEnd()
+            ? $"{v.ToString("0.##", CultureInfo.InvariantCulture)} {ShownUnit(quantity)}".TrimEnd()
             : observation.Value switch
             {
                 FhirString s => s.Value,
                 CodeableConcept c => c.Text ?? c.Coding.FirstOrDefault()?.Display ?? c.Coding.FirstOrDefault()?.Code,
                 _ => null,
             };
-        return new Evidence($"Observation/{observation.Id}", name, value, when);
+        // The record's own name for the test reads best ("PHQ-9 total score"); the value set title is the fallback.
+        var label = observation.Code?.Text ?? observation.Code?.Coding.FirstOrDefault(c => c.Display is not null)?.Display ?? name;
+        return new Evidence($"Observation/{observation.Id}", label, value, when);
+    }
+
+    // Annotations such as {score} are UCUM's way of saying "a count": show the number alone.
+    private static string ShownUnit(Quantity quantity)
+    {
+        var unit = quantity.Unit ?? quantity.Code ?? "";
+        return unit is "1" || (unit.StartsWith('{') && unit.EndsWith('}')) ? "" : unit;
     }
 }

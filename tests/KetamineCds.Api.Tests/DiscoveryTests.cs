@@ -1,0 +1,51 @@
+using System.Net;
+using System.Text.Json;
+
+namespace KetamineCds.Api.Tests;
+
+public sealed class DiscoveryTests(KetamineCdsApplication app) : IClassFixture<KetamineCdsApplication>
+{
+    [Fact]
+    public async Task GivenService_WhenDiscoveryCalled_ThenThreeServicesWithEveryRequiredField()
+    {
+        var response = await app.CreateClient().GetAsync("/cds-services");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var services = body.GetProperty("services").EnumerateArray().ToList();
+        Assert.Equal(["ketamine-order-select", "ketamine-order-sign", "ketamine-patient-view"], services.Select(s => s.GetProperty("id").GetString()).Order());
+        foreach (var service in services)
+        {
+            Assert.Contains(service.GetProperty("hook").GetString(), new[] { "order-select", "order-sign", "patient-view" });
+            Assert.False(string.IsNullOrWhiteSpace(service.GetProperty("title").GetString()));
+            Assert.False(string.IsNullOrWhiteSpace(service.GetProperty("description").GetString()));
+            Assert.False(string.IsNullOrWhiteSpace(service.GetProperty("usageRequirements").GetString()));
+            var prefetch = service.GetProperty("prefetch").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+            Assert.Equal("Patient/{{context.patientId}}", prefetch["patient"]);
+            // CDS Hooks 2.0 allows only root context fields and user tokens in templates.
+            Assert.All(prefetch.Values, q => Assert.DoesNotContain("{{context.draftOrders", q, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task GivenService_WhenHealthProbed_ThenLiveAndReadyWithThePack()
+    {
+        var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task GivenService_WhenOpenApiRequested_ThenTheHookEndpointsAreDescribed()
+    {
+        var document = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/cds-services", out _));
+        Assert.True(paths.GetProperty("/cds-services/{id}").TryGetProperty("post", out var post));
+        Assert.True(post.TryGetProperty("requestBody", out _));
+        Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("Card", out _));
+    }
+}

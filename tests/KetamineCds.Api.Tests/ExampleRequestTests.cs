@@ -1,0 +1,74 @@
+using System.Net;
+
+namespace KetamineCds.Api.Tests;
+
+/// <summary>The bundled example requests (used by the README) give the documented cards, exact to the card rules.</summary>
+public sealed class ExampleRequestTests(KetamineCdsApplication app) : IClassFixture<KetamineCdsApplication>
+{
+    public static TheoryData<string> Examples()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.EnumerateFiles(Repository.Examples, "*.json").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public async Task GivenExampleRequest_WhenPosted_Then200WithSpecValidCards(string example)
+    {
+        var (status, body, _) = await HttpJson.PostAsync(app.CreateClient(), HttpJson.Example(example));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty(CardContract.Violations(body));
+    }
+
+    [Theory]
+    [InlineData("order-sign-bp-crisis.json", "KET-13-CRIT")]
+    [InlineData("order-sign-schizophrenia.json", "KET-08")]
+    [InlineData("order-sign-pregnant.json", "KET-16")]
+    [InlineData("order-sign-overdose.json", "KET-36-CRIT")]
+    public async Task GivenContraindicatedPatient_WhenOrderSigned_ThenCriticalCardFirstWithDeleteSuggestion(string example, string rule)
+    {
+        var (_, body, _) = await HttpJson.PostAsync(app.CreateClient(), HttpJson.Example(example));
+
+        var first = body.GetProperty("cards")[0];
+        Assert.Equal(rule, HttpJson.Rules(body).First());
+        Assert.Equal("critical", first.GetProperty("indicator").GetString());
+        var action = first.GetProperty("suggestions")[0].GetProperty("actions")[0];
+        Assert.Equal("delete", action.GetProperty("type").GetString());
+        Assert.Equal("MedicationRequest/ket1", action.GetProperty("resourceId").GetString());
+    }
+
+    [Fact]
+    public async Task GivenEligiblePatient_WhenOrderSigned_ThenNoWarningOrCriticalCard()
+    {
+        var (_, body, _) = await HttpJson.PostAsync(app.CreateClient(), HttpJson.Example("order-sign-eligible.json"));
+
+        Assert.Equal(["KET-00-SUMMARY", "KET-38"], HttpJson.Rules(body).Order());
+        var summary = body.GetProperty("cards").EnumerateArray().First().GetProperty("detail").GetString();
+        Assert.Contains("sertraline", summary, StringComparison.Ordinal);
+        Assert.Contains("PHQ-9 total score", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GivenNonKetamineOrder_WhenOrderSelected_ThenEmptyCards()
+    {
+        var (status, body, _) = await HttpJson.PostAsync(app.CreateClient(), HttpJson.Example("order-select-not-ketamine.json"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("{\"cards\":[]}", body.GetRawText());
+    }
+
+    [Fact]
+    public async Task GivenCandidate_WhenChartOpened_ThenOneInfoCard()
+    {
+        var (_, body, _) = await HttpJson.PostAsync(app.CreateClient(), HttpJson.Example("patient-view-candidate.json"));
+
+        Assert.Equal(["KET-PV"], HttpJson.Rules(body));
+        Assert.Equal("info", HttpJson.Indicator(body, "KET-PV"));
+    }
+}

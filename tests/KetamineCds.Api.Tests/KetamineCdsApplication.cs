@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KetamineCds.Api.Tests;
+
+/// <summary>
+/// The service in-process, on the shipped rule pack, with the clock pinned to 2026-11-26 10:00 UTC (the date the
+/// example requests are written for) and, optionally, a FHIR server on the allowlist.
+/// </summary>
+public class KetamineCdsApplication : WebApplicationFactory<Program>
+{
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public KetamineCdsApplication()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    protected KetamineCdsApplication(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+
+    public static readonly DateTimeOffset PinnedNow = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; } = new(PinnedNow);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Rules:Path", Path.Combine(Repository.Root, "rules"));
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+}
+
+public static class Repository
+{
+    public static string Root { get; } = FindRoot();
+    public static string Examples => Path.Combine(Root, "examples", "requests");
+    public static string SharedExternal => Path.GetFullPath(Path.Combine(Root, "..", "shared", "external"));
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "KetamineCds.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("KetamineCds.sln not found");
+    }
+}
