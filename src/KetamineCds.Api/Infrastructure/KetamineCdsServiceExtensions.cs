@@ -15,6 +15,7 @@ public static class KetamineCdsServiceExtensions
         services.AddOptions<FhirOptions>().BindConfiguration(FhirOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<RulePackProvider>();
+        services.AddHostedService<RulePackWarmUp>();
         services.AddScoped<HookHandler>();
         services.AddScoped<PatientDataAssembler>();
 

@@ -152,7 +152,9 @@ internal sealed class ObservationFact(
                 _ => null,
             };
         // The record's own name for the test reads best ("PHQ-9 total score"); the value set title is the fallback.
-        var label = observation.Code?.Text ?? observation.Code?.Coding.FirstOrDefault(c => c.Display is not null)?.Display ?? name;
+        // A component value (systolic in a BP panel) is named by its component, not by the panel.
+        var code = observation.Component.FirstOrDefault(c => ReferenceEquals(c.Value, quantity))?.Code ?? observation.Code;
+        var label = code?.Text ?? code?.Coding.FirstOrDefault(c => c.Display is not null)?.Display ?? name;
         return new Evidence($"Observation/{observation.Id}", label, value, when);
     }
 
