@@ -33,7 +33,7 @@ public class KetamineCdsApplication : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureServices(services => services.AddKeyedSingleton<TimeProvider>(Rules.ClinicalClock.Key, Clock));
     }
 }
 

@@ -16,7 +16,7 @@ namespace KetamineCds.Api.CdsHooks;
 public sealed class HookHandler(
     RulePackProvider packs,
     PatientDataAssembler assembler,
-    TimeProvider clock,
+    [FromKeyedServices(ClinicalClock.Key)] TimeProvider clock,
     IDiagnosticContext diagnostics,
     ILogger<HookHandler> logger)
 {
@@ -41,6 +41,7 @@ public sealed class HookHandler(
         var data = await assembler.AssembleAsync(request, cancellationToken);
         diagnostics.Set("AssembleMs", Stopwatch.GetElapsedTime(fetchStarted).TotalMilliseconds);
         diagnostics.Set("FhirQueries", data.QueriesSent);
+        diagnostics.Set("FetchMs", data.FetchTime.TotalMilliseconds);
 
         var evaluateStarted = Stopwatch.GetTimestamp();
         // Medication resources sent with the draft orders resolve medicationReference; the draft requests stay in the hook context.

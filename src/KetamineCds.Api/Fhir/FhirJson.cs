@@ -17,11 +17,23 @@ public static class FhirJson
     public static Resource? Parse(JsonElement element)
     {
         var reader = new Utf8JsonReader(JsonSerializer.SerializeToUtf8Bytes(element));
-        return Deserializer.TryDeserializeResource(ref reader, out var resource, out _) ? resource : resource;
+        Deserializer.TryDeserializeResource(ref reader, out var resource, out _);
+        return resource;
     }
 
-    public static Resource? Parse(string json) =>
-        Deserializer.TryDeserializeResource(json, out var resource, out _) ? resource : resource;
+    /// <summary>Parses a FHIR server's answer; null when it is not JSON or not a FHIR resource.</summary>
+    public static Resource? Parse(string json)
+    {
+        try
+        {
+            Deserializer.TryDeserializeResource(json, out var resource, out _);
+            return resource;
+        }
+        catch (Exception ex) when (ex is JsonException or DeserializationFailedException or FormatException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The resources of a searchset or collection Bundle, or the resource itself.</summary>
     public static IEnumerable<Resource> Flatten(Resource? resource) => resource switch

@@ -25,7 +25,8 @@ public sealed class FhirQueryClient(HttpClient http)
 
             using var response = await http.SendAsync(request, cancellationToken);
             response.EnsureSuccessStatusCode();
-            var resource = FhirJson.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            var resource = FhirJson.Parse(await response.Content.ReadAsStringAsync(cancellationToken))
+                ?? throw new InvalidDataException("the FHIR server answered with something that is not a FHIR resource");
             resources.AddRange(FhirJson.Flatten(resource));
             var link = (resource as Bundle)?.Link.FirstOrDefault(l => l.Relation == "next")?.Url;
             next = link is null ? null : new Uri(link, UriKind.Absolute);

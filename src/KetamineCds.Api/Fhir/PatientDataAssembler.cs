@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Hl7.Fhir.Model;
 using KetamineCds.Api.CdsHooks;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace KetamineCds.Api.Fhir;
 
@@ -36,6 +38,13 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         if (request.FhirServer is null)
         {
             return Degrade(resources, missing, "no fhirServer was given to fetch them from", 0, TimeSpan.Zero);
+        }
+
+        if (request.FhirServer.Scheme != Uri.UriSchemeHttps && !environment.IsDevelopment())
+        {
+            // CDS Hooks 2.0 §Security: production data only over TLS; the token must never travel in clear.
+            logger.FhirServerNotAllowed(request.FhirServer.Host);
+            return Degrade(resources, missing, "the fhirServer is not https", 0, TimeSpan.Zero);
         }
 
         if (!IsAllowed(request.FhirServer))
@@ -85,13 +94,23 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         {
             return await client.SearchAsync(request.FhirServer!, query, request.AccessToken, options.Value.PageLimit, cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or TimeoutException
-            || ex.GetType().Name.Contains("BrokenCircuit", StringComparison.Ordinal) || ex.GetType().Name.Contains("Timeout", StringComparison.Ordinal))
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or TimeoutException or TimeoutRejectedException
+            or BrokenCircuitException or InvalidDataException)
         {
-            logger.FhirQueryFailed(template.Key, ex.GetType().Name);
+            logger.FhirQueryFailed(template.Key, FailureKind(ex));
             return null;
         }
     }
+
+    // Low-cardinality words for logs and metrics; never the URL (it carries the patient id) or the token.
+    private static string FailureKind(Exception ex) => ex switch
+    {
+        BrokenCircuitException => "circuit-open",
+        TimeoutRejectedException or TimeoutException or OperationCanceledException => "timed-out",
+        HttpRequestException { StatusCode: { } status } => $"http-{(int)status}",
+        InvalidDataException => "not-fhir",
+        _ => "unreachable",
+    };
 
     private bool IsAllowed(Uri server)
     {

@@ -2,6 +2,8 @@ using KetamineCds.Api.CdsHooks;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Api.Rules;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.Infrastructure;
 
@@ -14,21 +16,31 @@ public static class KetamineCdsServiceExtensions
         services.AddOptions<RulesOptions>().BindConfiguration(RulesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FhirOptions>().BindConfiguration(FhirOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.AddKeyedSingleton(ClinicalClock.Key, TimeProvider.System);
         services.AddSingleton<RulePackProvider>();
         services.AddHostedService<RulePackWarmUp>();
         services.AddScoped<HookHandler>();
         services.AddScoped<PatientDataAssembler>();
 
-        // Resilience tuned to the CDS budget (spec: answer in about 500 ms): short attempts, one jittered retry of
-        // idempotent GETs on 408/429/5xx, and a circuit breaker so a failing FHIR server is not hammered.
-        services.AddHttpClient<FhirQueryClient>().AddStandardResilienceHandler(options =>
-        {
-            options.AttemptTimeout.Timeout = TimeSpan.FromMilliseconds(300);
-            options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(2);
-            options.Retry.MaxRetryAttempts = 1;
-            options.Retry.Delay = TimeSpan.FromMilliseconds(50);
-            options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
-        });
+        // Resilience tuned to the CDS budget (spec: answer in about 500 ms): short attempts, jittered retries of
+        // idempotent GETs on 408/429/5xx honouring Retry-After (401/403 are never retried), and one circuit breaker
+        // per FHIR server (pipeline selected by authority) so a failing EHR is not hammered and answers fail fast.
+        services.AddHttpClient<FhirQueryClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .AddStandardResilienceHandler()
+            .Configure((HttpStandardResilienceOptions resilience, IServiceProvider provider) =>
+            {
+                var fhir = provider.GetRequiredService<IOptions<FhirOptions>>().Value;
+                resilience.AttemptTimeout.Timeout = TimeSpan.FromMilliseconds(fhir.AttemptTimeoutMilliseconds);
+                resilience.TotalRequestTimeout.Timeout = TimeSpan.FromMilliseconds(Math.Max(fhir.DeadlineMilliseconds, fhir.AttemptTimeoutMilliseconds) * 4);
+                resilience.Retry.MaxRetryAttempts = fhir.RetryCount;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(20);
+                resilience.Retry.UseJitter = true;
+                resilience.CircuitBreaker.MinimumThroughput = fhir.CircuitBreakerMinimumThroughput;
+                resilience.CircuitBreaker.FailureRatio = 0.5;
+                resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
+                resilience.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(fhir.CircuitBreakerBreakSeconds);
+            })
+            .SelectPipelineByAuthority();
 
         services.AddHealthChecks().AddCheck<RulePackHealthCheck>("rule-pack", tags: ["ready"]);
         services.AddProblemDetails();

@@ -9,7 +9,7 @@ namespace KetamineCds.Api.Rules;
 /// Runs the FHIR parser and the whole pack once at start-up, so the first EHR call does not pay for JIT and model
 /// reflection (measured: ~1.8 s cold against ~20 ms warm for an order-sign call).
 /// </summary>
-public sealed class RulePackWarmUp(RulePackProvider packs, TimeProvider clock) : IHostedService
+public sealed class RulePackWarmUp(RulePackProvider packs, [FromKeyedServices(ClinicalClock.Key)] TimeProvider clock) : IHostedService
 {
     public System.Threading.Tasks.Task StartAsync(CancellationToken cancellationToken)
     {

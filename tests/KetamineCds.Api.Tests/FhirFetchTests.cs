@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace KetamineCds.Api.Tests;
+
+/// <summary>Fetching what the EHR did not prefetch (CDS Hooks 2.0 §Prefetch P-9, P-12, P-13), with WireMock as the FHIR server.</summary>
+public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirServerFixture>
+{
+    private const string Example = "order-sign-bp-crisis.json";
+
+    private async Task<(HttpStatusCode Status, System.Text.Json.JsonElement Body)> Send(JsonNode request, int circuitBreakerMinimumThroughput = 100)
+    {
+        await using var app = new FetchingApplication(fhir, circuitBreakerMinimumThroughput);
+        var (status, body, _) = await HttpJson.PostAsync(app.CreateClient(), request);
+        return (status, body);
+    }
+
+    [Fact]
+    public async Task GivenNoPrefetch_WhenOrderSigned_ThenEveryTemplateFetchedWithTheTokenAndSameCardsAsFullPrefetch()
+    {
+        var full = HttpJson.Example(Example);
+        fhir.ServeExample(full);
+        var request = fhir.Request(Example);
+        request.AsObject().Remove("prefetch");
+
+        var (status, body) = await Send(request);
+        var (_, withPrefetch) = await Send(HttpJson.Example(Example));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(HttpJson.Rules(withPrefetch), HttpJson.Rules(body));
+        Assert.Equal("critical", HttpJson.Indicator(body, "KET-13-CRIT"));
+        Assert.Equal(8, fhir.Calls().Count);
+        Assert.All(fhir.Calls(), call => Assert.Equal($"Bearer {FhirServerFixture.Token}", call.RequestMessage.Headers!["Authorization"].Single()));
+        Assert.Equal("p1", fhir.Calls("/Condition").Single().RequestMessage.Query!["patient"].Single());
+    }
+
+    [Fact]
+    public async Task GivenPartialPrefetch_WhenOrderSigned_ThenOnlyMissingKeysFetched()
+    {
+        fhir.ServeExample(HttpJson.Example(Example));
+
+        var (status, body) = await Send(fhir.Request(Example, "observations", "allergies"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(["/AllergyIntolerance", "/Observation"], fhir.Calls().Select(c => c.RequestMessage.Path).Order());
+        Assert.Equal("critical", HttpJson.Indicator(body, "KET-13-CRIT")); // the BP came from the fetched observations
+    }
+
+    [Fact]
+    public async Task GivenOperationOutcomeInPrefetch_WhenOrderSigned_ThenThatKeyIsFetched()
+    {
+        fhir.ServeExample(HttpJson.Example(Example));
+        var request = fhir.Request(Example);
+        request["prefetch"]!["observations"] = JsonNode.Parse("""{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"timeout"}]}""");
+
+        var (status, body) = await Send(request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("/Observation", Assert.Single(fhir.Calls()).RequestMessage.Path);
+        Assert.Equal("critical", HttpJson.Indicator(body, "KET-13-CRIT"));
+    }
+
+    [Fact]
+    public async Task GivenNullPrefetchValues_WhenOrderSigned_ThenNothingFetched()
+    {
+        fhir.ServeExample(HttpJson.Example(Example));
+        var request = fhir.Request(Example);
+        request["prefetch"]!["allergies"] = null;
+
+        var (status, _) = await Send(request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty(fhir.Calls());
+    }
+
+    [Fact]
+    public async Task GivenObservationsOnThreePages_WhenFetched_ThenNextLinksFollowed()
+    {
+        fhir.ServeExample(HttpJson.Example(Example));
+        var bp = HttpJson.Example(Example)["prefetch"]!["observations"]!["entry"]!.AsArray().First(e => (string)e!["resource"]!["id"]! == "o-bp")!.ToJsonString();
+        string Page(int n, string? entry) => $$"""
+            {"resourceType":"Bundle","type":"searchset",
+             "link":[{{(n < 3 ? $$"""{"relation":"next","url":"{{fhir.BaseUrl}}/Observation?patient=p1&page={{n + 1}}"}""" : "")}}],
+             "entry":[{{entry ?? ""}}]}
+            """;
+        fhir.Server.Given(Request.Create().WithPath("/Observation").WithParam("page", "2").UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/fhir+json").WithBody(Page(2, null)));
+        fhir.Server.Given(Request.Create().WithPath("/Observation").WithParam("page", "3").UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/fhir+json").WithBody(Page(3, bp)));
+        fhir.Server.Given(Request.Create().WithPath("/Observation").UsingGet()).AtPriority(5)
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/fhir+json").WithBody(Page(1, null)));
+
+        var (status, body) = await Send(fhir.Request(Example, "observations"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(3, fhir.Calls("/Observation").Count);
+        Assert.Equal("critical", HttpJson.Indicator(body, "KET-13-CRIT")); // the reading was on page 3
+    }
+
+    [Fact]
+    public async Task GivenServerErrorThenSuccess_WhenFetched_ThenRetriedAndAnswered()
+    {
+        fhir.ServeExample(HttpJson.Example(Example));
+        var observations = HttpJson.Example(Example)["prefetch"]!["observations"]!.ToJsonString();
+        fhir.Server.Given(Request.Create().WithPath("/Observation").UsingGet()).InScenario("flaky").WillSetStateTo("recovered").AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(500).WithHeader("Content-Type", "application/fhir+json")
+                .WithBody("""{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"transient"}]}"""));
+        fhir.Server.Given(Request.Create().WithPath("/Observation").UsingGet()).InScenario("flaky").WhenStateIs("recovered").AtPriority(1)
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/fhir+json").WithBody(observations));
+
+        var (status, body) = await Send(fhir.Request(Example, "observations"));
+
+        Assert.True(status == HttpStatusCode.OK, string.Join(",", fhir.Calls("/Observation").Select(c => c.ResponseMessage.StatusCode)));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(2, fhir.Calls("/Observation").Count);
+        Assert.Equal("critical", HttpJson.Indicator(body, "KET-13-CRIT"));
+    }
+
+    [Fact]
+    public async Task GivenUnauthorized_WhenFetched_ThenNotRetriedAnd412()
+    {
+        fhir.ServeExample(HttpJson.Example(Example));
+        fhir.Server.Given(Request.Create().WithPath("/Observation").UsingGet()).AtPriority(1).RespondWith(Response.Create().WithStatusCode(401));
+
+        var (status, body) = await Send(fhir.Request(Example, "observations"));
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Single(fhir.Calls("/Observation"));
+        Assert.Contains("observations", body.GetProperty("issue")[0].GetProperty("diagnostics").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GivenServerThatHangs_WhenFetched_ThenTheDeadlineHoldsAnd412()
+    {
+        fhir.ServeExample(HttpJson.Example(Example), delayMilliseconds: 20_000);
+        var started = Stopwatch.GetTimestamp();
+
+        var (status, _) = await Send(fhir.Request(Example, "observations"));
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        // The answer comes from the 2 s deadline, long before the server's 20 s reply.
+        Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(12));
+    }
+
+    [Fact]
+    public async Task GivenOptionalQueryFails_WhenFetched_ThenAnswerWithIncompleteCheckCard()
+    {
+        fhir.ServeExample(HttpJson.Example(Example));
+        fhir.Server.Given(Request.Create().WithPath("/MedicationStatement").UsingGet()).AtPriority(1).RespondWith(Response.Create().WithStatusCode(503));
+
+        var (status, body) = await Send(fhir.Request(Example, "medicationStatements"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(body.GetProperty("cards").EnumerateArray(), c => c.GetProperty("detail").GetString()!.Contains("medicationStatements", StringComparison.Ordinal));
+        Assert.Empty(CardContract.Violations(body));
+    }
+
+    [Fact]
+    public async Task GivenServerNotOnAllowlist_WhenKeysMissing_ThenNoCallAnd412()
+    {
+        fhir.ServeExample(HttpJson.Example(Example));
+        var request = fhir.Request(Example, "observations");
+        request["fhirServer"] = fhir.BaseUrl.Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/other";
+
+        var (status, _) = await Send(request);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Empty(fhir.Calls());
+    }
+
+    [Fact]
+    public async Task GivenFailingServer_WhenCircuitOpens_ThenNoMoreCallsAndFast412()
+    {
+        fhir.ServeExample(HttpJson.Example(Example));
+        fhir.Server.Given(Request.Create().WithPath("/Observation").UsingGet()).AtPriority(1).RespondWith(Response.Create().WithStatusCode(500));
+        await using var app = new FetchingApplication(fhir, circuitBreakerMinimumThroughput: 4);
+        var client = app.CreateClient();
+
+        for (var i = 0; i < 4; i++)
+        {
+            await HttpJson.PostAsync(client, fhir.Request(Example, "observations"));
+        }
+
+        var callsBefore = fhir.Calls("/Observation").Count;
+        var (status, _, _) = await HttpJson.PostAsync(client, fhir.Request(Example, "observations"));
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Equal(callsBefore, fhir.Calls("/Observation").Count);
+    }
+}

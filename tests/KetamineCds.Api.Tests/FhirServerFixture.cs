@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using WireMock.Logging;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace KetamineCds.Api.Tests;
+
+/// <summary>
+/// WireMock.Net standing in for the EHR's FHIR server: it serves a patient's data by prefetch template, with the
+/// latency and failures a test asks for.
+/// </summary>
+public sealed class FhirServerFixture : IDisposable
+{
+    public const string Token = "test-access-token-7f3a";
+
+    /// <summary>A FHIR search on a hospital network takes tens of milliseconds; the fixture answers no faster.</summary>
+    public const int RealisticLatencyMilliseconds = 20;
+
+    public FhirServerFixture() => Server = WireMockServer.Start();
+
+    public WireMockServer Server { get; }
+    public string BaseUrl => Server.Url!;
+
+    /// <summary>The resource paths the templates query, by prefetch key.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Paths = new Dictionary<string, string>
+    {
+        ["patient"] = "/Patient/p1",
+        ["conditions"] = "/Condition",
+        ["observations"] = "/Observation",
+        ["medicationRequests"] = "/MedicationRequest",
+        ["allergies"] = "/AllergyIntolerance",
+        ["medicationStatements"] = "/MedicationStatement",
+        ["medicationAdministrations"] = "/MedicationAdministration",
+        ["medicationDispenses"] = "/MedicationDispense",
+    };
+
+    /// <summary>Serves an example request's prefetch from the server, key by key (null values as empty searchsets).</summary>
+    public void ServeExample(JsonNode request, int delayMilliseconds = RealisticLatencyMilliseconds)
+    {
+        Server.Reset();
+        foreach (var (key, path) in Paths)
+        {
+            var body = request["prefetch"]?[key]?.ToJsonString() ?? """{"resourceType":"Bundle","type":"searchset","entry":[]}""";
+            Serve(path, body, delayMilliseconds);
+        }
+    }
+
+    public void Serve(string path, string body, int delayMilliseconds = RealisticLatencyMilliseconds, int status = 200) =>
+        // Priority 10 (WireMock: lower wins), so a test can override one path with a failure at a higher priority.
+        Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(path).UsingGet()).AtPriority(10)
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/fhir+json")
+                .WithBody(body).WithDelay(TimeSpan.FromMilliseconds(Math.Max(1, delayMilliseconds))));
+
+    public IReadOnlyList<ILogEntry> Calls(string? path = null) =>
+        Server.LogEntries.Where(e => path is null || e.RequestMessage.Path == path).ToList();
+
+    /// <summary>The example request pointed at this server, with a bearer token, and without the given prefetch keys.</summary>
+    public JsonNode Request(string example, params string[] withoutKeys)
+    {
+        var request = HttpJson.Example(example);
+        request["fhirServer"] = BaseUrl;
+        request["fhirAuthorization"] = new JsonObject
+        {
+            ["access_token"] = Token, ["token_type"] = "Bearer", ["expires_in"] = 300,
+            ["scope"] = "patient/*.read", ["subject"] = "ketamine-cds", ["patient"] = "p1",
+        };
+        foreach (var key in withoutKeys)
+        {
+            request["prefetch"]!.AsObject().Remove(key);
+        }
+
+        return request;
+    }
+
+    public void Dispose() => Server.Stop();
+}
+
+/// <summary>The service with the fixture's FHIR server on its allowlist and a deadline generous enough for a busy CI machine.</summary>
+public sealed class FetchingApplication(FhirServerFixture fhir, int circuitBreakerMinimumThroughput = 100) : KetamineCdsApplication(new Dictionary<string, string?>
+{
+    ["Fhir:AllowedServers:0"] = fhir.BaseUrl,
+    ["Fhir:DeadlineMilliseconds"] = "2000",
+    ["Fhir:AttemptTimeoutMilliseconds"] = "1500",
+    ["Fhir:CircuitBreakerMinimumThroughput"] = circuitBreakerMinimumThroughput.ToString(System.Globalization.CultureInfo.InvariantCulture),
+});
