@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using WireMock.Logging;
+using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -25,7 +26,7 @@ public sealed class FhirServerFixture : IDisposable
     /// <summary>The resource paths the templates query, by prefetch key.</summary>
     public static readonly IReadOnlyDictionary<string, string> Paths = new Dictionary<string, string>
     {
-        ["patient"] = "/Patient/p1",
+        ["patient"] = "/Patient/*",
         ["conditions"] = "/Condition",
         ["observations"] = "/Observation",
         ["medicationRequests"] = "/MedicationRequest",
@@ -48,7 +49,7 @@ public sealed class FhirServerFixture : IDisposable
 
     public void Serve(string path, string body, int delayMilliseconds = RealisticLatencyMilliseconds, int status = 200) =>
         // Priority 10 (WireMock: lower wins), so a test can override one path with a failure at a higher priority.
-        Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(path).UsingGet()).AtPriority(10)
+        Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(new WildcardMatcher(path)).UsingGet()).AtPriority(10)
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/fhir+json")
                 .WithBody(body).WithDelay(TimeSpan.FromMilliseconds(Math.Max(1, delayMilliseconds))));
 

@@ -26,6 +26,8 @@ public static class KetamineCdsServiceExtensions
         // idempotent GETs on 408/429/5xx honouring Retry-After (401/403 are never retried), and one circuit breaker
         // per FHIR server (pipeline selected by authority) so a failing EHR is not hammered and answers fail fast.
         services.AddHttpClient<FhirQueryClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            // The default HttpClient loggers write request URIs, and FHIR search URIs carry the patient id.
+            .RemoveAllLoggers()
             .AddStandardResilienceHandler()
             .Configure((HttpStandardResilienceOptions resilience, IServiceProvider provider) =>
             {

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace KetamineCds.Api.Tests;
+
+/// <summary>
+/// Every example request, prefetched and fetched from the FHIR server with a token, at the most verbose log level:
+/// no patient name, identifier, birth date, clinical value or access token may appear in any log line.
+/// </summary>
+public sealed class LogPrivacyTests(FhirServerFixture fhir) : IClassFixture<FhirServerFixture>
+{
+    private const string PatientId = "pt-7c4e1d";
+    private const string Mrn = "MRN-558213";
+    private const string Family = "Quixotovna";
+    private const string BirthDate = "1971-03-09";
+    private const string Token = "tok-SECRET-9f8e2a";
+
+    private sealed class CapturingSink : ILogEventSink
+    {
+        public ConcurrentQueue<string> Lines { get; } = new();
+
+        public void Emit(LogEvent logEvent)
+        {
+            using var writer = new StringWriter();
+            logEvent.RenderMessage(writer);
+            var properties = string.Join(" ", logEvent.Properties.Select(p => $"{p.Key}={p.Value}"));
+            Lines.Enqueue($"{writer} {properties} {logEvent.Exception}");
+        }
+    }
+
+    private sealed class VerboseApplication(FhirServerFixture fhir, CapturingSink sink) : KetamineCdsApplication(new Dictionary<string, string?>
+    {
+        ["Fhir:AllowedServers:0"] = fhir.BaseUrl,
+        ["Fhir:DeadlineMilliseconds"] = "2000",
+        ["Serilog:MinimumLevel:Default"] = "Verbose",
+        ["Serilog:MinimumLevel:Override:Microsoft"] = "Verbose",
+        ["Serilog:MinimumLevel:Override:System"] = "Verbose",
+        ["Logging:LogLevel:Default"] = "Trace",
+    })
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(sink));
+        }
+    }
+
+    private static JsonNode Identify(JsonNode request)
+    {
+        var text = request.ToJsonString()
+            .Replace("\"p1\"", $"\"{PatientId}\"", StringComparison.Ordinal)
+            .Replace("Patient/p1", $"Patient/{PatientId}", StringComparison.Ordinal)
+            .Replace("1980-04-12", BirthDate, StringComparison.Ordinal)
+            .Replace("1994-02-02", BirthDate, StringComparison.Ordinal)
+            .Replace("\"Example\"", $"\"{Family}\"", StringComparison.Ordinal);
+        var node = JsonNode.Parse(text)!;
+        if (node["prefetch"]?["patient"] is JsonObject patient)
+        {
+            patient["identifier"] = new JsonArray(new JsonObject { ["system"] = "urn:mrn", ["value"] = Mrn });
+        }
+
+        return node;
+    }
+
+    [Fact]
+    public async Task GivenEveryExampleAtVerboseLogging_WhenServed_ThenNoPatientDataOrTokenInAnyLogLine()
+    {
+        var sink = new CapturingSink();
+        await using var app = new VerboseApplication(fhir, sink);
+        var client = app.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+
+        foreach (var file in Directory.EnumerateFiles(Repository.Examples, "*.json"))
+        {
+            var request = Identify(HttpJson.Example(Path.GetFileName(file)));
+            statuses.Add((await HttpJson.PostAsync(client, request)).Status);
+
+            // The same request with nothing prefetched: everything is fetched from the FHIR server with a token.
+            fhir.ServeExample(request);
+            request["fhirServer"] = fhir.BaseUrl;
+            request["fhirAuthorization"] = new JsonObject
+            {
+                ["access_token"] = Token, ["token_type"] = "Bearer", ["expires_in"] = 300, ["scope"] = "patient/*.read", ["subject"] = "ketamine-cds",
+            };
+            request.AsObject().Remove("prefetch");
+            statuses.Add((await HttpJson.PostAsync(client, request)).Status);
+        }
+
+        // A failing FHIR server and a malformed request log warnings: those must be clean too.
+        fhir.Server.Reset();
+        var failing = Identify(HttpJson.Example("order-sign-bp-crisis.json"));
+        failing["fhirServer"] = fhir.BaseUrl;
+        failing["prefetch"]!.AsObject().Remove("observations");
+        statuses.Add((await HttpJson.PostAsync(client, failing)).Status);
+        statuses.Add((await HttpJson.PostAsync(client, "ketamine-order-sign", failing.ToJsonString()[..300])).Status);
+
+        Assert.Contains(HttpStatusCode.OK, statuses);
+        Assert.Contains(HttpStatusCode.PreconditionFailed, statuses);
+        Assert.Contains(HttpStatusCode.BadRequest, statuses);
+        var log = string.Join("\n", sink.Lines);
+        Assert.True(sink.Lines.Count > 50, "verbose logging should have produced plenty of lines");
+        foreach (var secret in new[] { PatientId, Mrn, Family, "Alex", BirthDate, Token, "mmHg", "mm[Hg]", "F33.2", "sertraline", "Schizophrenia" })
+        {
+            Assert.DoesNotContain(secret, log, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+}
