@@ -67,4 +67,4 @@ public sealed record CdsRequestDocument(
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DiscoveryResponse))]
 [JsonSerializable(typeof(CdsResponse))]
-internal sealed partial class CdsJsonContext : JsonSerializerContext;
+public sealed partial class CdsJsonContext : JsonSerializerContext;

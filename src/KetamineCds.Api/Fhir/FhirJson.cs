@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -16,7 +17,8 @@ public static class FhirJson
 
     public static Resource? Parse(JsonElement element)
     {
-        var reader = new Utf8JsonReader(JsonSerializer.SerializeToUtf8Bytes(element));
+        // Read the element's own UTF-8 bytes in place: no re-serialisation, no copy of a large prefetch bundle.
+        var reader = new Utf8JsonReader(JsonMarshal.GetRawUtf8Value(element));
         Deserializer.TryDeserializeResource(ref reader, out var resource, out _);
         return resource;
     }

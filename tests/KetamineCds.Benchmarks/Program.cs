@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(KetamineCds.Benchmarks.PipelineBenchmarks).Assembly).Run(args);
