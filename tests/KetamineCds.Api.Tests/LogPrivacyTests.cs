@@ -104,6 +104,8 @@ public sealed class LogPrivacyTests(FhirServerFixture fhir) : IClassFixture<Fhir
         Assert.Contains(HttpStatusCode.BadRequest, statuses);
         var log = string.Join("\n", sink.Lines);
         Assert.True(sink.Lines.Count > 50, "verbose logging should have produced plenty of lines");
+        Assert.Contains("Request starting", log, StringComparison.Ordinal); // framework logs are captured too
+        Assert.Contains("Execution attempt", log, StringComparison.Ordinal); // and the resilience pipeline's
         foreach (var secret in new[] { PatientId, Mrn, Family, "Alex", BirthDate, Token, "mmHg", "mm[Hg]", "F33.2", "sertraline", "Schizophrenia" })
         {
             Assert.DoesNotContain(secret, log, StringComparison.OrdinalIgnoreCase);

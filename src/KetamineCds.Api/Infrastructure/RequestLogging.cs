@@ -12,10 +12,11 @@ public static class RequestLogging
         var json = string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
         builder.Services.AddSerilog((services, logger) =>
         {
-            logger.ReadFrom.Configuration(builder.Configuration)
-                .ReadFrom.Services(services)
-                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            // Quiet framework defaults first, so that configuration (Serilog:MinimumLevel) can still turn them up.
+            logger.MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
                 .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
                 .Enrich.FromLogContext();
             if (json)
             {
@@ -25,7 +26,8 @@ public static class RequestLogging
             {
                 logger.WriteTo.Console();
             }
-        });
+        }, preserveStaticLogger: true); // each host owns its logger; the static Log.Logger is not shared between hosts
+
         return builder;
     }
 
