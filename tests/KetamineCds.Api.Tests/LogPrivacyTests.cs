@@ -40,6 +40,8 @@ public sealed class LogPrivacyTests(FhirServerFixture fhir) : IClassFixture<Fhir
         ["Serilog:MinimumLevel:Default"] = "Verbose",
         ["Serilog:MinimumLevel:Override:Microsoft"] = "Verbose",
         ["Serilog:MinimumLevel:Override:System"] = "Verbose",
+        ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Verbose",
+        ["Serilog:MinimumLevel:Override:System.Net.Http.HttpClient"] = "Verbose",
         ["Logging:LogLevel:Default"] = "Trace",
     })
     {
