@@ -18,11 +18,15 @@ public class KetamineCdsApplication : WebApplicationFactory<Program>
     {
     }
 
-    protected KetamineCdsApplication(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+    public KetamineCdsApplication(IReadOnlyDictionary<string, string?> settings, DateTimeOffset? now = null)
+    {
+        _settings = settings;
+        Clock = new FakeTimeProvider(now ?? PinnedNow);
+    }
 
     public static readonly DateTimeOffset PinnedNow = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
 
-    public FakeTimeProvider Clock { get; } = new(PinnedNow);
+    public FakeTimeProvider Clock { get; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
