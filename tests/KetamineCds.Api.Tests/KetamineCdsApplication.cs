@@ -18,7 +18,7 @@ public class KetamineCdsApplication : WebApplicationFactory<Program>
     {
     }
 
-    public KetamineCdsApplication(IReadOnlyDictionary<string, string?> settings, DateTimeOffset? now = null)
+    protected KetamineCdsApplication(IReadOnlyDictionary<string, string?> settings, DateTimeOffset? now = null)
     {
         _settings = settings;
         Clock = new FakeTimeProvider(now ?? PinnedNow);
@@ -40,6 +40,10 @@ public class KetamineCdsApplication : WebApplicationFactory<Program>
         builder.ConfigureServices(services => services.AddKeyedSingleton<TimeProvider>(Rules.ClinicalClock.Key, Clock));
     }
 }
+
+/// <summary>The service with extra settings and its clinical clock pinned to a chosen instant.</summary>
+public sealed class ConfiguredApplication(IReadOnlyDictionary<string, string?> settings, DateTimeOffset? now = null)
+    : KetamineCdsApplication(settings, now);
 
 public static class Repository
 {

@@ -22,7 +22,7 @@ public sealed class MedplumIntegrationTests(MedplumFhirServer medplum) : IClassF
     public async Task GivenNoPrefetch_WhenServiceFetchesFromMedplum_ThenSameCardsAsFullPrefetch(int bundle, string day)
     {
         var (patientId, prefetch) = FullPrefetch(MedplumFhirServer.Bundles[bundle]);
-        await using var app = new KetamineCdsApplication(new Dictionary<string, string?>
+        await using var app = new ConfiguredApplication(new Dictionary<string, string?>
         {
             ["Fhir:AllowedServers:0"] = medplum.BaseUrl,
             ["Fhir:DeadlineMilliseconds"] = "5000",
