@@ -35,6 +35,9 @@ public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirS
         Assert.Equal(8, fhir.Calls().Count);
         Assert.All(fhir.Calls(), call => Assert.Equal($"Bearer {FhirServerFixture.Token}", call.RequestMessage.Headers!["Authorization"].Single()));
         Assert.Equal("p1", fhir.Calls("/Condition").Single().RequestMessage.Query!["patient"].Single());
+        // Observations are asked for only as far back as the pack's longest observation window (BMI, 12 months).
+        Assert.Equal("ge2025-11-26", fhir.Calls("/Observation").Single().RequestMessage.Query!["date"].Single());
+        Assert.False(fhir.Calls("/Condition").Single().RequestMessage.Query!.ContainsKey("date"));
     }
 
     [Fact]

@@ -21,6 +21,22 @@ public sealed class RulePackLoaderTests : IDisposable
     }
 
     [Fact]
+    public void GivenShippedPack_WhenAskedHowFarBackObservationsMatter_ThenItsLongestObservationWindow()
+    {
+        // KET-27 reads BMI over 12 months; every other observation rule looks back less far.
+        Assert.Equal(Fhir.Now.AddMonths(-12), Repository.Pack.ObservationsNeededSince(Fhir.Now));
+    }
+
+    [Fact]
+    public void GivenAnObservationRuleWithoutWindow_WhenLoaded_ThenAllObservationHistoryIsNeeded()
+    {
+        Edit("rulesets/cautions.yaml", "{ fact: observation, valueSet: bmi, within: 12mo, value: { ge: 40, unit: \"kg/m2\" } }",
+            "{ fact: observation, valueSet: bmi, value: { ge: 40, unit: \"kg/m2\" } }");
+
+        Assert.Null(RulePackLoader.Load(_copy).Pack!.ObservationsNeededSince(Fhir.Now));
+    }
+
+    [Fact]
     public void GivenThreeDifferentMistakes_WhenLoaded_ThenAllThreeReportedWithFileLineAndRuleId()
     {
         Edit("rulesets/contraindications.yaml", "valueSet: aneurysm-or-avm", "valueSet: aneurysm-or-avn");

@@ -1,7 +1,11 @@
 namespace KetamineCds.Api.CdsHooks;
 
 /// <summary>One prefetch template; required data whose absence (and no FHIR server) is a 412 (spec §Prefetch: P-13).</summary>
-public sealed record PrefetchTemplate(string Key, string Query, bool Required, string Describes);
+/// <param name="RecentObservationsOnly">
+/// When the service fetches this key itself it adds <c>date=ge…</c> for the longest observation window of the pack.
+/// CDS Hooks 2.0 templates cannot express relative dates (that is 3.0-ballot text), so discovery shows the plain query.
+/// </param>
+public sealed record PrefetchTemplate(string Key, string Query, bool Required, string Describes, bool RecentObservationsOnly = false);
 
 /// <summary>The three services and the prefetch templates that cover every resource type the rule pack reads.</summary>
 public static class CdsServiceCatalog
@@ -15,7 +19,7 @@ public static class CdsServiceCatalog
     [
         new("patient", "Patient/{{context.patientId}}", true, "demographics (age, administrative gender)"),
         new("conditions", "Condition?patient={{context.patientId}}", true, "diagnoses"),
-        new("observations", "Observation?patient={{context.patientId}}&category=vital-signs,laboratory,survey", true, "vital signs, laboratory results and questionnaire scores"),
+        new("observations", "Observation?patient={{context.patientId}}&category=vital-signs,laboratory,survey", true, "vital signs, laboratory results and questionnaire scores", RecentObservationsOnly: true),
         new("medicationRequests", "MedicationRequest?patient={{context.patientId}}", true, "medication orders"),
         new("allergies", "AllergyIntolerance?patient={{context.patientId}}", true, "allergies and intolerances"),
         new("medicationStatements", "MedicationStatement?patient={{context.patientId}}", false, "medications reported by the patient or other providers"),

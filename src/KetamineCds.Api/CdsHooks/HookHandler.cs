@@ -38,7 +38,8 @@ public sealed class HookHandler(
         }
 
         var fetchStarted = Stopwatch.GetTimestamp();
-        var data = await assembler.AssembleAsync(request, cancellationToken);
+        var now = clock.GetUtcNow();
+        var data = await assembler.AssembleAsync(request, pack.ObservationsNeededSince(now), cancellationToken);
         diagnostics.Set("AssembleMs", Stopwatch.GetElapsedTime(fetchStarted).TotalMilliseconds);
         diagnostics.Set("FhirQueries", data.QueriesSent);
         diagnostics.Set("FetchMs", data.FetchTime.TotalMilliseconds);
@@ -46,7 +47,7 @@ public sealed class HookHandler(
         var evaluateStarted = Stopwatch.GetTimestamp();
         // Medication resources sent with the draft orders resolve medicationReference; the draft requests stay in the hook context.
         var record = new PatientRecord(data.Resources.Concat(draft.Where(r => r is not MedicationRequest)));
-        var result = RuleEvaluator.Evaluate(pack, record, hook, clock.GetUtcNow());
+        var result = RuleEvaluator.Evaluate(pack, record, hook, now);
         diagnostics.Set("EvaluateMs", Stopwatch.GetElapsedTime(evaluateStarted).TotalMilliseconds);
         foreach (var error in result.Errors)
         {

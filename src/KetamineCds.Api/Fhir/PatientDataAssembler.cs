@@ -13,7 +13,8 @@ namespace KetamineCds.Api.Fhir;
 /// </summary>
 public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOptions> options, IHostEnvironment environment, ILogger<PatientDataAssembler> logger)
 {
-    public async Task<PatientData> AssembleAsync(CdsRequest request, CancellationToken cancellationToken)
+    /// <param name="observationsSince">The earliest observation the rules can read (from the pack), or null for all history.</param>
+    public async Task<PatientData> AssembleAsync(CdsRequest request, DateTimeOffset? observationsSince, CancellationToken cancellationToken)
     {
         var resources = new List<Resource>();
         var missing = new List<PrefetchTemplate>();
@@ -56,7 +57,7 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         var started = Stopwatch.GetTimestamp();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Value.DeadlineMilliseconds);
-        var queries = missing.Select(t => FetchAsync(request, t, deadline.Token)).ToList();
+        var queries = missing.Select(t => FetchAsync(request, t, observationsSince, deadline.Token)).ToList();
         var results = await System.Threading.Tasks.Task.WhenAll(queries);
         var elapsed = Stopwatch.GetElapsedTime(started);
 
@@ -87,9 +88,14 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         return new PatientData(resources, missing.Select(t => t.Key).ToList(), queries, elapsed);
     }
 
-    private async Task<List<Resource>?> FetchAsync(CdsRequest request, PrefetchTemplate template, CancellationToken cancellationToken)
+    private async Task<List<Resource>?> FetchAsync(CdsRequest request, PrefetchTemplate template, DateTimeOffset? observationsSince, CancellationToken cancellationToken)
     {
         var query = PrefetchTokens.Substitute(template.Query, request);
+        if (template.RecentObservationsOnly && observationsSince is { } since)
+        {
+            query += $"&date=ge{since:yyyy-MM-dd}";
+        }
+
         try
         {
             return await client.SearchAsync(request.FhirServer!, query, request.AccessToken, options.Value.PageLimit, cancellationToken);

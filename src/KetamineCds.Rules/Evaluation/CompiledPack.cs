@@ -31,6 +31,15 @@ public sealed class CompiledPack
     public ValueSetIndex OrderValueSet { get; }
     public AntidepressantDoseTable Doses { get; }
 
+    /// <summary>The longest look-back of any active rule that reads observations; null when some rule reads all history.</summary>
+    internal LookBack? ObservationLookBack { get; init; }
+
+    /// <summary>
+    /// The earliest observation date any active rule can look at, so a FHIR query may ask only for recent data
+    /// (design: fetch only what the rules read). Null means the whole history is needed.
+    /// </summary>
+    public DateTimeOffset? ObservationsNeededSince(DateTimeOffset now) => ObservationLookBack?.Since(now);
+
     /// <summary>Whether a MedicationRequest orders ketamine: coded at ingredient or clinical-drug level, directly or via a Medication.</summary>
     public bool IsKetamineOrder(MedicationRequest request, PatientRecord record)
     {

@@ -22,6 +22,9 @@ internal sealed class ConditionCompiler(
     /// <summary>Rule ids referenced by <c>ref:</c> nodes, for cycle checks.</summary>
     public List<string> References { get; } = [];
 
+    /// <summary>The look-back of every fact that reads observations (null: no window, all history needed).</summary>
+    public List<LookBack?> ObservationWindows { get; } = [];
+
     public ICondition Compile(ConditionSpec? spec, string pointer)
     {
         if (spec is null)
@@ -124,8 +127,14 @@ internal sealed class ConditionCompiler(
                     report(pointer, "draftOrder dosePerKg needs 'valueSet' naming the body-weight observations");
                 }
 
+                var weightWindow = Window(spec.Within, pointer);
+                if (spec.Property == DraftOrderFact.DosePerKg)
+                {
+                    ObservationWindows.Add(weightWindow);
+                }
+
                 return new DraftOrderFact(spec.Property ?? "", RequireComparison(spec.Value, $"{pointer}/value", unitAllowed: true),
-                    spec.ValueSet is null ? null : RequireValueSet(spec.ValueSet, pointer), Window(spec.Within, pointer));
+                    spec.ValueSet is null ? null : RequireValueSet(spec.ValueSet, pointer), weightWindow);
             default:
                 Allow(spec, pointer, "valueSet", "within", "minDays", "count");
                 if (doses.Count == 0)
@@ -183,6 +192,8 @@ internal sealed class ConditionCompiler(
         }
 
         var test = tests.Count == 0 ? ObservationTest.Exists : tests[0];
+        var window = Window(spec.Within, pointer);
+        ObservationWindows.Add(window);
         var comparison = test switch
         {
             ObservationTest.Value => RequireComparison(spec.Value, $"{pointer}/value", unitAllowed: true),
@@ -191,7 +202,7 @@ internal sealed class ConditionCompiler(
         };
         return new ObservationFact(RequireValueSet(spec.ValueSet, pointer),
             spec.Component is null ? null : RequireValueSet(spec.Component, pointer, "component"),
-            Window(spec.Within, pointer), test, comparison,
+            window, test, comparison,
             spec.Coded is null ? null : RequireValueSet(spec.Coded, pointer, "coded"), spec.Text, where);
     }
 

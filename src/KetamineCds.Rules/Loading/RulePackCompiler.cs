@@ -15,7 +15,8 @@ internal static class RulePackCompiler
         IReadOnlyList<(string File, RuleFile Spec, IReadOnlyDictionary<string, int> Lines)> files,
         IReadOnlyDictionary<string, ValueSetIndex> valueSets,
         AntidepressantDoseTable doses,
-        List<RuleFileError> errors)
+        List<RuleFileError> errors,
+        List<LookBack?> observationWindows)
     {
         var ruleIds = new HashSet<string>(StringComparer.Ordinal);
         var firstSeen = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -53,6 +54,10 @@ internal static class RulePackCompiler
                     .Select((item, j) => (item.Label, compiler.Compile(item.When, $"{pointer}/checklist/{j}/when")))
                     .ToList();
                 references[rule.Id] = compiler.References;
+                if (rule.Status == "active")
+                {
+                    observationWindows.AddRange(compiler.ObservationWindows);
+                }
                 CheckCard(rule, pointer, Report);
                 compiled.Add(new CompiledRule(rule, condition, checklist, file, YamlJsonConverter.LineOf(lines, pointer)));
             }

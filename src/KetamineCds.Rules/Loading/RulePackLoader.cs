@@ -57,14 +57,21 @@ public static class RulePackLoader
             errors.Add(new RuleFileError(ManifestFile, 0, null, $"orderValueSet '{manifest.OrderValueSet}' is not in the pack's value sets"));
         }
 
-        var rules = RulePackCompiler.Compile(files, valueSets, doses, errors);
+        var observationWindows = new List<LookBack?>();
+        var rules = RulePackCompiler.Compile(files, valueSets, doses, errors, observationWindows);
         if (errors.Count > 0 || orderValueSet is null)
         {
             return new RulePackLoadResult(null, errors);
         }
 
         var contentHash = Convert.ToHexStringLower(hash.GetHashAndReset());
-        return new RulePackLoadResult(new CompiledPack(manifest.Name, manifest.Version, contentHash, rules, valueSets, orderValueSet, doses), []);
+        var pack = new CompiledPack(manifest.Name, manifest.Version, contentHash, rules, valueSets, orderValueSet, doses)
+        {
+            // The longest window is the one reaching furthest back from any instant (windows mix days and months).
+            ObservationLookBack = observationWindows.Count == 0 || observationWindows.Any(w => w is null) ? null
+                : observationWindows.MinBy(w => w!.Since(DateTimeOffset.UnixEpoch.AddYears(50))),
+        };
+        return new RulePackLoadResult(pack, []);
     }
 
     private sealed record Parsed<T>(T Value, IReadOnlyDictionary<string, int> Lines);
