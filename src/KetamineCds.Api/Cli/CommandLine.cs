@@ -10,7 +10,7 @@ namespace KetamineCds.Api.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static bool IsVerb(string first) => first == "rules";
+    public static bool IsVerb(string first) => first is "rules" or "health";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -25,8 +25,41 @@ public static class CommandLine
         test.SetAction(parse => Test(parse.GetValue(testFolder)!));
 
         var rules = new Command("rules", "Rule pack tools for clinical admins") { check, test };
-        var root = new RootCommand("KetamineCds: CDS Hooks service for IV ketamine in treatment-resistant depression") { rules };
+
+        // For container health checks: the runtime image has no curl.
+        var url = new Argument<string>("url") { Description = "Health endpoint to probe", DefaultValueFactory = _ => "http://127.0.0.1:8080/health/ready" };
+        var health = new Command("health", "Exit 0 when the health endpoint answers 200") { url };
+        health.SetAction(async (parse, cancellationToken) => await ProbeAsync(parse.GetValue(url)!, cancellationToken));
+
+        var root = new RootCommand("KetamineCds: CDS Hooks service for IV ketamine in treatment-resistant depression") { rules, health };
         return await root.Parse(args).InvokeAsync();
+    }
+
+    private static async Task<int> ProbeAsync(string text, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url))
+        {
+            Console.Error.WriteLine($"'{text}' is not an absolute URL");
+            return 2;
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        try
+        {
+            using var response = await http.GetAsync(url, cancellationToken);
+            Console.WriteLine($"{url}: {(int)response.StatusCode}");
+            return response.IsSuccessStatusCode ? 0 : 1;
+        }
+        catch (HttpRequestException ex)
+        {
+            Console.Error.WriteLine($"{url}: {ex.Message}");
+            return 1;
+        }
+        catch (TaskCanceledException)
+        {
+            Console.Error.WriteLine($"{url}: no answer within 3 s");
+            return 1;
+        }
     }
 
     private static int Check(string folder)
