@@ -1,3 +1,4 @@
+using KetamineCds.Api.Auth;
 using KetamineCds.Api.CdsHooks;
 using KetamineCds.Api.Cli;
 using KetamineCds.Api.Infrastructure;
@@ -9,14 +10,19 @@ if (args.Length > 0 && CommandLine.IsVerb(args[0]))
 }
 
 var builder = WebApplication.CreateBuilder(args);
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.AddKetamineCdsLogging();
 builder.AddKetamineCds();
+builder.AddCdsAuthentication();
+builder.AddHttpHardening();
 builder.Services.AddExceptionHandler<UnhandledErrors>();
 
 var app = builder.Build();
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseKetamineCdsRequestLogging();
+app.UseCors(HttpHardening.CorsPolicy);
+app.UseCdsAuthentication();
+app.UseRateLimiter();
 app.MapOpenApi();
 app.MapCdsServices();
 app.MapHealthEndpoints();

@@ -20,4 +20,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Required data unavailable for keys {Keys}: {Reason}")]
     public static partial void RequiredDataUnavailable(this ILogger logger, string keys, string reason);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "JWT from issuer {Issuer} rejected: {Reason}")]
+    public static partial void JwtRejected(this ILogger logger, string issuer, string reason);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Authentication is DISABLED (Auth:Enabled=false): any caller is trusted")]
+    public static partial void AuthenticationDisabled(this ILogger logger);
 }

@@ -8,6 +8,15 @@ public sealed class UnhandledErrors : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException bad)
+        {
+            // Kestrel's own refusals, such as a body over the configured size limit (413).
+            await OperationOutcomes.Result(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? OperationOutcome.IssueType.TooLong : OperationOutcome.IssueType.Invalid,
+                bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body exceeds the configured size limit." : "The request could not be read.")
+                .ExecuteAsync(httpContext);
+            return true;
+        }
+
         var result = OperationOutcomes.Result(StatusCodes.Status500InternalServerError, OperationOutcome.IssueType.Exception,
             $"The service failed to answer; no advice was produced. Trace id {httpContext.TraceIdentifier}.");
         await result.ExecuteAsync(httpContext);

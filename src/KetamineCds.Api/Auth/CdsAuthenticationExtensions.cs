@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+
+namespace KetamineCds.Api.Auth;
+
+public static class CdsAuthenticationExtensions
+{
+    public static WebApplicationBuilder AddCdsAuthentication(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<IReplayCache, InMemoryReplayCache>();
+        services.AddSingleton<CdsJwtValidator>();
+        services.AddSingleton<JwksCache>();
+        services.AddHttpClient(nameof(JwksCache), http => http.Timeout = TimeSpan.FromSeconds(5)).RemoveAllLoggers();
+        return builder;
+    }
+
+    public static WebApplication UseCdsAuthentication(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
+        {
+            app.Logger.AuthenticationDisabled();
+        }
+
+        app.UseMiddleware<CdsAuthenticationMiddleware>();
+        return app;
+    }
+}

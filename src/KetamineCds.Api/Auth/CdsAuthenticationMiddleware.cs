@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+
+namespace KetamineCds.Api.Auth;
+
+/// <summary>
+/// Authenticates every CDS Hooks call (discovery, services, feedback) before it reaches an endpoint. A refused token
+/// gets 401 with no detail in the body (best practices: "respond with a 401 with no details"); the reason is logged,
+/// the token never is. Health and OpenAPI endpoints are not CDS Hooks calls and stay open.
+/// </summary>
+public sealed class CdsAuthenticationMiddleware(RequestDelegate next, IOptions<AuthOptions> options, ILogger<CdsAuthenticationMiddleware> logger)
+{
+    public const string IssuerItem = "cds-issuer";
+
+    public async Task InvokeAsync(HttpContext context, CdsJwtValidator validator)
+    {
+        if (!context.Request.Path.StartsWithSegments("/cds-services", StringComparison.Ordinal) || HttpMethods.IsOptions(context.Request.Method))
+        {
+            await next(context);
+            return;
+        }
+
+        var settings = options.Value;
+        if (!settings.Enabled)
+        {
+            logger.AuthenticationDisabled();
+            await next(context);
+            return;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+        var endpoint = settings.Audience!.TrimEnd('/') + context.Request.Path.Value!.TrimEnd('/');
+        var check = await validator.CheckAsync(token, endpoint, context.RequestAborted);
+        if (!check.IsValid)
+        {
+            logger.JwtRejected(check.Issuer ?? "(none)", check.Reason!);
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return;
+        }
+
+        context.Items[IssuerItem] = check.Issuer;
+        await next(context);
+    }
+}

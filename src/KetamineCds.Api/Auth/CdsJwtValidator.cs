@@ -1,0 +1,124 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace KetamineCds.Api.Auth;
+
+/// <summary>The outcome of checking an EHR's JWT: the trusted issuer, or why the token was refused (for the log only).</summary>
+public sealed record JwtCheck(string? Issuer, string? Reason)
+{
+    public bool IsValid => Reason is null;
+}
+
+/// <summary>
+/// Verifies the EHR's JWT as CDS Hooks 2.0 §Trusting CDS Clients and its best practices require: a trusted
+/// <c>iss</c>; its keys from the configured JWKS, or from <c>jku</c> only when allowlisted; <c>kid</c>, <c>typ</c>;
+/// an allowlisted asymmetric <c>alg</c>; the signature; <c>aud</c> equal to the endpoint called; <c>exp</c>,
+/// <c>nbf</c> and <c>iat</c> with a small skew; and a <c>jti</c> not seen before. Extra claims are accepted.
+/// </summary>
+public sealed class CdsJwtValidator(JwksCache jwks, IReplayCache replays, IOptions<AuthOptions> options, TimeProvider time)
+{
+    private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
+
+    public async Task<JwtCheck> CheckAsync(string? token, string endpointUrl, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (string.IsNullOrEmpty(token) || !Handler.CanReadToken(token))
+        {
+            return new JwtCheck(null, "no bearer token, or not a JWT");
+        }
+
+        var jwt = Handler.ReadJsonWebToken(token);
+        var trusted = settings.TrustedIssuers.FirstOrDefault(i => string.Equals(i.Issuer, jwt.Issuer, StringComparison.Ordinal));
+        if (trusted is null)
+        {
+            return new JwtCheck(jwt.Issuer, "issuer is not trusted");
+        }
+
+        if (!trusted.Algorithms.Contains(jwt.Alg, StringComparer.Ordinal))
+        {
+            return new JwtCheck(trusted.Issuer, $"algorithm '{jwt.Alg}' is not allowed");
+        }
+
+        if (string.IsNullOrEmpty(jwt.Kid) || !string.Equals(jwt.Typ, "JWT", StringComparison.OrdinalIgnoreCase))
+        {
+            return new JwtCheck(trusted.Issuer, "header lacks kid or typ JWT");
+        }
+
+        var jku = jwt.TryGetHeaderValue<string>("jku", out var headerJku) ? headerJku : null;
+        if (jku is not null && !trusted.AllowedJku.Contains(jku, StringComparer.Ordinal))
+        {
+            return new JwtCheck(trusted.Issuer, "jku is not on the issuer's allowlist");
+        }
+
+        var jwksUrl = jku ?? trusted.JwksUri;
+        if (jwksUrl is null)
+        {
+            return new JwtCheck(trusted.Issuer, "no JWKS for this issuer");
+        }
+
+        IReadOnlyList<SecurityKey> keys;
+        try
+        {
+            keys = await jwks.KeysAsync(jwksUrl, jwt.Kid, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ArgumentException or System.Text.Json.JsonException)
+        {
+            return new JwtCheck(trusted.Issuer, $"JWKS could not be fetched ({ex.GetType().Name})");
+        }
+
+        var parameters = new TokenValidationParameters
+        {
+            ValidIssuer = trusted.Issuer,
+            ValidAudiences = [endpointUrl, endpointUrl + "/"],
+            IssuerSigningKeys = keys,
+            ValidAlgorithms = trusted.Algorithms,
+            ClockSkew = TimeSpan.FromSeconds(settings.ClockSkewSeconds),
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateLifetime = true,
+            TryAllIssuerSigningKeys = false,
+            LifetimeValidator = (notBefore, expires, _, p) => expires is not null
+                && expires.Value.AddSeconds(settings.ClockSkewSeconds) >= time.GetUtcNow().UtcDateTime
+                && (notBefore is null || notBefore.Value.AddSeconds(-settings.ClockSkewSeconds) <= time.GetUtcNow().UtcDateTime),
+        };
+        var result = await Handler.ValidateTokenAsync(token, parameters);
+        if (!result.IsValid)
+        {
+            return new JwtCheck(trusted.Issuer, $"token rejected: {result.Exception?.GetType().Name ?? "invalid"}");
+        }
+
+        return CheckIssuedAtAndReplay(jwt, trusted.Issuer, settings);
+    }
+
+    private JwtCheck CheckIssuedAtAndReplay(JsonWebToken jwt, string issuer, AuthOptions settings)
+    {
+        var now = time.GetUtcNow();
+        if (!jwt.TryGetPayloadValue<long>("iat", out var iat))
+        {
+            return new JwtCheck(issuer, "iat is missing");
+        }
+
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(iat);
+        var expires = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
+        if (issuedAt > now.AddSeconds(settings.ClockSkewSeconds))
+        {
+            return new JwtCheck(issuer, "iat is in the future");
+        }
+
+        if (expires - issuedAt > TimeSpan.FromMinutes(settings.MaxTokenLifetimeMinutes))
+        {
+            return new JwtCheck(issuer, "token lifetime exceeds the configured maximum");
+        }
+
+        if (string.IsNullOrEmpty(jwt.Id))
+        {
+            return new JwtCheck(issuer, "jti is missing");
+        }
+
+        return replays.TryAdd(issuer, jwt.Id, expires.AddSeconds(settings.ClockSkewSeconds))
+            ? new JwtCheck(issuer, null)
+            : new JwtCheck(issuer, "jti was already used (replay)");
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Hl7.Fhir.Model;
+using KetamineCds.Api.Auth;
+using Microsoft.Extensions.Options;
+
+namespace KetamineCds.Api.Infrastructure;
+
+/// <summary>Body size limit, CORS for browser EHRs, per-issuer rate limiting, and security headers on every response.</summary>
+public static class HttpHardening
+{
+    public const string CorsPolicy = "cds-clients";
+
+    public static WebApplicationBuilder AddHttpHardening(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<HttpHardeningOptions>().BindConfiguration(HttpHardeningOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var limits = builder.Configuration.GetSection(HttpHardeningOptions.Section).Get<HttpHardeningOptions>() ?? new HttpHardeningOptions();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyMegabytes * 1024L * 1024L;
+        });
+
+        // CORS: CDS Hooks notes browser-based clients need it; origins come from configuration, never "*".
+        services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
+            .WithOrigins([.. limits.AllowedOrigins])
+            .WithMethods("GET", "POST", "OPTIONS")
+            .WithHeaders("Authorization", "Content-Type", "Accept")
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                !context.Request.Path.StartsWithSegments("/cds-services", StringComparison.Ordinal)
+                    ? RateLimitPartition.GetNoLimiter("not-cds")
+                    : RateLimitPartition.GetTokenBucketLimiter(
+                        context.Items[CdsAuthenticationMiddleware.IssuerItem] as string ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new TokenBucketRateLimiterOptions
+                        {
+                            TokenLimit = limits.BurstPerIssuer,
+                            TokensPerPeriod = limits.RequestsPerSecondPerIssuer,
+                            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                            QueueLimit = 0,
+                            AutoReplenishment = true,
+                        }));
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+                rejected.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                await OperationOutcomes.Result(StatusCodes.Status429TooManyRequests, OperationOutcome.IssueType.Throttled,
+                    $"Too many requests from this client; retry after {retryAfter} s.").ExecuteAsync(rejected.HttpContext);
+            };
+        });
+        return builder;
+    }
+
+    /// <summary>Headers that keep a browser from sniffing, framing or caching clinical answers.</summary>
+    public static WebApplication UseSecurityHeaders(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+                headers.CacheControl = "no-store";
+                return System.Threading.Tasks.Task.CompletedTask;
+            });
+            await next(context);
+        });
+        return app;
+    }
+}
