@@ -9,7 +9,8 @@ if (args.Length > 0 && CommandLine.IsVerb(args[0]))
     return await CommandLine.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings and the bundled rules sit beside the binary, wherever the service is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddKetamineCdsLogging();
 builder.AddKetamineCds();
 builder.AddCdsAuthentication();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Hl7.Fhir.Model;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Api.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.CdsHooks;
 
@@ -36,6 +37,13 @@ public static class CdsServicesApi
         if (!CdsServiceCatalog.Services.TryGetValue(id, out var service))
         {
             return OperationOutcomes.Result(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, "No CDS service has this id; see GET /cds-services.");
+        }
+
+        var limit = http.HttpContext.RequestServices.GetRequiredService<IOptions<HttpHardeningOptions>>().Value.MaxRequestBodyMegabytes * 1024L * 1024L;
+        if (http.ContentLength > limit)
+        {
+            // Kestrel enforces the same limit on streamed bodies; this answers early and on any server.
+            return OperationOutcomes.Result(StatusCodes.Status413PayloadTooLarge, OperationOutcome.IssueType.TooLong, "The request body exceeds the configured size limit.");
         }
 
         if (!http.HasJsonContentType())

@@ -65,6 +65,15 @@ public sealed class HookHandler(
         return new CdsResponse(cards);
     }
 
-    private static List<Resource> ReadDraftOrders(CdsRequest request) =>
-        request.DraftOrders is { } bundle ? FhirJson.Flatten(FhirJson.Parse(bundle)).ToList() : [];
+    private static List<Resource> ReadDraftOrders(CdsRequest request)
+    {
+        try
+        {
+            return request.DraftOrders is { } bundle ? FhirJson.Flatten(FhirJson.Parse(bundle)).ToList() : [];
+        }
+        catch (FormatException)
+        {
+            throw new CdsRequestInvalidException("context.draftOrders is not a valid FHIR Bundle.");
+        }
+    }
 }

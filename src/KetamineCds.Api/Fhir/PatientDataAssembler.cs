@@ -23,7 +23,7 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
             switch (request.StateOf(template.Key))
             {
                 case PrefetchState.Supplied:
-                    resources.AddRange(FhirJson.Flatten(FhirJson.Parse(request.Prefetch[template.Key]!.Value)));
+                    resources.AddRange(ParsePrefetch(request, template.Key));
                     break;
                 case PrefetchState.NotSupplied or PrefetchState.Failed:
                     missing.Add(template);
@@ -75,6 +75,18 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         }
 
         return Degrade(resources, failed, "the FHIR server failed or was too slow", missing.Count, elapsed);
+    }
+
+    private static List<Resource> ParsePrefetch(CdsRequest request, string key)
+    {
+        try
+        {
+            return FhirJson.Flatten(FhirJson.Parse(request.Prefetch[key]!.Value)).ToList();
+        }
+        catch (FormatException)
+        {
+            throw new CdsRequestInvalidException($"prefetch.{key} is not valid FHIR.");
+        }
     }
 
     private static PatientData Degrade(List<Resource> resources, List<PrefetchTemplate> missing, string reason, int queries, TimeSpan elapsed)

@@ -24,6 +24,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "JWT from issuer {Issuer} rejected: {Reason}")]
     public static partial void JwtRejected(this ILogger logger, string issuer, string reason);
 
+    [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} (trace {TraceId}); no advice was produced\n{StackTrace}")]
+    public static partial void UnhandledError(this ILogger logger, string exceptionType, string traceId, string stackTrace);
+
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Authentication is DISABLED (Auth:Enabled=false): any caller is trusted")]
     public static partial void AuthenticationDisabled(this ILogger logger);
 }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace KetamineCds.Api.Infrastructure;
 
 /// <summary>Anything unexpected is a 500 with an OperationOutcome and the trace id, never a stack trace.</summary>
-public sealed class UnhandledErrors : IExceptionHandler
+public sealed class UnhandledErrors(ILogger<UnhandledErrors> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -17,6 +17,8 @@ public sealed class UnhandledErrors : IExceptionHandler
             return true;
         }
 
+        // The type and stack say where it failed; the message is left out because it may quote request data.
+        logger.UnhandledError(exception.GetType().FullName ?? "exception", httpContext.TraceIdentifier, exception.StackTrace ?? "");
         var result = OperationOutcomes.Result(StatusCodes.Status500InternalServerError, OperationOutcome.IssueType.Exception,
             $"The service failed to answer; no advice was produced. Trace id {httpContext.TraceIdentifier}.");
         await result.ExecuteAsync(httpContext);
