@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace KetamineCds.Api.Tests;
 
 /// <summary>Limits, headers, CORS and a corpus of broken requests: never a 500, never down.</summary>
-public sealed class HardeningTests(KetamineCdsApplication app) : IClassFixture<KetamineCdsApplication>
+public sealed class HardeningTests(KetamineCdsApplication app, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<KetamineCdsApplication>
 {
     /// <summary>Broken variants of a valid request: truncations, wrong types, huge strings, deep nesting, wrong resources, duplicate keys.</summary>
     public static IEnumerable<(string Name, string Body)> Corpus()
@@ -58,17 +58,20 @@ public sealed class HardeningTests(KetamineCdsApplication app) : IClassFixture<K
         var client = app.CreateClient();
         var cases = Corpus().ToList();
         var failures = new List<string>();
+        var statuses = new List<HttpStatusCode>();
 
         foreach (var (name, body) in cases)
         {
             using var content = new StringContent(body, Encoding.UTF8, "application/json");
             using var response = await client.PostAsync("/cds-services/ketamine-order-sign", content);
+            statuses.Add(response.StatusCode);
             if ((int)response.StatusCode >= 500)
             {
                 failures.Add($"{name}: {(int)response.StatusCode}");
             }
         }
 
+        output.WriteLine($"{cases.Count} broken requests tried; statuses: {string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{(int)g.Key}×{g.Count()}"))}");
         Assert.True(cases.Count > 150, $"only {cases.Count} cases");
         Assert.Empty(failures);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
