@@ -1,5 +1,8 @@
 using KetamineCds.Api.Auth;
+using KetamineCds.Api.Admin;
 using KetamineCds.Api.CdsHooks;
+using KetamineCds.Api.Feedback;
+using KetamineCds.Api.Store;
 using KetamineCds.Api.Cli;
 using KetamineCds.Api.Infrastructure;
 
@@ -14,6 +17,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddKetamineCdsLogging();
 builder.AddKetamineCds();
 builder.AddCdsAuthentication();
+builder.AddCdsStore();
 builder.AddHttpHardening();
 builder.Services.AddExceptionHandler<UnhandledErrors>();
 
@@ -26,6 +30,8 @@ app.UseCdsAuthentication();
 app.UseRateLimiter();
 app.MapOpenApi();
 app.MapCdsServices();
+app.MapFeedback();
+app.MapAdmin();
 app.MapHealthEndpoints();
 await app.RunAsync();
 return 0;

@@ -165,6 +165,7 @@ public sealed class LimitTests
         {
             ["Auth:Enabled"] = "false",
             ["Auth:AllowDisabledOutsideDevelopment"] = "true",
+            ["Store:AuditHashKey"] = "a-test-secret-of-at-least-thirty-two-characters",
         });
 
         Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync("/cds-services")).StatusCode);

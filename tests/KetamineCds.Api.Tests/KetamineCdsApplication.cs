@@ -28,10 +28,14 @@ public class KetamineCdsApplication : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; }
 
+    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), "ketamine-cds-tests", $"{Guid.NewGuid():N}.db");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Rules:Path", Path.Combine(Repository.Root, "rules"));
+        // Each host gets its own SQLite file, so tests never share audit or feedback rows.
+        builder.UseSetting("Store:ConnectionString", $"Data Source={DatabasePath}");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

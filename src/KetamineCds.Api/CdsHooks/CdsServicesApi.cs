@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Hl7.Fhir.Model;
+using System.Diagnostics;
+using KetamineCds.Api.Audit;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Api.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -32,7 +34,20 @@ public static class CdsServicesApi
 
     public static IResult Discover() => Results.Json(Discovery, CdsJsonContext.Default.DiscoveryResponse);
 
-    public static async Task<IResult> InvokeAsync(string id, HttpRequest http, HookHandler handler, ILogger<HookHandler> logger, CancellationToken cancellationToken)
+    public static async Task<IResult> InvokeAsync(string id, HttpRequest http, HookHandler handler, AuditScope audit, ILogger<HookHandler> logger, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var result = await AnswerAsync(id, http, handler, logger, cancellationToken);
+        if (CdsServiceCatalog.Services.ContainsKey(id))
+        {
+            // Every invocation of a known service is audited, answered or refused; the write happens off the request path.
+            audit.Complete(http.HttpContext, id, (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK, Stopwatch.GetElapsedTime(started));
+        }
+
+        return result;
+    }
+
+    private static async Task<IResult> AnswerAsync(string id, HttpRequest http, HookHandler handler, ILogger<HookHandler> logger, CancellationToken cancellationToken)
     {
         if (!CdsServiceCatalog.Services.TryGetValue(id, out var service))
         {

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Hl7.Fhir.Model;
+using KetamineCds.Api.Audit;
 using KetamineCds.Api.Fhir;
+using KetamineCds.Api.Store;
 using KetamineCds.Api.Rules;
 using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Record;
@@ -18,12 +20,14 @@ public sealed class HookHandler(
     PatientDataAssembler assembler,
     [FromKeyedServices(ClinicalClock.Key)] TimeProvider clock,
     IDiagnosticContext diagnostics,
+    AuditScope audit,
     ILogger<HookHandler> logger)
 {
     public async Task<CdsResponse> HandleAsync(CdsServiceDescription service, JsonElement body, CancellationToken cancellationToken)
     {
         var pack = packs.Current;
         var request = CdsRequestReader.Read(body, service);
+        audit.Request(request, $"{pack.Name}@{pack.Version}");
         diagnostics.Set("Hook", request.Hook);
         diagnostics.Set("HookInstance", request.HookInstance);
         diagnostics.Set("RulePack", $"{pack.Name}@{pack.Version}");
@@ -60,10 +64,14 @@ public sealed class HookHandler(
             cards.Add(CardMapper.IncompleteData(data.UnavailableOptionalKeys, pack));
         }
 
+        audit.Cards(cards.Select(c => new AuditedCard(c.Uuid, RuleOf(c)?.Id, RuleOf(c)?.Version, c.Indicator)).ToList());
         diagnostics.Set("RulesFired", result.Findings.Select(f => $"{f.RuleId}@{f.RuleVersion}").ToArray());
         diagnostics.Set("CardsByIndicator", cards.GroupBy(c => c.Indicator).ToDictionary(g => g.Key, g => g.Count()), destructureObjects: true);
         return new CdsResponse(cards);
     }
+
+    private static (string Id, string Version)? RuleOf(Card card) =>
+        card.Extension?.TryGetValue("org.ketaminecds.rule", out var rule) == true && rule.Split('@') is [var id, var version] ? (id, version) : null;
 
     private static List<Resource> ReadDraftOrders(CdsRequest request)
     {

@@ -27,6 +27,21 @@ internal static partial class Log
     [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} (trace {TraceId}); no advice was produced\n{StackTrace}")]
     public static partial void UnhandledError(this ILogger logger, string exceptionType, string traceId, string stackTrace);
 
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Audit queue full: record dropped ({Dropped} dropped since start)")]
+    public static partial void AuditRecordDropped(this ILogger logger, long dropped);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Audit store unavailable; {Waiting} records kept for retry")]
+    public static partial void AuditStoreUnavailable(this ILogger logger, int waiting);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Store unavailable at shutdown: {Count} audit records could not be written")]
+    public static partial void AuditRecordsLostAtShutdown(this ILogger logger, int count);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Feedback not stored: the store is unavailable; answered 503")]
+    public static partial void FeedbackStoreUnavailable(this ILogger logger);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "Retention purge removed {Count} records older than {Days} days")]
+    public static partial void RetentionPurged(this ILogger logger, int count, int days);
+
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Authentication is DISABLED (Auth:Enabled=false): any caller is trusted")]
     public static partial void AuthenticationDisabled(this ILogger logger);
 }

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using KetamineCds.Api.CdsHooks;
+using KetamineCds.Api.Infrastructure;
+using KetamineCds.Api.Store;
+
+namespace KetamineCds.Api.Feedback;
+
+/// <summary>
+/// <c>POST /cds-services/{id}/feedback</c> (CDS Hooks 2.0 §Feedback). 200 only once the items are durably stored;
+/// 503 with Retry-After when the store is down, so the EHR retries. Unknown card uuids are stored and reported.
+/// </summary>
+public static class FeedbackApi
+{
+    public sealed record FeedbackAnswer(int Stored, IReadOnlyList<string>? UnknownCards);
+
+    public static IEndpointRouteBuilder MapFeedback(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/cds-services/{id}/feedback", ReceiveAsync)
+            .WithTags("CDS Hooks").WithName("Feedback").WithSummary("Accepts feedback on cards (CDS Hooks 2.0 §Feedback)")
+            .Produces<FeedbackAnswer>()
+            .ProducesProblem(StatusCodes.Status400BadRequest, "application/fhir+json")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable, "application/fhir+json");
+        return app;
+    }
+
+    public static async Task<IResult> ReceiveAsync(string id, HttpRequest http, ICdsStore store, TimeProvider time, ILogger<FeedbackAnswer> logger, CancellationToken cancellationToken)
+    {
+        if (!CdsServiceCatalog.Services.ContainsKey(id))
+        {
+            return OperationOutcomes.Result(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, "No CDS service has this id.");
+        }
+
+        if (!http.HasJsonContentType())
+        {
+            return OperationOutcomes.Result(StatusCodes.Status415UnsupportedMediaType, OperationOutcome.IssueType.NotSupported, "Send feedback as application/json.");
+        }
+
+        List<FeedbackRecord> records;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Body, new JsonDocumentOptions { MaxDepth = 16 }, cancellationToken);
+            records = FeedbackReader.Read(document.RootElement, id, time.GetUtcNow());
+        }
+        catch (JsonException)
+        {
+            return OperationOutcomes.Result(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, "The body is not valid JSON.");
+        }
+        catch (CdsRequestInvalidException ex)
+        {
+            return OperationOutcomes.Result(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, ex.Message);
+        }
+
+        try
+        {
+            var unknown = await store.SaveFeedbackAsync(records, cancellationToken);
+            return Results.Json(new FeedbackAnswer(records.Count, unknown.Count == 0 ? null : unknown));
+        }
+        catch (StoreUnavailableException)
+        {
+            logger.FeedbackStoreUnavailable();
+            http.HttpContext.Response.Headers.RetryAfter = "30";
+            return OperationOutcomes.Result(StatusCodes.Status503ServiceUnavailable, OperationOutcome.IssueType.Transient,
+                "Feedback could not be stored now; nothing was kept. Retry later.");
+        }
+    }
+}

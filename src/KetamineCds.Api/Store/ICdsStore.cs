@@ -1,0 +1,20 @@
+namespace KetamineCds.Api.Store;
+
+/// <summary>Feedback, audit and rule statistics. One interface; SQLite or PostgreSQL behind it.</summary>
+public interface ICdsStore
+{
+    /// <summary>Applies the schema migrations (idempotent).</summary>
+    void Migrate();
+
+    /// <summary>Stores feedback items in one transaction; returns the card uuids that no audited card matches.</summary>
+    /// <exception cref="StoreUnavailableException">Nothing was stored.</exception>
+    Task<IReadOnlyList<string>> SaveFeedbackAsync(IReadOnlyList<FeedbackRecord> items, CancellationToken cancellationToken);
+
+    /// <exception cref="StoreUnavailableException">Nothing was stored; the caller keeps the batch.</exception>
+    Task SaveAuditAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<RuleStatistics>> RuleStatisticsAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>Deletes feedback and audit records older than <paramref name="before"/>; returns how many.</summary>
+    Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken);
+}

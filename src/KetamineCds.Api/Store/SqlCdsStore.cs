@@ -1,0 +1,187 @@
+using System.Data.Common;
+using Dapper;
+using DbUp;
+using DbUp.Engine;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace KetamineCds.Api.Store;
+
+/// <summary>
+/// The store over ADO.NET and Dapper with portable SQL, so SQLite and PostgreSQL share one code path and one
+/// migration set (DbUp, scripts embedded from Store/Migrations).
+/// </summary>
+public sealed class SqlCdsStore(IOptions<StoreOptions> options) : ICdsStore
+{
+    private StoreOptions Settings => options.Value;
+
+    public void Migrate()
+    {
+        UpgradeEngine engine;
+        if (Settings.IsPostgreSql)
+        {
+            engine = DeployChanges.To.PostgresqlDatabase(Settings.ConnectionString)
+                .WithScriptsEmbeddedInAssembly(typeof(SqlCdsStore).Assembly, IsMigration).LogToNowhere().Build();
+        }
+        else
+        {
+            EnsureSqliteFolder();
+            engine = DeployChanges.To.SqliteDatabase(Settings.ConnectionString)
+                .WithScriptsEmbeddedInAssembly(typeof(SqlCdsStore).Assembly, IsMigration).LogToNowhere().Build();
+        }
+
+        var result = engine.PerformUpgrade();
+        if (!result.Successful)
+        {
+            throw new StoreUnavailableException($"Schema migration failed at {result.ErrorScript?.Name}", result.Error);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> SaveFeedbackAsync(IReadOnlyList<FeedbackRecord> items, CancellationToken cancellationToken)
+    {
+        return await WithConnectionAsync(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var unknown = new List<string>();
+            foreach (var item in items)
+            {
+                var known = await connection.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM audit_card WHERE card_uuid = @CardUuid", new { item.CardUuid }, transaction) > 0;
+                if (!known)
+                {
+                    unknown.Add(item.CardUuid);
+                }
+
+                await connection.ExecuteAsync("""
+                    INSERT INTO feedback (id, received_ms, service_id, card_uuid, outcome, outcome_ms, accepted_suggestions,
+                                          reason_system, reason_code, reason_display, user_comment, known_card)
+                    VALUES (@Id, @ReceivedMs, @ServiceId, @CardUuid, @Outcome, @OutcomeMs, @AcceptedSuggestions,
+                            @ReasonSystem, @ReasonCode, @ReasonDisplay, @UserComment, @Known)
+                    """,
+                    new
+                    {
+                        item.Id, ReceivedMs = item.ReceivedAt.ToUnixTimeMilliseconds(), item.ServiceId, item.CardUuid, item.Outcome,
+                        OutcomeMs = item.OutcomeAt.ToUnixTimeMilliseconds(), item.AcceptedSuggestions, item.ReasonSystem, item.ReasonCode,
+                        item.ReasonDisplay, item.UserComment, Known = known ? 1 : 0,
+                    }, transaction);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return (IReadOnlyList<string>)unknown;
+        }, cancellationToken);
+    }
+
+    public Task SaveAuditAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            foreach (var record in batch)
+            {
+                // ON CONFLICT DO NOTHING: a batch retried after a partial failure never duplicates rows.
+                await connection.ExecuteAsync("""
+                    INSERT INTO audit_invocation (id, at_ms, service_id, hook, hook_instance, issuer, pack, patient_hash, user_hash, status, elapsed_ms)
+                    VALUES (@Id, @AtMs, @ServiceId, @Hook, @HookInstance, @Issuer, @Pack, @PatientHash, @UserHash, @Status, @ElapsedMs)
+                    ON CONFLICT (id) DO NOTHING
+                    """,
+                    new
+                    {
+                        record.Id, AtMs = record.At.ToUnixTimeMilliseconds(), record.ServiceId, record.Hook, record.HookInstance, record.Issuer,
+                        record.Pack, record.PatientHash, record.UserHash, record.Status, record.ElapsedMs,
+                    }, transaction);
+                foreach (var card in record.Cards)
+                {
+                    await connection.ExecuteAsync("""
+                        INSERT INTO audit_card (card_uuid, invocation_id, at_ms, rule_id, rule_version, indicator)
+                        VALUES (@CardUuid, @InvocationId, @AtMs, @RuleId, @RuleVersion, @Indicator)
+                        ON CONFLICT (card_uuid) DO NOTHING
+                        """,
+                        new { card.CardUuid, InvocationId = record.Id, AtMs = record.At.ToUnixTimeMilliseconds(), card.RuleId, card.RuleVersion, card.Indicator },
+                        transaction);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return 0;
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<RuleStatistics>> RuleStatisticsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var sinceMs = since.ToUnixTimeMilliseconds();
+        var (issued, outcomes) = await WithConnectionAsync(async connection =>
+        {
+            var issuedRows = (await connection.QueryAsync<(string RuleId, long Count)>(
+                "SELECT rule_id, COUNT(*) FROM audit_card WHERE at_ms >= @sinceMs AND rule_id IS NOT NULL GROUP BY rule_id", new { sinceMs })).ToList();
+            var outcomeRows = (await connection.QueryAsync<(string RuleId, string Outcome, string? ReasonCode, string? ReasonDisplay)>("""
+                SELECT c.rule_id, f.outcome, f.reason_code, f.reason_display
+                FROM feedback f JOIN audit_card c ON c.card_uuid = f.card_uuid
+                WHERE f.received_ms >= @sinceMs AND c.rule_id IS NOT NULL
+                """, new { sinceMs })).ToList();
+            return (issuedRows, outcomeRows);
+        }, cancellationToken);
+
+        var byRule = outcomes.ToLookup(o => o.RuleId);
+        return issued.Select(i =>
+        {
+            var feedback = byRule[i.RuleId].ToList();
+            var accepted = feedback.Count(f => f.Outcome == "accepted");
+            var overridden = feedback.Count(f => f.Outcome == "overridden");
+            var reasons = feedback.Where(f => f.Outcome == "overridden" && f.ReasonCode is not null)
+                .GroupBy(f => (f.ReasonCode!, f.ReasonDisplay))
+                .Select(g => new ReasonCount(g.Key.Item1, g.Key.ReasonDisplay, g.Count()))
+                .OrderByDescending(r => r.Count).ThenBy(r => r.Code, StringComparer.Ordinal).Take(5).ToList();
+            return new RuleStatistics(i.RuleId, (int)i.Count, accepted, overridden,
+                accepted + overridden == 0 ? null : Math.Round((double)overridden / (accepted + overridden), 3), reasons);
+        }).OrderByDescending(s => s.OverrideRate ?? -1).ThenByDescending(s => s.Issued).ToList();
+    }
+
+    public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async connection =>
+        {
+            var ms = before.ToUnixTimeMilliseconds();
+            return await connection.ExecuteAsync("DELETE FROM feedback WHERE received_ms < @ms", new { ms })
+                + await connection.ExecuteAsync("DELETE FROM audit_card WHERE at_ms < @ms", new { ms })
+                + await connection.ExecuteAsync("DELETE FROM audit_invocation WHERE at_ms < @ms", new { ms });
+        }, cancellationToken);
+
+    private async Task<T> WithConnectionAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = Open();
+            await connection.OpenAsync(cancellationToken);
+            return await work(connection);
+        }
+        catch (DbException ex)
+        {
+            throw new StoreUnavailableException("The feedback and audit store is unavailable", ex);
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is DbException or System.Net.Sockets.SocketException)
+        {
+            throw new StoreUnavailableException("The feedback and audit store is unavailable", ex);
+        }
+    }
+
+    private DbConnection Open()
+    {
+        if (Settings.IsPostgreSql)
+        {
+            return new NpgsqlConnection(Settings.ConnectionString);
+        }
+
+        EnsureSqliteFolder();
+        return new SqliteConnection(Settings.ConnectionString);
+    }
+
+    private void EnsureSqliteFolder()
+    {
+        var source = new SqliteConnectionStringBuilder(Settings.ConnectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(source));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+
+    private static bool IsMigration(string resourceName) => resourceName.Contains(".Store.Migrations.", StringComparison.Ordinal);
+}

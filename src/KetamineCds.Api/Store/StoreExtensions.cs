@@ -1,0 +1,31 @@
+using KetamineCds.Api.Audit;
+using Microsoft.Extensions.Options;
+
+namespace KetamineCds.Api.Store;
+
+public static class StoreExtensions
+{
+    public static WebApplicationBuilder AddCdsStore(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
+        services.AddOptions<Admin.AdminOptions>().BindConfiguration(Admin.AdminOptions.Section);
+        services.AddSingleton<ICdsStore, SqlCdsStore>();
+        services.AddSingleton<AuditBuffer>();
+        services.AddSingleton<AuditHasher>();
+        services.AddScoped<AuditScope>();
+        services.AddHostedService<AuditWriter>();
+        services.AddHostedService<StoreMaintenance>();
+        return builder;
+    }
+}
+
+/// <summary>Outside Development the audit hash key must be a real secret, or hashes of patient ids could be recomputed.</summary>
+public sealed class StoreOptionsValidator(IHostEnvironment environment) : IValidateOptions<StoreOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StoreOptions options) =>
+        !environment.IsDevelopment() && (options.AuditHashKey is null || options.AuditHashKey.Length < 32)
+            ? ValidateOptionsResult.Fail("Store:AuditHashKey must be set to a secret of at least 32 characters outside Development.")
+            : ValidateOptionsResult.Success;
+}

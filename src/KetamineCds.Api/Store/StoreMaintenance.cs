@@ -1,0 +1,51 @@
+using KetamineCds.Api.Audit;
+using Microsoft.Extensions.Options;
+
+namespace KetamineCds.Api.Store;
+
+/// <summary>
+/// Applies migrations at start-up (retrying while the store is down, so hooks keep answering meanwhile) and purges
+/// records older than the retention period every six hours.
+/// </summary>
+public sealed class StoreMaintenance(ICdsStore store, IOptions<StoreOptions> options, TimeProvider time, ILogger<StoreMaintenance> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.MigrateOnStartup)
+        {
+            while (!stoppingToken.IsCancellationRequested && !TryMigrate())
+            {
+                await Task.Delay(TimeSpan.FromSeconds(options.Value.RetrySeconds), time, stoppingToken);
+            }
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(6), time);
+        do
+        {
+            try
+            {
+                var removed = await store.PurgeAsync(time.GetUtcNow().AddDays(-options.Value.RetentionDays), stoppingToken);
+                logger.RetentionPurged(removed, options.Value.RetentionDays);
+            }
+            catch (StoreUnavailableException)
+            {
+                logger.AuditStoreUnavailable(0);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private bool TryMigrate()
+    {
+        try
+        {
+            store.Migrate();
+            return true;
+        }
+        catch (StoreUnavailableException)
+        {
+            logger.AuditStoreUnavailable(0);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace KetamineCds.Api.Store;
+
+/// <summary>Configuration section <c>Store</c>: where feedback and audit records live.</summary>
+public sealed class StoreOptions
+{
+    public const string Section = "Store";
+
+    /// <summary>
+    /// SQLite (<c>Data Source=…</c>, the default: a file in the data folder, created on first run) or PostgreSQL
+    /// (<c>Host=…;Database=…</c>), chosen by the connection string.
+    /// </summary>
+    public string ConnectionString { get; set; } = $"Data Source={Path.Combine(DefaultDataFolder, "ketamine-cds.db")}";
+
+    /// <summary>Key for the keyed hashes (HMAC-SHA256) of patient and user identifiers in the audit trail; at least 32 characters outside Development.</summary>
+    public string? AuditHashKey { get; set; }
+
+    /// <summary>Apply schema migrations at start-up (otherwise run <c>ketamine-cds store migrate</c>). Default true.</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>Days feedback and audit records are kept; older ones are purged in the background. Default 400.</summary>
+    [Range(1, 36_500)]
+    public int RetentionDays { get; set; } = 400;
+
+    /// <summary>Audit records waiting to be written; beyond this they are dropped, counted and logged. Default 10,000.</summary>
+    [Range(10, 1_000_000)]
+    public int AuditQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Seconds between attempts to write a backlog when the store is unavailable. Default 5.</summary>
+    [Range(1, 3600)]
+    public int RetrySeconds { get; set; } = 5;
+
+    public static string DefaultDataFolder => Path.Combine(AppContext.BaseDirectory, "data");
+
+    public bool IsPostgreSql => ConnectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase)
+        || ConnectionString.StartsWith("postgres", StringComparison.OrdinalIgnoreCase);
+}
