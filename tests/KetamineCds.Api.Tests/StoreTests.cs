@@ -1,0 +1,190 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KetamineCds.Api.Store;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace KetamineCds.Api.Tests;
+
+/// <summary>The feedback and audit store, exercised through the service, on SQLite and on a real PostgreSQL server.</summary>
+public abstract class StoreTests
+{
+    protected abstract Task<string> ConnectionStringAsync();
+
+    private async Task<ConfiguredApplication> AppAsync() => new(new Dictionary<string, string?>
+    {
+        ["Store:ConnectionString"] = await ConnectionStringAsync(),
+        ["Store:RetrySeconds"] = "1",
+    });
+
+    protected static async Task<T> Eventually<T>(Func<Task<T>> probe, Func<T, bool> done)
+    {
+        // Audit writes are asynchronous by design; wait for them by polling, with a generous ceiling.
+        for (var attempt = 0; ; attempt++)
+        {
+            var value = await probe();
+            if (done(value) || attempt >= 200)
+            {
+                return value;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    protected static async Task<long> CountAsync(ICdsStore store, string table)
+    {
+        var statistics = await store.RuleStatisticsAsync(DateTimeOffset.UnixEpoch, CancellationToken.None);
+        return table == "cards" ? statistics.Sum(s => s.Issued) : statistics.Sum(s => s.Accepted + s.Overridden);
+    }
+
+    protected static async Task<(HttpStatusCode Status, JsonElement Body)> Feedback(HttpClient client, string card, string outcome, string? reason = null, string? suggestion = null)
+    {
+        var item = new JsonObject { ["card"] = card, ["outcome"] = outcome, ["outcomeTimestamp"] = "2026-11-26T10:05:00Z" };
+        if (suggestion is not null)
+        {
+            item["acceptedSuggestions"] = new JsonArray(new JsonObject { ["id"] = suggestion });
+        }
+
+        if (reason is not null)
+        {
+            item["overrideReason"] = new JsonObject
+            {
+                ["reason"] = new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes", ["code"] = reason, ["display"] = reason },
+                ["userComment"] = "clinician's note",
+            };
+        }
+
+        using var content = new StringContent(new JsonObject { ["feedback"] = new JsonArray(item) }.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync("/cds-services/ketamine-order-sign/feedback", content);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task GivenEmptyDatabase_WhenMigratedTwice_ThenSchemaIsThereAndSecondRunChangesNothing()
+    {
+        var store = new SqlCdsStore(Options.Create(new StoreOptions { ConnectionString = await ConnectionStringAsync() }));
+
+        store.Migrate();
+        store.Migrate();
+
+        Assert.Empty(await store.RuleStatisticsAsync(DateTimeOffset.UnixEpoch, CancellationToken.None));
+        Assert.Equal(0, await store.PurgeAsync(DateTimeOffset.UnixEpoch, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GivenHookCallsAndMixedFeedback_WhenStatisticsAsked_ThenIssuedAcceptedOverriddenAndTopReasons()
+    {
+        await using var app = await AppAsync();
+        var client = app.CreateClient();
+        var store = app.Services.GetRequiredService<ICdsStore>();
+
+        var criticalCards = new List<(string Card, string Suggestion)>();
+        for (var i = 0; i < 4; i++)
+        {
+            var (_, body, _) = await HttpJson.PostAsync(client, HttpJson.Example("order-sign-bp-crisis.json"));
+            var card = body.GetProperty("cards")[0];
+            criticalCards.Add((card.GetProperty("uuid").GetString()!, card.GetProperty("suggestions")[0].GetProperty("uuid").GetString()!));
+        }
+
+        // 12 cards (3 per call) are audited off the request path; wait for the writer.
+        await Eventually(() => CountAsync(store, "cards"), n => n >= 12);
+
+        Assert.Equal(HttpStatusCode.OK, (await Feedback(client, criticalCards[0].Card, "accepted", suggestion: criticalCards[0].Suggestion)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Feedback(client, criticalCards[1].Card, "overridden", reason: "risk-benefit-ratio")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Feedback(client, criticalCards[2].Card, "overridden", reason: "risk-benefit-ratio")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Feedback(client, criticalCards[3].Card, "overridden", reason: "expert-contradicts")).Status);
+        var (unknownStatus, unknownBody) = await Feedback(client, Guid.NewGuid().ToString(), "overridden");
+
+        var statistics = JsonDocument.Parse(await client.GetStringAsync("/admin/statistics?since=30d")).RootElement.EnumerateArray().ToList();
+        var bp = statistics.Single(s => s.GetProperty("ruleId").GetString() == "KET-13-CRIT");
+        Assert.Equal(4, bp.GetProperty("issued").GetInt32());
+        Assert.Equal(1, bp.GetProperty("accepted").GetInt32());
+        Assert.Equal(3, bp.GetProperty("overridden").GetInt32());
+        Assert.Equal(0.75, bp.GetProperty("overrideRate").GetDouble());
+        var top = bp.GetProperty("topOverrideReasons")[0];
+        Assert.Equal("risk-benefit-ratio", top.GetProperty("code").GetString());
+        Assert.Equal(2, top.GetProperty("count").GetInt32());
+        Assert.Equal(4, statistics.Single(s => s.GetProperty("ruleId").GetString() == "KET-38").GetProperty("issued").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, unknownStatus); // accepted, but flagged
+        Assert.Single(unknownBody.GetProperty("unknownCards").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task GivenInvalidFeedback_WhenPosted_Then400NamingTheField()
+    {
+        await using var app = await AppAsync();
+        var client = app.CreateClient();
+
+        var (acceptedWithoutSuggestions, body) = await Feedback(client, Guid.NewGuid().ToString(), "accepted");
+        var (badOutcome, _) = await Feedback(client, Guid.NewGuid().ToString(), "ignored");
+
+        Assert.Equal(HttpStatusCode.BadRequest, acceptedWithoutSuggestions);
+        Assert.Contains("acceptedSuggestions", body.GetProperty("issue")[0].GetProperty("diagnostics").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, badOutcome);
+    }
+
+    [Fact]
+    public async Task GivenHookCall_WhenAudited_ThenIdentifiersAreKeyedHashesNotIds()
+    {
+        await using var app = await AppAsync();
+        var store = app.Services.GetRequiredService<ICdsStore>();
+        await HttpJson.PostAsync(app.CreateClient(), HttpJson.Example("order-sign-bp-crisis.json"));
+
+        await Eventually(() => CountAsync(store, "cards"), n => n >= 3);
+
+        var hasher = app.Services.GetRequiredService<Audit.AuditHasher>();
+        Assert.Equal(64, hasher.Hash("p1")!.Length);
+        Assert.NotEqual("p1", hasher.Hash("p1"));
+        Assert.Equal(hasher.Hash("p1"), hasher.Hash("p1"));
+    }
+}
+
+public sealed class SqliteStoreTests : StoreTests
+{
+    protected override Task<string> ConnectionStringAsync() =>
+        Task.FromResult($"Data Source={Path.Combine(Path.GetTempPath(), "ketamine-cds-tests", $"store-{Guid.NewGuid():N}.db")}");
+}
+
+public sealed class PostgresStoreTests(PostgresServer postgres) : StoreTests, IClassFixture<PostgresServer>
+{
+    protected override Task<string> ConnectionStringAsync() => postgres.CreateDatabaseAsync();
+
+    [Fact]
+    public async Task GivenStoreStopsMidRun_WhenHooksAndFeedbackArrive_ThenHooksAnswerFeedback503AndNoAuditRecordIsLost()
+    {
+        Assert.True(postgres.CanStopAndStart, "the fault test needs the throwaway cluster");
+        var connection = await postgres.CreateDatabaseAsync();
+        await using var app = new ConfiguredApplication(new Dictionary<string, string?> { ["Store:ConnectionString"] = connection, ["Store:RetrySeconds"] = "1" });
+        var client = app.CreateClient();
+        var store = app.Services.GetRequiredService<ICdsStore>();
+        await HttpJson.PostAsync(client, HttpJson.Example("order-sign-bp-crisis.json"));
+        await Eventually(() => CountAsync(store, "cards"), n => n >= 3);
+
+        await postgres.StopAsync();
+        try
+        {
+            var statuses = new List<HttpStatusCode>();
+            for (var i = 0; i < 5; i++)
+            {
+                statuses.Add((await HttpJson.PostAsync(client, HttpJson.Example("order-sign-bp-crisis.json"))).Status);
+            }
+
+            var (feedbackStatus, _) = await Feedback(client, Guid.NewGuid().ToString(), "overridden", reason: "risk-benefit-ratio");
+
+            Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, feedbackStatus);
+        }
+        finally
+        {
+            await postgres.StartAsync();
+        }
+
+        // The 5 calls made while the store was down (3 cards each) arrive once it is back.
+        var cards = await Eventually(() => CountAsync(store, "cards"), n => n >= 18);
+        Assert.Equal(18, cards);
+    }
+}
