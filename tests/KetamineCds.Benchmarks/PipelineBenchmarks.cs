@@ -1,9 +1,11 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Hl7.Fhir.Model;
+using KetamineCds.Api.Audit;
 using KetamineCds.Api.CdsHooks;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Api.Rules;
+using KetamineCds.Api.Store;
 using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Record;
 using Microsoft.Extensions.FileProviders;
@@ -34,7 +36,9 @@ public class PipelineBenchmarks
         _body = JsonSerializer.SerializeToUtf8Bytes(JsonDocument.Parse(RequestCorpus.OrderSign(Resources)).RootElement);
         _packs = new RulePackProvider(Options.Create(new RulesOptions { Path = Path.Combine(RequestCorpus.FindRoot(), "rules") }), NullLogger<RulePackProvider>.Instance);
         var assembler = new PatientDataAssembler(new FhirQueryClient(new HttpClient()), Options.Create(new FhirOptions()), new Environment(), NullLogger<PatientDataAssembler>.Instance);
-        _handler = new HookHandler(_packs, assembler, new FixedClock(), new DiagnosticContext(null), NullLogger<HookHandler>.Instance);
+        var storeOptions = Options.Create(new StoreOptions());
+        var audit = new AuditScope(new AuditBuffer(storeOptions, NullLogger<AuditBuffer>.Instance), new AuditHasher(storeOptions), new FixedClock());
+        _handler = new HookHandler(_packs, assembler, new FixedClock(), new DiagnosticContext(null), audit, NullLogger<HookHandler>.Instance);
     }
 
     [Benchmark(Baseline = true)]

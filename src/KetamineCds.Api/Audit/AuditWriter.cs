@@ -34,41 +34,62 @@ public sealed class AuditWriter(AuditBuffer queue, ICdsStore store, IOptions<Sto
         queue.Complete();
         await base.StopAsync(cancellationToken);
         Drain();
-        if (_backlog.Count > 0)
+        var remaining = Snapshot();
+        if (remaining.Length > 0)
         {
             try
             {
-                await store.SaveAuditAsync(_backlog, cancellationToken);
-                _backlog.Clear();
+                await store.SaveAuditAsync(remaining, cancellationToken);
+                Remove(remaining.Length);
             }
             catch (StoreUnavailableException)
             {
-                logger.AuditRecordsLostAtShutdown(_backlog.Count);
+                logger.AuditRecordsLostAtShutdown(remaining.Length);
             }
         }
     }
 
+    // The backlog is touched by the writer loop and by StopAsync, which can overlap at shutdown.
     private void Drain()
     {
-        while (_backlog.Count < 500 && queue.Reader.TryRead(out var record))
+        lock (_backlog)
         {
-            _backlog.Add(record);
+            while (_backlog.Count < 500 && queue.Reader.TryRead(out var record))
+            {
+                _backlog.Add(record);
+            }
+        }
+    }
+
+    private AuditRecord[] Snapshot()
+    {
+        lock (_backlog)
+        {
+            return [.. _backlog];
+        }
+    }
+
+    private void Remove(int count)
+    {
+        lock (_backlog)
+        {
+            _backlog.RemoveRange(0, Math.Min(count, _backlog.Count));
         }
     }
 
     private async Task WriteBacklogAsync(CancellationToken stoppingToken)
     {
-        while (_backlog.Count > 0)
+        for (var batch = Snapshot(); batch.Length > 0; batch = Snapshot())
         {
             try
             {
-                await store.SaveAuditAsync(_backlog, stoppingToken);
-                _backlog.Clear();
+                await store.SaveAuditAsync(batch, stoppingToken);
+                Remove(batch.Length);
                 Drain();
             }
             catch (StoreUnavailableException)
             {
-                logger.AuditStoreUnavailable(_backlog.Count + queue.Depth);
+                logger.AuditStoreUnavailable(batch.Length + queue.Depth);
                 await Task.Delay(TimeSpan.FromSeconds(options.Value.RetrySeconds), time, stoppingToken);
                 Drain();
             }

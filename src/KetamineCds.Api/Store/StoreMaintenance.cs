@@ -9,9 +9,18 @@ namespace KetamineCds.Api.Store;
 /// </summary>
 public sealed class StoreMaintenance(ICdsStore store, IOptions<StoreOptions> options, TimeProvider time, ILogger<StoreMaintenance> logger) : BackgroundService
 {
+    private bool _migrated;
+
+    /// <summary>Migrates before the service starts taking calls when the store is reachable; otherwise keeps trying in the background.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _migrated = !options.Value.MigrateOnStartup || TryMigrate();
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.MigrateOnStartup)
+        if (!_migrated)
         {
             while (!stoppingToken.IsCancellationRequested && !TryMigrate())
             {
