@@ -73,12 +73,14 @@ public abstract class StoreTests
     [Fact]
     public async Task GivenEmptyDatabase_WhenMigratedTwice_ThenSchemaIsThereAndSecondRunChangesNothing()
     {
-        var store = new SqlCdsStore(Options.Create(new StoreOptions { ConnectionString = await ConnectionStringAsync() }));
+        var store = new SqlCdsStore(Options.Create(new StoreOptions { ConnectionString = await ConnectionStringAsync() }), TimeProvider.System);
 
         store.Migrate();
         store.Migrate();
 
         Assert.Empty(await store.RuleStatisticsAsync(DateTimeOffset.UnixEpoch, CancellationToken.None));
+        Assert.True(await store.TryRecordJtiAsync("iss\njti-1", DateTimeOffset.UtcNow.AddMinutes(5), CancellationToken.None));
+        Assert.False(await store.TryRecordJtiAsync("iss\njti-1", DateTimeOffset.UtcNow.AddMinutes(5), CancellationToken.None));
         Assert.Equal(0, await store.PurgeAsync(DateTimeOffset.UnixEpoch, CancellationToken.None));
     }
 

@@ -9,7 +9,8 @@ public static class CdsAuthenticationExtensions
         var services = builder.Services;
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
-        services.AddSingleton<IReplayCache, InMemoryReplayCache>();
+        services.AddSingleton<InMemoryReplayCache>();
+        services.AddSingleton<IReplayCache, StoreReplayCache>();
         services.AddSingleton<CdsJwtValidator>();
         services.AddSingleton<JwksCache>();
         services.AddHttpClient(nameof(JwksCache), http => http.Timeout = TimeSpan.FromSeconds(5)).RemoveAllLoggers();

@@ -89,10 +89,10 @@ public sealed class CdsJwtValidator(JwksCache jwks, IReplayCache replays, IOptio
             return new JwtCheck(trusted.Issuer, $"token rejected: {result.Exception?.GetType().Name ?? "invalid"}");
         }
 
-        return CheckIssuedAtAndReplay(jwt, trusted.Issuer, settings);
+        return await CheckIssuedAtAndReplayAsync(jwt, trusted.Issuer, settings, cancellationToken);
     }
 
-    private JwtCheck CheckIssuedAtAndReplay(JsonWebToken jwt, string issuer, AuthOptions settings)
+    private async Task<JwtCheck> CheckIssuedAtAndReplayAsync(JsonWebToken jwt, string issuer, AuthOptions settings, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (!jwt.TryGetPayloadValue<long>("iat", out var iat))
@@ -117,7 +117,7 @@ public sealed class CdsJwtValidator(JwksCache jwks, IReplayCache replays, IOptio
             return new JwtCheck(issuer, "jti is missing");
         }
 
-        return replays.TryAdd(issuer, jwt.Id, expires.AddSeconds(settings.ClockSkewSeconds))
+        return await replays.TryAddAsync(issuer, jwt.Id, expires.AddSeconds(settings.ClockSkewSeconds), cancellationToken)
             ? new JwtCheck(issuer, null)
             : new JwtCheck(issuer, "jti was already used (replay)");
     }

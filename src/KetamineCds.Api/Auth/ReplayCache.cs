@@ -6,15 +6,17 @@ namespace KetamineCds.Api.Auth;
 public interface IReplayCache
 {
     /// <summary>True the first time a (issuer, jti) is seen before <paramref name="expiresAt"/>; false for a replay.</summary>
-    bool TryAdd(string issuer, string jti, DateTimeOffset expiresAt);
+    Task<bool> TryAddAsync(string issuer, string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 }
 
 /// <summary>
-/// In-process replay cache. Correct for one replica; several replicas need a shared store (see README, Auth), since a
-/// token replayed to another replica would not be recognised.
+/// In-process replay cache: the fallback of <see cref="StoreReplayCache"/> while the shared store is unreachable.
 /// </summary>
 public sealed class InMemoryReplayCache(TimeProvider time) : IReplayCache
 {
+    public Task<bool> TryAddAsync(string issuer, string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        Task.FromResult(TryAdd(issuer, jti, expiresAt));
+
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
     private long _lastSweep;
 

@@ -42,6 +42,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "Retention purge removed {Count} records older than {Days} days")]
     public static partial void RetentionPurged(this ILogger logger, int count, int days);
 
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Shared JWT replay store unavailable; replay protection is per replica until it returns")]
+    public static partial void ReplayStoreUnavailable(this ILogger logger);
+
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Authentication is DISABLED (Auth:Enabled=false): any caller is trusted")]
     public static partial void AuthenticationDisabled(this ILogger logger);
 }

@@ -15,6 +15,10 @@ public interface ICdsStore
 
     Task<IReadOnlyList<RuleStatistics>> RuleStatisticsAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
+    /// <summary>Records a JWT id; false when it was already recorded (a replay). Expired ids are purged with the rest.</summary>
+    /// <exception cref="StoreUnavailableException">The store could not say.</exception>
+    Task<bool> TryRecordJtiAsync(string key, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
     /// <summary>Deletes feedback and audit records older than <paramref name="before"/>; returns how many.</summary>
     Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

@@ -12,7 +12,7 @@ namespace KetamineCds.Api.Store;
 /// The store over ADO.NET and Dapper with portable SQL, so SQLite and PostgreSQL share one code path and one
 /// migration set (DbUp, scripts embedded from Store/Migrations).
 /// </summary>
-public sealed class SqlCdsStore(IOptions<StoreOptions> options) : ICdsStore
+public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider time) : ICdsStore
 {
     private StoreOptions Settings => options.Value;
 
@@ -135,10 +135,17 @@ public sealed class SqlCdsStore(IOptions<StoreOptions> options) : ICdsStore
         }).OrderByDescending(s => s.OverrideRate ?? -1).ThenByDescending(s => s.Issued).ToList();
     }
 
+    public Task<bool> TryRecordJtiAsync(string key, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async connection => await connection.ExecuteAsync(
+            "INSERT INTO seen_jti (token_key, expires_ms) VALUES (@key, @expires) ON CONFLICT (token_key) DO NOTHING",
+            new { key, expires = expiresAt.ToUnixTimeMilliseconds() }) == 1, cancellationToken);
+
     public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         WithConnectionAsync(async connection =>
         {
             var ms = before.ToUnixTimeMilliseconds();
+            // Expired JWT ids go at once: a token past its exp is refused whether or not its jti is remembered.
+            await connection.ExecuteAsync("DELETE FROM seen_jti WHERE expires_ms < @now", new { now = time.GetUtcNow().ToUnixTimeMilliseconds() });
             return await connection.ExecuteAsync("DELETE FROM feedback WHERE received_ms < @ms", new { ms })
                 + await connection.ExecuteAsync("DELETE FROM audit_card WHERE at_ms < @ms", new { ms })
                 + await connection.ExecuteAsync("DELETE FROM audit_invocation WHERE at_ms < @ms", new { ms });
