@@ -10,7 +10,7 @@ namespace KetamineCds.Api.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static bool IsVerb(string first) => first is "rules" or "health" or "token";
+    public static bool IsVerb(string first) => first is "rules" or "health" or "token" or "store" or "stats";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -32,6 +32,10 @@ public static class CommandLine
         health.SetAction(async (parse, cancellationToken) => await ProbeAsync(parse.GetValue(url)!, cancellationToken));
 
         var root = new RootCommand("KetamineCds: CDS Hooks service for IV ketamine in treatment-resistant depression") { rules, health, TokenCommands.Create() };
+        foreach (var command in StoreCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
         return await root.Parse(args).InvokeAsync();
     }
 

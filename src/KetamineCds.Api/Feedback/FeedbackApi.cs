@@ -14,6 +14,9 @@ public static class FeedbackApi
 {
     public sealed record FeedbackAnswer(int Stored, IReadOnlyList<string>? UnknownCards);
 
+    // Absent members are omitted, never null, as everywhere in CDS Hooks (§Use of JSON).
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     public static IEndpointRouteBuilder MapFeedback(this IEndpointRouteBuilder app)
     {
         app.MapPost("/cds-services/{id}/feedback", ReceiveAsync)
@@ -54,7 +57,7 @@ public static class FeedbackApi
         try
         {
             var unknown = await store.SaveFeedbackAsync(records, cancellationToken);
-            return Results.Json(new FeedbackAnswer(records.Count, unknown.Count == 0 ? null : unknown));
+            return Results.Json(new FeedbackAnswer(records.Count, unknown.Count == 0 ? null : unknown), Json);
         }
         catch (StoreUnavailableException)
         {
