@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dapper;
 using KetamineCds.Api.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -137,19 +138,35 @@ public abstract class StoreTests
     }
 
     [Fact]
-    public async Task GivenHookCall_WhenAudited_ThenIdentifiersAreKeyedHashesNotIds()
+    public async Task GivenHookCall_WhenAudited_ThenTheInvocationRowHoldsKeyedHashesNotIds()
     {
-        await using var app = await AppAsync();
+        var connectionString = await ConnectionStringAsync();
+        await using var app = new ConfiguredApplication(new Dictionary<string, string?> { ["Store:ConnectionString"] = connectionString });
         var store = app.Services.GetRequiredService<ICdsStore>();
         await HttpJson.PostAsync(app.CreateClient(), HttpJson.Example("order-sign-bp-crisis.json"));
-
         await Eventually(() => CountAsync(store, "cards"), n => n >= 3);
 
+        await using var connection = Open(connectionString);
+        await connection.OpenAsync();
+        var row = (await connection.QueryAsync<(string Hook, string ServiceId, string Pack, string PatientHash, string UserHash, int Status)>(
+            "SELECT hook, service_id, pack, patient_hash, user_hash, status FROM audit_invocation")).Single();
         var hasher = app.Services.GetRequiredService<Audit.AuditHasher>();
-        Assert.Equal(64, hasher.Hash("p1")!.Length);
-        Assert.NotEqual("p1", hasher.Hash("p1"));
-        Assert.Equal(hasher.Hash("p1"), hasher.Hash("p1"));
+
+        Assert.Equal(("order-sign", "ketamine-order-sign", "ketamine-trd@1.0.0", 200), (row.Hook, row.ServiceId, row.Pack, row.Status));
+        Assert.Equal(hasher.Hash("p1"), row.PatientHash);
+        Assert.Equal(hasher.Hash("Practitioner/dr-1"), row.UserHash);
+        Assert.DoesNotContain("p1", row.PatientHash, StringComparison.Ordinal);
+        Assert.Equal(3, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_card"));
+
+        // Retention: records older than the cut-off are purged.
+        Assert.True(await store.PurgeAsync(DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None) >= 4);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_invocation"));
     }
+
+    private static System.Data.Common.DbConnection Open(string connectionString) =>
+        connectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase)
+            ? new Npgsql.NpgsqlConnection(connectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
 }
 
 public sealed class SqliteStoreTests : StoreTests
