@@ -3,6 +3,7 @@ using System.Text;
 using Hl7.Fhir.Model;
 using KetamineCds.Api.Infrastructure;
 using KetamineCds.Api.Store;
+using KetamineCds.Rules.Facts;
 using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.Admin;
@@ -21,7 +22,8 @@ public static class AdminApi
 
     public static async Task<IResult> StatisticsAsync(string? since, ICdsStore store, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!Since.TryParse(since ?? "30d", time.GetUtcNow(), out var from))
+        // The same look-back notation as the rule files' "within".
+        if (LookBack.Parse(since ?? "30d")?.Since(time.GetUtcNow()) is not { } from)
         {
             return OperationOutcomes.Result(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, "since must be a look-back such as 7d, 12w or 6mo.");
         }
@@ -52,29 +54,5 @@ public static class AdminApi
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected))
             ? await next(context)
             : Results.StatusCode(StatusCodes.Status401Unauthorized);
-    }
-}
-
-/// <summary>Look-backs written as 30d, 12w, 6mo or 1y.</summary>
-public static class Since
-{
-    public static bool TryParse(string text, DateTimeOffset now, out DateTimeOffset since)
-    {
-        since = now;
-        var match = System.Text.RegularExpressions.Regex.Match(text.Trim(), "^([0-9]{1,4})(d|w|mo|y)$");
-        if (!match.Success)
-        {
-            return false;
-        }
-
-        var amount = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        since = match.Groups[2].Value switch
-        {
-            "d" => now.AddDays(-amount),
-            "w" => now.AddDays(-7 * amount),
-            "mo" => now.AddMonths(-amount),
-            _ => now.AddYears(-amount),
-        };
-        return true;
     }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using KetamineCds.Api.Admin;
 using KetamineCds.Api.Store;
+using KetamineCds.Rules.Facts;
 using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.Cli;
@@ -49,7 +49,7 @@ public static class StoreCommands
 
     private static async Task<int> PrintStatisticsAsync(string since, string? connection, CancellationToken cancellationToken)
     {
-        if (!Since.TryParse(since, TimeProvider.System.GetUtcNow(), out var from))
+        if (LookBack.Parse(since)?.Since(TimeProvider.System.GetUtcNow()) is not { } from)
         {
             Console.Error.WriteLine($"'{since}' is not a look-back; write e.g. 30d, 12w or 6mo");
             return 2;

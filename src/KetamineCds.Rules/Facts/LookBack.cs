@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace KetamineCds.Rules.Facts;
 
 /// <summary>A look-back window written as <c>30d</c>, <c>12w</c>, <c>6mo</c>, <c>2y</c> or <c>24h</c>.</summary>
-internal sealed partial record LookBack(int Amount, string Unit, string Text)
+public sealed partial record LookBack(int Amount, string Unit, string Text)
 {
     public static LookBack? Parse(string? text)
     {
