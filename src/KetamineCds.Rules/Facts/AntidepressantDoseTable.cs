@@ -15,6 +15,9 @@ public sealed partial class AntidepressantDoseTable
 {
     private readonly List<(DoseTableRow Row, Regex Name)> _rows;
 
+    // The same clinical-drug names recur; remember which row each text names (bounded, as in ValueSetIndex).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DoseTableRow?> _byText = new(StringComparer.Ordinal);
+
     public AntidepressantDoseTable(IEnumerable<DoseTableRow> rows, string? source)
     {
         _rows = rows.Select(r => (Row: r, Name: new Regex($@"\b({string.Join("|", new[] { r.Name }.Concat(r.Synonyms).Select(Regex.Escape))})\b",
@@ -49,7 +52,15 @@ public sealed partial class AntidepressantDoseTable
         var texts = concept.Coding.Select(c => c.Display).Append(concept.Text).OfType<string>();
         foreach (var text in texts)
         {
-            var byName = _rows.FirstOrDefault(r => r.Name.IsMatch(text)).Row;
+            if (!_byText.TryGetValue(text, out var byName))
+            {
+                byName = _rows.FirstOrDefault(r => r.Name.IsMatch(text)).Row;
+                if (_byText.Count < 20_000)
+                {
+                    _byText.TryAdd(text, byName);
+                }
+            }
+
             if (byName is not null)
             {
                 return byName;

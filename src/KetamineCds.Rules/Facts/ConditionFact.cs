@@ -23,7 +23,7 @@ internal sealed class ConditionFact(ValueSetIndex valueSet, bool everStatus, Loo
         var evidence = new List<Evidence>();
         foreach (var condition in context.Record.Conditions)
         {
-            var coding = valueSet.Match(condition.Code);
+            var coding = context.Record.Match(valueSet, condition.Code);
             if (coding is null || IsExcluded(condition) || !where.Admits(condition))
             {
                 continue;
@@ -36,7 +36,7 @@ internal sealed class ConditionFact(ValueSetIndex valueSet, bool everStatus, Loo
                 continue;
             }
 
-            var when = FhirTime.ConditionTime(condition);
+            var when = context.Record.TimeOf(condition);
             string? note = null;
             if (since is { } start)
             {

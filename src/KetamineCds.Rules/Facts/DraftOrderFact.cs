@@ -78,7 +78,7 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
         var weight = context.Record.Observations
             .Where(o => weightSet!.Match(o.Code) is not null && o.Value is Quantity { Value: not null }
                 && o.Status is not (ObservationStatus.EnteredInError or ObservationStatus.Cancelled))
-            .Select(o => (Observation: o, When: FhirTime.ObservationTime(o)))
+            .Select(o => (Observation: o, When: context.Record.TimeOf(o)))
             .Where(o => since is null || o.When >= since)
             .OrderByDescending(o => o.When ?? DateTimeOffset.MinValue)
             .FirstOrDefault();

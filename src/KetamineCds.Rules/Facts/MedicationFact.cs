@@ -91,7 +91,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
     private bool Matches(EvaluationContext context, DataType? medication, DomainResource owner, out string label)
     {
         var concept = context.Record.MedicationConcept(medication, owner);
-        var coding = valueSet.Match(concept)
+        var coding = context.Record.Match(valueSet, concept)
             ?? context.Record.MedicationIngredients(medication, owner).Select(valueSet.Match).FirstOrDefault(c => c is not null);
         label = coding?.Display ?? concept?.Text ?? coding?.Code ?? "";
         return coding is not null;

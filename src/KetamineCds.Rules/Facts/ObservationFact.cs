@@ -45,13 +45,13 @@ internal sealed class ObservationFact(
                 continue;
             }
 
-            var quantity = QuantityOf(observation, out var isMatch);
+            var quantity = QuantityOf(context.Record, observation, out var isMatch);
             if (!isMatch || !where.Admits(observation))
             {
                 continue;
             }
 
-            var when = FhirTime.ObservationTime(observation);
+            var when = context.Record.TimeOf(observation);
             if (since is { } start && (when is null || when < start || when > context.Now.AddDays(1)))
             {
                 continue;
@@ -117,27 +117,27 @@ internal sealed class ObservationFact(
     }
 
     /// <summary>Whether the observation matches, and the quantity the fact reads from it.</summary>
-    private Quantity? QuantityOf(Observation observation, out bool isMatch)
+    private Quantity? QuantityOf(PatientRecord record, Observation observation, out bool isMatch)
     {
         if (component is not null)
         {
-            if (component.Match(observation.Code) is not null)
+            if (record.Match(component, observation.Code) is not null)
             {
                 isMatch = true;
                 return observation.Value as Quantity;
             }
 
-            if (valueSet.Match(observation.Code) is null)
+            if (record.Match(valueSet, observation.Code) is null)
             {
                 isMatch = false;
                 return null;
             }
 
             isMatch = true;
-            return observation.Component.FirstOrDefault(c => component.Match(c.Code) is not null)?.Value as Quantity;
+            return observation.Component.FirstOrDefault(c => record.Match(component, c.Code) is not null)?.Value as Quantity;
         }
 
-        isMatch = valueSet.Match(observation.Code) is not null;
+        isMatch = record.Match(valueSet, observation.Code) is not null;
         return isMatch ? observation.Value as Quantity : null;
     }
 

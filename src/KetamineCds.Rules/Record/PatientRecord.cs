@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Hl7.Fhir.Model;
+using KetamineCds.Rules.Terminology;
 
 namespace KetamineCds.Rules.Record;
 
@@ -9,6 +11,13 @@ namespace KetamineCds.Rules.Record;
 public sealed class PatientRecord
 {
     private readonly Dictionary<string, Resource> _byReference;
+
+    // FHIR dates are strings: parse each resource's clinically relevant time once per request, not once per fact.
+    private readonly Dictionary<Resource, DateTimeOffset?> _times = new(ReferenceEqualityComparer.Instance);
+
+    // Many rules test the same codes against the same value sets (three BP tiers, two components each):
+    // remember each (value set, concept) answer for the request.
+    private readonly Dictionary<(ValueSetIndex, CodeableConcept), Coding?> _matches = new(MatchKeyComparer.Instance);
 
     public PatientRecord(IEnumerable<Resource> resources)
     {
@@ -58,6 +67,51 @@ public sealed class PatientRecord
     public IReadOnlyList<MedicationAdministration> MedicationAdministrations { get; }
     public IReadOnlyList<MedicationDispense> MedicationDispenses { get; }
     public IReadOnlyList<AllergyIntolerance> Allergies { get; }
+
+    /// <summary>When an observation was made (effective, else issued), parsed once per record.</summary>
+    public DateTimeOffset? TimeOf(Observation observation) => Cached(observation, static o => FhirTime.ObservationTime((Observation)o));
+
+    /// <summary>When a condition began (onset, else recorded date), parsed once per record.</summary>
+    public DateTimeOffset? TimeOf(Condition condition) => Cached(condition, static c => FhirTime.ConditionTime((Condition)c));
+
+    /// <summary>The value set's match for a concept of this record, computed once per request.</summary>
+    public Coding? Match(ValueSetIndex valueSet, CodeableConcept? concept)
+    {
+        if (concept is null)
+        {
+            return null;
+        }
+
+        if (!_matches.TryGetValue((valueSet, concept), out var coding))
+        {
+            coding = valueSet.Match(concept);
+            _matches[(valueSet, concept)] = coding;
+        }
+
+        return coding;
+    }
+
+    private sealed class MatchKeyComparer : IEqualityComparer<(ValueSetIndex, CodeableConcept)>
+    {
+        public static MatchKeyComparer Instance { get; } = new();
+
+        public bool Equals((ValueSetIndex, CodeableConcept) x, (ValueSetIndex, CodeableConcept) y) =>
+            ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2);
+
+        public int GetHashCode((ValueSetIndex, CodeableConcept) key) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(key.Item1), RuntimeHelpers.GetHashCode(key.Item2));
+    }
+
+    private DateTimeOffset? Cached(Resource resource, Func<Resource, DateTimeOffset?> compute)
+    {
+        if (!_times.TryGetValue(resource, out var time))
+        {
+            time = compute(resource);
+            _times[resource] = time;
+        }
+
+        return time;
+    }
 
     /// <summary>Resolves a literal reference (<c>Medication/123</c>, a full URL ending so, or <c>#contained</c>).</summary>
     public Resource? Resolve(string? reference, DomainResource? container = null)

@@ -17,6 +17,11 @@ public sealed class ValueSetIndex
     private readonly Part _excluded;
     private readonly (Regex Name, string Code)[] _ingredientNames;
 
+    // Name matching runs regexes; the same drug names recur across requests, so remember each text's answer.
+    // Bounded: past the limit new texts are matched but not remembered, so memory cannot grow without end.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> _nameMatches = new(StringComparer.Ordinal);
+    private const int NameMatchMemoryLimit = 20_000;
+
     internal ValueSetIndex(string id, string title, Part included, Part excluded, IEnumerable<(string Name, string Code)>? ingredientNames = null)
     {
         Id = id;
@@ -70,19 +75,35 @@ public sealed class ValueSetIndex
         foreach (var coding in concept.Coding)
         {
             if (CodeSystems.Normalize(coding.System) == CodeSystems.RxNorm && coding.Display is { } display
-                && _ingredientNames.Any(n => n.Name.IsMatch(display)) && !Excluded(coding))
+                && IngredientNamed(display) is not null && !Excluded(coding))
             {
                 return coding;
             }
         }
 
-        if (concept.Text is { } text)
+        if (concept.Text is { } text && IngredientNamed(text) is { } code)
         {
-            var hit = _ingredientNames.FirstOrDefault(n => n.Name.IsMatch(text));
-            return hit.Name is null ? null : new Coding(CodeSystems.RxNorm, hit.Code, text);
+            return new Coding(CodeSystems.RxNorm, code, text);
         }
 
         return null;
+    }
+
+    /// <summary>The RXCUI of the first ingredient the text names, or null.</summary>
+    private string? IngredientNamed(string text)
+    {
+        if (_nameMatches.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        var hit = _ingredientNames.FirstOrDefault(n => n.Name.IsMatch(text));
+        if (_nameMatches.Count < NameMatchMemoryLimit)
+        {
+            _nameMatches.TryAdd(text, hit.Code);
+        }
+
+        return hit.Code;
     }
 
     private bool Excluded(Coding coding) =>
