@@ -61,11 +61,9 @@ public sealed class FhirServerFixture : IDisposable
     {
         var request = HttpJson.Example(example);
         request["fhirServer"] = BaseUrl;
-        request["fhirAuthorization"] = new JsonObject
-        {
-            ["access_token"] = Token, ["token_type"] = "Bearer", ["expires_in"] = 300,
-            ["scope"] = "patient/*.read", ["subject"] = "ketamine-cds", ["patient"] = "p1",
-        };
+        var authorization = Authorization(Token);
+        authorization["patient"] = "p1";
+        request["fhirAuthorization"] = authorization;
         foreach (var key in withoutKeys)
         {
             request["prefetch"]!.AsObject().Remove(key);
@@ -73,6 +71,13 @@ public sealed class FhirServerFixture : IDisposable
 
         return request;
     }
+
+    /// <summary>A spec-shaped <c>fhirAuthorization</c> carrying the given bearer token.</summary>
+    public static JsonObject Authorization(string token) => new()
+    {
+        ["access_token"] = token, ["token_type"] = "Bearer", ["expires_in"] = 300,
+        ["scope"] = "patient/*.read", ["subject"] = "ketamine-cds",
+    };
 
     public void Dispose() => Server.Stop();
 }

@@ -21,7 +21,7 @@ public sealed class InvalidRequestTests(KetamineCdsApplication app) : IClassFixt
         { "selections missing on order-select", Mutate(r => r["context"]!.AsObject().Remove("selections")) },
         { "selections empty", Mutate(r => r["context"]!["selections"] = new JsonArray()) },
         { "draftOrders not a Bundle", Mutate(r => r["context"]!["draftOrders"] = new JsonObject { ["resourceType"] = "MedicationRequest" }) },
-        { "fhirAuthorization without fhirServer", Mutate(r => r["fhirAuthorization"] = new JsonObject { ["access_token"] = "x", ["token_type"] = "Bearer", ["expires_in"] = 300, ["scope"] = "patient/*.read", ["subject"] = "cds" }) },
+        { "fhirAuthorization without fhirServer", Mutate(r => r["fhirAuthorization"] = FhirServerFixture.Authorization("x")) },
         { "prefetch value not a resource", Mutate(r => r["prefetch"]!["patient"] = "Patient/p1") },
         { "prefetch not an object", Mutate(r => r["prefetch"] = new JsonArray()) },
         { "fhirServer not a URL", Mutate(r => r["fhirServer"] = "not a url") },

@@ -85,10 +85,7 @@ public sealed class LogPrivacyTests(FhirServerFixture fhir) : IClassFixture<Fhir
             // The same request with nothing prefetched: everything is fetched from the FHIR server with a token.
             fhir.ServeExample(request);
             request["fhirServer"] = fhir.BaseUrl;
-            request["fhirAuthorization"] = new JsonObject
-            {
-                ["access_token"] = Token, ["token_type"] = "Bearer", ["expires_in"] = 300, ["scope"] = "patient/*.read", ["subject"] = "ketamine-cds",
-            };
+            request["fhirAuthorization"] = FhirServerFixture.Authorization(Token);
             request.AsObject().Remove("prefetch");
             statuses.Add((await HttpJson.PostAsync(client, request)).Status);
         }
