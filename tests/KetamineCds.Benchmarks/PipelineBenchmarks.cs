@@ -34,7 +34,7 @@ public class PipelineBenchmarks
     public void Setup()
     {
         _body = JsonSerializer.SerializeToUtf8Bytes(JsonDocument.Parse(RequestCorpus.OrderSign(Resources)).RootElement);
-        _packs = new RulePackProvider(Options.Create(new RulesOptions { Path = Path.Combine(RequestCorpus.FindRoot(), "rules") }), NullLogger<RulePackProvider>.Instance);
+        _packs = new RulePackProvider(Options.Create(new RulesOptions { Path = Path.Combine(RequestCorpus.FindRoot(), "rules") }), TimeProvider.System, NullLogger<RulePackProvider>.Instance);
         var assembler = new PatientDataAssembler(new FhirQueryClient(new HttpClient()), Options.Create(new FhirOptions()), new Environment(), NullLogger<PatientDataAssembler>.Instance);
         var storeOptions = Options.Create(new StoreOptions());
         var audit = new AuditScope(new AuditBuffer(storeOptions, NullLogger<AuditBuffer>.Instance), new AuditHasher(storeOptions), new FixedClock());

@@ -67,4 +67,5 @@ public sealed record CdsRequestDocument(
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DiscoveryResponse))]
 [JsonSerializable(typeof(CdsResponse))]
+[JsonSerializable(typeof(Card))]
 public sealed partial class CdsJsonContext : JsonSerializerContext;

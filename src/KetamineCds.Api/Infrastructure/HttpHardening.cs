@@ -66,7 +66,11 @@ public static class HttpHardening
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";
-                headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+                if (!headers.ContainsKey("Content-Security-Policy"))
+                {
+                    // Nothing but the admin page (which sets its own) is meant to render in a browser.
+                    headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+                }
                 headers.CacheControl = "no-store";
                 return System.Threading.Tasks.Task.CompletedTask;
             });

@@ -1,5 +1,6 @@
 using KetamineCds.Api.CdsHooks;
 using KetamineCds.Api.Fhir;
+using KetamineCds.Api.Preview;
 using KetamineCds.Api.Rules;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
@@ -19,6 +20,8 @@ public static class KetamineCdsServiceExtensions
         services.AddKeyedSingleton(ClinicalClock.Key, TimeProvider.System);
         services.AddSingleton<RulePackProvider>();
         services.AddHostedService<RulePackWarmUp>();
+        services.AddHostedService<RulePackWatcher>();
+        services.AddSingleton<ExamplePatients>();
         services.AddScoped<HookHandler>();
         services.AddScoped<PatientDataAssembler>();
 

@@ -47,4 +47,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Authentication is DISABLED (Auth:Enabled=false): any caller is trusted")]
     public static partial void AuthenticationDisabled(this ILogger logger);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "Rule pack swapped ({Trigger}): {OldName}@{OldVersion} (hash {OldHash}) -> {NewName}@{NewVersion} (hash {NewHash})")]
+    public static partial void RulePackSwapped(this ILogger logger, string trigger, string oldName, string oldVersion, string oldHash, string newName, string newVersion, string newHash);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Error, Message = "Rule pack reload ({Trigger}) rejected with {ErrorCount} error(s); {Name}@{Version} (hash {Hash}) keeps serving")]
+    public static partial void RulePackRejected(this ILogger logger, string trigger, int errorCount, string name, string version, string hash);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Error, Message = "Rule pack error {File}:{Line} [{RuleId}]: {Message}")]
+    public static partial void RulePackError(this ILogger logger, string file, int line, string ruleId, string message);
+
+    [LoggerMessage(EventId = 19, Level = LogLevel.Warning, Message = "Rule pack reload could not read the folder ({Reason}); waiting for the next change")]
+    public static partial void RulePackUnreadable(this ILogger logger, string reason);
 }

@@ -1,27 +1,100 @@
+using KetamineCds.Api.Infrastructure;
 using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Loading;
 using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.Rules;
 
+/// <summary>A pack that passed the gate, and when it went live.</summary>
+public sealed record LivePack(CompiledPack Pack, DateTimeOffset LoadedAt, int TestsPassed);
+
+public enum ReloadOutcome
+{
+    /// <summary>The new pack passed the gate and is live.</summary>
+    Swapped,
+    /// <summary>The files changed but the pack's content did not (same hash); nothing to do.</summary>
+    Unchanged,
+    /// <summary>The new pack failed the gate; the previous pack keeps serving.</summary>
+    Rejected,
+}
+
+/// <summary>The latest reload attempt, as the status endpoint shows it.</summary>
+public sealed record ReloadAttempt(
+    DateTimeOffset At,
+    string Trigger,
+    ReloadOutcome Outcome,
+    string? PackVersion,
+    string? ContentHash,
+    IReadOnlyList<RuleFileError> Errors);
+
 /// <summary>
-/// Holds the live rule pack. Loaded and validated at start-up: an invalid pack stops the service with every error
-/// listed (fail fast, like ValidateOnStart). The pack is immutable; requests take a reference and keep it.
+/// Holds the live rule pack. The pack at start-up must pass the gate or the service does not start (fail fast,
+/// like ValidateOnStart). Later packs replace it atomically only when they pass; a request reads
+/// <see cref="Current"/> once and keeps that pack to its end, so a swap never mixes two packs in one answer.
 /// </summary>
 public sealed class RulePackProvider
 {
-    public RulePackProvider(IOptions<RulesOptions> options, ILogger<RulePackProvider> logger)
+    private readonly RulesOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RulePackProvider> _logger;
+    private readonly Lock _reloading = new();
+    private volatile LivePack _live;
+    private volatile ReloadAttempt? _lastReload;
+
+    public RulePackProvider(IOptions<RulesOptions> options, TimeProvider time, ILogger<RulePackProvider> logger)
     {
-        var result = RulePackLoader.Load(options.Value.Path);
-        if (!result.IsValid)
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        var (pack, errors, testsPassed) = RulePackGate.Check(_options.Path, _options.RunTests);
+        if (pack is null)
         {
             throw new InvalidOperationException(
-                $"The rule pack in '{options.Value.Path}' is invalid:{Environment.NewLine}{string.Join(Environment.NewLine, result.Errors)}");
+                $"The rule pack in '{_options.Path}' is invalid:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
         }
 
-        Current = result.Pack!;
-        logger.RulePackLoaded(Current.Name, Current.Version, Current.Rules.Count, Current.ContentHash);
+        _live = new LivePack(pack, time.GetUtcNow(), testsPassed);
+        logger.RulePackLoaded(pack.Name, pack.Version, pack.Rules.Count, pack.ContentHash);
     }
 
-    public CompiledPack Current { get; }
+    public CompiledPack Current => _live.Pack;
+
+    public LivePack Live => _live;
+
+    /// <summary>The last reload attempt since start-up, or null when there has been none.</summary>
+    public ReloadAttempt? LastReload => _lastReload;
+
+    /// <summary>Re-reads the pack folder; swaps the new pack in only if it passes the gate. One reload at a time.</summary>
+    public ReloadAttempt Reload(string trigger)
+    {
+        lock (_reloading)
+        {
+            var old = _live.Pack;
+            var (pack, errors, testsPassed) = RulePackGate.Check(_options.Path, _options.RunTests);
+            var now = _time.GetUtcNow();
+            ReloadAttempt attempt;
+            if (pack is null)
+            {
+                attempt = new ReloadAttempt(now, trigger, ReloadOutcome.Rejected, null, null, errors);
+                _logger.RulePackRejected(trigger, errors.Count, old.Name, old.Version, old.ContentHash);
+                foreach (var error in errors)
+                {
+                    _logger.RulePackError(error.File, error.Line, error.RuleId ?? "-", error.Message);
+                }
+            }
+            else if (pack.ContentHash == old.ContentHash)
+            {
+                attempt = new ReloadAttempt(now, trigger, ReloadOutcome.Unchanged, pack.Version, pack.ContentHash, []);
+            }
+            else
+            {
+                _live = new LivePack(pack, now, testsPassed);
+                attempt = new ReloadAttempt(now, trigger, ReloadOutcome.Swapped, pack.Version, pack.ContentHash, []);
+                _logger.RulePackSwapped(trigger, old.Name, old.Version, old.ContentHash, pack.Name, pack.Version, pack.ContentHash);
+            }
+
+            _lastReload = attempt;
+            return attempt;
+        }
+    }
 }

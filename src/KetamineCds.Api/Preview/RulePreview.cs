@@ -1,0 +1,70 @@
+using Hl7.Fhir.Model;
+using KetamineCds.Api.CdsHooks;
+using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Record;
+
+namespace KetamineCds.Api.Preview;
+
+/// <summary>What a preview evaluated: the cards an EHR would get, the trace of every rule, and the draft order used.</summary>
+public sealed record PreviewOutcome(
+    CompiledPack Pack,
+    string Hook,
+    DateTimeOffset At,
+    IReadOnlyList<Card> Cards,
+    IReadOnlyList<RuleTrace> Trace,
+    MedicationRequest? DraftOrder,
+    bool DraftOrderAssumed);
+
+/// <summary>
+/// Evaluates a pack against a patient's resources the way a hook call would, for admins (preview page,
+/// <c>rules explain</c>). The same engine and card mapping as live calls; only the input is a bundle, not a request.
+/// </summary>
+public static class RulePreview
+{
+    public static readonly string[] Hooks = ["order-select", "order-sign", "patient-view"];
+
+    public static PreviewOutcome Evaluate(CompiledPack pack, string hook, IReadOnlyList<Resource> resources, DateTimeOffset at)
+    {
+        if (!Hooks.Contains(hook))
+        {
+            throw new ArgumentException($"hook must be one of {string.Join(", ", Hooks)}", nameof(hook));
+        }
+
+        var drafts = resources.OfType<MedicationRequest>().Where(m => m.Status == MedicationRequest.MedicationrequestStatus.Draft).ToList();
+        var record = new PatientRecord(resources.Where(r => !drafts.Contains(r)));
+        var assumed = hook != "patient-view" && drafts.Count == 0;
+        if (assumed)
+        {
+            drafts.Add(StandardOrder(record));
+        }
+
+        var context = hook == "patient-view"
+            ? HookContext.PatientView
+            : new HookContext(hook, drafts, hook == "order-select" ? drafts.Select(d => $"MedicationRequest/{d.Id}").ToList() : []);
+        var result = RuleEvaluator.Evaluate(pack, record, context, at);
+        var cards = result.Findings.Select(f => CardMapper.ToCard(f, pack)).ToList();
+        return new PreviewOutcome(pack, hook, at, cards, result.Trace, drafts.FirstOrDefault(), assumed);
+    }
+
+    /// <summary>
+    /// The order previewed when the bundle holds no draft: the usual first infusion, 0.5 mg/kg over 40 minutes
+    /// (35 mg for 70 kg; Sanacora 2017 consensus), so order-time rules have an order to check.
+    /// </summary>
+    private static MedicationRequest StandardOrder(PatientRecord record) => new()
+    {
+        Id = "preview-ketamine-order",
+        Status = MedicationRequest.MedicationrequestStatus.Draft,
+        Intent = MedicationRequest.MedicationRequestIntent.Order,
+        Subject = new ResourceReference(record.Patient?.Id is { } id ? $"Patient/{id}" : "Patient/unknown"),
+        Medication = new CodeableConcept("http://www.nlm.nih.gov/research/umls/rxnorm", "6130", "ketamine", "ketamine IV infusion (preview)"),
+        DosageInstruction =
+        [
+            new Dosage
+            {
+                Route = new CodeableConcept { Text = "intravenous" },
+                Timing = new Timing { Repeat = new Timing.RepeatComponent { Count = 1, Duration = 40, DurationUnit = Timing.UnitsOfTime.Min } },
+                DoseAndRate = [new Dosage.DoseAndRateComponent { Dose = new Quantity { Value = 35, Unit = "mg", System = "http://unitsofmeasure.org", Code = "mg" } }],
+            },
+        ],
+    };
+}
