@@ -8,6 +8,7 @@ namespace KetamineCds.Api.Rules;
 /// <summary>A pack that passed the gate, and when it went live.</summary>
 public sealed record LivePack(CompiledPack Pack, DateTimeOffset LoadedAt, int TestsPassed);
 
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ReloadOutcome>))]
 public enum ReloadOutcome
 {
     /// <summary>The new pack passed the gate and is live.</summary>

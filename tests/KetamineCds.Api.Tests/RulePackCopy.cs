@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+
+namespace KetamineCds.Api.Tests;
+
+/// <summary>A private copy of the shipped rule pack that a test edits the way an admin would, file by file.</summary>
+public sealed partial class RulePackCopy : IDisposable
+{
+    public RulePackCopy()
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "ketamine-cds-rules", Guid.NewGuid().ToString("N"));
+        var source = Path.Combine(Repository.Root, "rules");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(Folder, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    public string Folder { get; }
+
+    public void SetPackVersion(string version) =>
+        Edit("pack.yaml", text => PackVersion().Replace(text, $"version: {version}", 1));
+
+    public void Edit(string relativePath, Func<string, string> change)
+    {
+        var path = Path.Combine(Folder, relativePath);
+        var before = File.ReadAllText(path);
+        var after = change(before);
+        if (after == before)
+        {
+            throw new InvalidOperationException($"the edit of {relativePath} changed nothing");
+        }
+
+        File.WriteAllText(path, after);
+    }
+
+    public void Dispose() => Directory.Delete(Folder, recursive: true);
+
+    [GeneratedRegex("^version: .*$", RegexOptions.Multiline)]
+    private static partial Regex PackVersion();
+}
