@@ -1,0 +1,188 @@
+using Microsoft.Playwright;
+
+namespace KetamineCds.Api.Tests;
+
+/// <summary>Headless Chromium (Debian's package) with Playwright: what an admin sees on the preview page.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("KETAMINE_TEST_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox"], // CI runs as root
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+}
+
+public sealed class PreviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private const string AdminKey = "preview-test-admin-key";
+
+    [Fact]
+    public async Task GivenContraindicatedExample_WhenPreviewed_ThenCriticalCardFirstAndTraceExplainsIt()
+    {
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?> { ["Admin__ApiKey"] = AdminKey });
+        var page = await OpenAsync(service);
+
+        await page.SelectOptionAsync("#example", "order-sign-schizophrenia");
+        await page.FillAsync("#at", "2026-11-26");
+        await page.ClickAsync("#preview-button");
+
+        var first = page.Locator("#cards article.card").First;
+        await first.WaitForAsync();
+        Assert.Equal("critical", await first.GetAttributeAsync("data-indicator"));
+        Assert.Equal("History of a primary psychotic disorder: avoid ketamine", await first.Locator(".summary").TextContentAsync());
+        // The detail is rendered Markdown (the patient data as a list, values in bold); source, suggestion, override reasons.
+        Assert.Equal("F20.9", await first.Locator(".detail li strong").First.TextContentAsync());
+        var meta = string.Join(" | ", await first.Locator(".meta").AllTextContentsAsync());
+        Assert.Contains("Source: ACEP 2011", meta, StringComparison.Ordinal);
+        Assert.Contains("Recipient assessment of risk/benefit ratio", meta, StringComparison.Ordinal);
+        Assert.Contains("Remove the ketamine infusion order (recommended)", await first.Locator("ul.suggestions").TextContentAsync(), StringComparison.Ordinal);
+
+        var trace = page.Locator("#trace tr[data-rule='KET-08']");
+        Assert.Equal("fired", await trace.GetAttributeAsync("data-outcome"));
+        Assert.Contains("F20.9", await trace.Locator("td.evidence").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal("silent", await page.Locator("#trace tr[data-rule='KET-01']").GetAttributeAsync("data-outcome"));
+
+        await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "preview-contraindicated.png"), FullPage = true });
+        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1")
+        {
+            // Refresh the README's picture: UPDATE_SCREENSHOTS=1 dotnet test --filter PreviewPageTests
+            // The header, the form, the cards and the top of the trace: what an admin sees first.
+            await page.ScreenshotAsync(new()
+            {
+                Path = Path.Combine(Repository.Root, "docs", "preview-contraindicated.png"),
+                Clip = new() { X = 0, Y = 0, Width = 1200, Height = 1700 },
+                FullPage = true,
+            });
+        }
+    }
+
+    [Fact]
+    public async Task GivenScriptInRuleTextAndPatientData_WhenPreviewed_ThenItRendersAsTextAndNeverRuns()
+    {
+        using var rules = new RulePackCopy();
+        rules.Edit("rulesets/contraindications.yaml", text => text
+            .Replace("summary: \"History of a primary psychotic disorder: avoid ketamine\"", "summary: \"<script>window.__injected='summary'</script> psychosis\"", StringComparison.Ordinal)
+            .Replace("Schizophrenia, schizoaffective or another primary psychotic disorder is recorded (active or past).",
+                "<img src=x onerror=\"window.__injected='detail'\"> [see](javascript:window.__injected='link') recorded.", StringComparison.Ordinal));
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["Admin__ApiKey"] = AdminKey,
+            ["Rules__Path"] = rules.Folder,
+            ["Rules__RunTests"] = "false",
+        });
+        var page = await OpenAsync(service);
+
+        var evil = "<script>window.__injected='patient'</script>";
+        var bundle = """
+            {"resourceType":"Bundle","type":"collection","entry":[
+              {"resource":{"resourceType":"Patient","id":"x","gender":"female","birthDate":"1980-01-01","name":[{"family":"EVIL"}]}},
+              {"resource":{"resourceType":"Condition","id":"c","subject":{"reference":"Patient/x"},
+                "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},
+                "code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"F20.9","display":"EVIL"}]}}}
+            ]}
+            """.Replace("EVIL", evil, StringComparison.Ordinal);
+        await page.CheckAsync("input[name=source][value=bundle]");
+        await page.FillAsync("#bundle", bundle);
+        await page.SelectOptionAsync("#hook", "order-sign");
+        await page.ClickAsync("#preview-button");
+
+        var card = page.Locator("#cards article.card.critical").First;
+        await card.WaitForAsync();
+        Assert.Equal("<script>window.__injected='summary'</script> psychosis", await card.Locator(".summary").TextContentAsync());
+        Assert.Contains("<img src=x", await card.Locator(".detail").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains(evil, await card.Locator(".detail").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#cards script, #cards img, #trace script").CountAsync());
+        Assert.Equal(0, await page.Locator("#cards a[href^='javascript']").CountAsync());
+        Assert.Null(await page.EvaluateAsync<string?>("() => window.__injected ?? null"));
+    }
+
+    [Fact]
+    public async Task GivenOverriddenCards_WhenStatisticsShown_ThenIssuedOverrideRateAndReasonPerRule()
+    {
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?> { ["Admin__ApiKey"] = AdminKey });
+        using var http = new HttpClient { BaseAddress = service.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
+        var cards = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var (_, body, _) = await HttpJson.PostAsync(http, HttpJson.Example("order-sign-schizophrenia.json"));
+            cards.Add(body.GetProperty("cards")[0].GetProperty("uuid").GetString()!);
+        }
+
+        var feedback = """
+            {"feedback":[{"card":"CARD","outcome":"overridden","outcomeTimestamp":"2026-11-26T10:05:00Z",
+              "overrideReason":{"reason":{"system":"http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes","code":"risk-benefit-ratio","display":"Recipient assessment of risk/benefit ratio"}}}]}
+            """.Replace("CARD", cards[0], StringComparison.Ordinal);
+        // Cards are audited off the request path: feedback on a card is accepted once its audit row exists.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            using var content = new StringContent(feedback, System.Text.Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync(new Uri("/cds-services/ketamine-order-sign/feedback", UriKind.Relative), content);
+            var statistics = await http.GetStringAsync(new Uri("/admin/statistics?since=30d", UriKind.Relative));
+            if (response.IsSuccessStatusCode && statistics.Contains("\"overridden\":1", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"feedback not recorded: {(int)response.StatusCode} {statistics}");
+            await Task.Delay(200);
+        }
+
+        var page = await OpenAsync(service);
+        var row = page.Locator("#stats tr[data-rule='KET-08']");
+        await row.WaitForAsync();
+        var cells = await row.Locator("td").AllTextContentsAsync();
+        Assert.Equal(["KET-08", "2", "100% (1 of 1)", "Recipient assessment of risk/benefit ratio (1)"], cells);
+        Assert.True(await row.Locator(".bar.override").BoundingBoxAsync() is { Width: > 150 });
+    }
+
+    [Fact]
+    public async Task GivenWrongCredential_WhenPageOpened_ThenChallengedAndNothingShown()
+    {
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?> { ["Admin__ApiKey"] = AdminKey });
+        using var http = new HttpClient { BaseAddress = service.BaseAddress };
+        using var anonymous = await http.GetAsync(new Uri("/admin/", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        var challenge = Assert.Single(anonymous.Headers.WwwAuthenticate);
+        Assert.Equal("Basic", challenge.Scheme);
+        Assert.Contains("realm=\"KetamineCds admin\"", challenge.Parameter, StringComparison.Ordinal);
+        Assert.Empty(await anonymous.Content.ReadAsStringAsync());
+
+        await using var context = await browser.Browser.NewContextAsync(new() { HttpCredentials = new() { Username = "admin", Password = "wrong" } });
+        var page = await context.NewPageAsync();
+        var refused = await Assert.ThrowsAsync<PlaywrightException>(() => page.GotoAsync(new Uri(service.BaseAddress, "/admin/").ToString()));
+        Assert.StartsWith("net::ERR_", refused.Message, StringComparison.Ordinal); // the browser shows no page
+    }
+
+    private async Task<IPage> OpenAsync(ServiceProcess service)
+    {
+        var context = await browser.Browser.NewContextAsync(new()
+        {
+            HttpCredentials = new() { Username = "admin", Password = AdminKey },
+            ViewportSize = new() { Width = 1200, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, message) => errors.Add(message);
+        await page.GotoAsync(new Uri(service.BaseAddress, "/admin/").ToString());
+        await page.Locator("body[data-ready=true]").WaitForAsync();
+        Assert.Empty(errors);
+        return page;
+    }
+}
