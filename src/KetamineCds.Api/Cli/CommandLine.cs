@@ -24,7 +24,7 @@ public static class CommandLine
         test.Arguments.Add(testFolder);
         test.SetAction(parse => Test(parse.GetValue(testFolder)!));
 
-        var rules = new Command("rules", "Rule pack tools for clinical admins") { check, test };
+        var rules = new Command("rules", "Rule pack tools for clinical admins") { check, test, ExplainCommand.Create() };
 
         // For container health checks: the runtime image has no curl.
         var url = new Argument<string>("url") { Description = "Health endpoint to probe", DefaultValueFactory = _ => "http://127.0.0.1:8080/health/ready" };

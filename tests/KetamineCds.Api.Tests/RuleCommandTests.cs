@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+
+namespace KetamineCds.Api.Tests;
+
+/// <summary>The admin's terminal tools: <c>rules check</c> on a broken pack, <c>rules explain</c> on a patient bundle.</summary>
+public sealed class RuleCommandTests
+{
+    [Fact]
+    public async Task GivenPatientBundle_WhenExplained_ThenCardsThenEveryRuleWithItsReasonAndData()
+    {
+        var bundlePath = Path.Combine(Path.GetTempPath(), $"explain-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(bundlePath, BundleOf(HttpJson.Example("order-sign-bp-crisis.json")).ToJsonString());
+        try
+        {
+            var (exit, output, error) = await ServiceProcess.RunVerbAsync(
+                "rules", "explain", "--hook", "order-sign", "--patient", bundlePath, "--at", "2026-11-26", "--rules", Path.Combine(Repository.Root, "rules"));
+
+            Assert.True(exit == 0, error);
+            var lines = output.Split('\n');
+            Assert.Contains(lines, l => l.Contains("[CRITICAL] BP 186", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.TrimStart().StartsWith("FIRED", StringComparison.Ordinal) && l.Contains("KET-13-CRIT@", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.TrimStart().StartsWith("silent", StringComparison.Ordinal) && l.Contains("KET-01@1.0.0: age 46 < 18", StringComparison.Ordinal));
+            // The data a rule looked at is listed under it.
+            Assert.Contains(lines, l => l.Contains("- Systolic", StringComparison.OrdinalIgnoreCase) && l.Contains("186", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(bundlePath);
+        }
+    }
+
+    [Fact]
+    public async Task GivenBrokenPack_WhenChecked_ThenExitOneWithFileLineAndRule()
+    {
+        using var rules = new RulePackCopy();
+        rules.Edit("rulesets/contraindications.yaml", text => text.Replace("valueSet: psychotic-disorders,", "valueSet: psychotic-disorderz,", StringComparison.Ordinal));
+
+        var (exit, _, error) = await ServiceProcess.RunVerbAsync("rules", "check", rules.Folder);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("rulesets/contraindications.yaml:11 [KET-08]: ", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>An example request's prefetch and draft orders as one collection Bundle, as an admin would export a chart.</summary>
+    private static JsonObject BundleOf(JsonNode request)
+    {
+        var entries = new JsonArray();
+        foreach (var (_, value) in request["prefetch"]!.AsObject())
+        {
+            if (value?["resourceType"]?.GetValue<string>() == "Bundle")
+            {
+                foreach (var entry in value["entry"]?.AsArray() ?? [])
+                {
+                    entries.Add(entry!.DeepClone());
+                }
+            }
+            else if (value is not null)
+            {
+                entries.Add(new JsonObject { ["resource"] = value.DeepClone() });
+            }
+        }
+
+        foreach (var entry in request["context"]!["draftOrders"]!["entry"]!.AsArray())
+        {
+            entries.Add(entry!.DeepClone());
+        }
+
+        return new JsonObject { ["resourceType"] = "Bundle", ["type"] = "collection", ["entry"] = entries };
+    }
+}
