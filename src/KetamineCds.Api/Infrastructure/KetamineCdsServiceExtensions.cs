@@ -16,6 +16,9 @@ public static class KetamineCdsServiceExtensions
         var services = builder.Services;
         services.AddOptions<RulesOptions>().BindConfiguration(RulesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FhirOptions>().BindConfiguration(FhirOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // SIGTERM: Kestrel stops accepting, in-flight requests finish, then the audit writer flushes; all of it inside
+        // this budget, which must stay under the orchestrator's grace period (Kubernetes: 30 s by default).
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Shutdown:TimeoutSeconds", 25)));
         services.AddSingleton(TimeProvider.System);
         services.AddKeyedSingleton(ClinicalClock.Key, TimeProvider.System);
         services.AddSingleton<RulePackProvider>();
