@@ -1,0 +1,204 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KetamineCds.Api.Store;
+using Microsoft.Extensions.Options;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace KetamineCds.Api.Tests;
+
+/// <summary>
+/// Two service processes on different ports sharing one real PostgreSQL store, as two Kubernetes replicas behind a
+/// Service: feedback and statistics are shared, a JWT cannot be replayed across them, and SIGTERM loses nothing.
+/// </summary>
+public sealed class ReplicaProcessTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+{
+    private const string AdminKey = "replica-test-admin-key";
+    private readonly WireMockServer _jwks = WireMockServer.Start();
+    private readonly EhrSigner _ehr = new();
+    private readonly FhirServerFixture _fhir = new();
+
+    public void Dispose()
+    {
+        _jwks.Stop();
+        _ehr.Dispose();
+        _fhir.Dispose();
+    }
+
+    [Fact]
+    public async Task GivenCardFromReplicaA_WhenFeedbackGoesToReplicaB_ThenCountedOnceAndItsTokenIsRefusedByB()
+    {
+        _jwks.Given(Request.Create().WithPath("/jwks.json").UsingGet())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(EhrSigner.Jwks(_ehr)));
+        var database = await postgres.CreateDatabaseAsync();
+        var settings = Settings(database, authenticated: true);
+        var startA = ServiceProcess.StartAsync(settings);
+        var startB = ServiceProcess.StartAsync(settings);
+        await using var replicaA = await startA;
+        await using var replicaB = await startB;
+        using var a = new HttpClient { BaseAddress = replicaA.BaseAddress };
+        using var b = new HttpClient { BaseAddress = replicaB.BaseAddress };
+
+        var token = _ehr.Token("/cds-services/ketamine-order-sign");
+        var (status, body) = await SendAsync(a, "/cds-services/ketamine-order-sign", HttpJson.Example("order-sign-schizophrenia.json").ToJsonString(), token);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var card = body.GetProperty("cards")[0];
+        Assert.Equal("critical", card.GetProperty("indicator").GetString());
+
+        // The same signed request replayed to the other replica: its jti is already in the shared store.
+        var (replayed, _) = await SendAsync(b, "/cds-services/ketamine-order-sign", HttpJson.Example("order-sign-schizophrenia.json").ToJsonString(), token);
+        Assert.Equal(HttpStatusCode.Unauthorized, replayed);
+
+        // A audits the card off the request path; B accepts feedback on it once the audit row is in the shared store.
+        var feedback = new JsonObject
+        {
+            ["feedback"] = new JsonArray(new JsonObject
+            {
+                ["card"] = card.GetProperty("uuid").GetString(),
+                ["outcome"] = "overridden",
+                ["outcomeTimestamp"] = "2026-11-26T10:05:00Z",
+                ["overrideReason"] = new JsonObject
+                {
+                    ["reason"] = new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes", ["code"] = "risk-benefit-ratio" },
+                },
+            }),
+        }.ToJsonString();
+        await EventuallyAsync(async () =>
+            (await SendAsync(b, "/cds-services/ketamine-order-sign/feedback", feedback, _ehr.Token("/cds-services/ketamine-order-sign/feedback"))).Status == HttpStatusCode.OK);
+
+        foreach (var replica in new[] { a, b })
+        {
+            var ket08 = (await StatisticsAsync(replica)).Single(r => r.GetProperty("ruleId").GetString() == "KET-08");
+            Assert.Equal(1, ket08.GetProperty("issued").GetInt32());
+            Assert.Equal(1, ket08.GetProperty("overridden").GetInt32());
+            Assert.Equal(0, ket08.GetProperty("accepted").GetInt32());
+        }
+    }
+
+    [Fact]
+    public async Task GivenReplicaUnderLoad_WhenSigtermArrives_ThenEveryRequestItAcceptedIsAnsweredAndAudited()
+    {
+        // Every FHIR query takes 100 ms, so requests are in flight when the signal lands.
+        var example = HttpJson.Example("order-sign-schizophrenia.json");
+        _fhir.ServeExample(example, delayMilliseconds: 100);
+        var request = _fhir.Request("order-sign-schizophrenia.json");
+        request.AsObject().Remove("prefetch");
+        var json = request.ToJsonString();
+        var database = await postgres.CreateDatabaseAsync();
+        var settings = Settings(database, authenticated: false);
+        // Deadlines are not under test here: give the FHIR fetches room on a busy 2-core machine.
+        settings["Fhir__DeadlineMilliseconds"] = "3000";
+        settings["Fhir__AttemptTimeoutMilliseconds"] = "2500";
+        await using var replica = await ServiceProcess.StartAsync(settings);
+
+        var answered = 0;
+        var cardsAnswered = 0;
+        var lost = new List<string>();
+        var refusedAfterSignal = 0;
+        var answeredAfterSignal = 0;
+        var signalled = false;
+        async Task ClientAsync()
+        {
+            using var http = new HttpClient { BaseAddress = replica.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            while (true)
+            {
+                using var message = new HttpRequestMessage(HttpMethod.Post, "/cds-services/ketamine-order-sign")
+                {
+                    Content = new StringContent(json, Encoding.UTF8, "application/json"),
+                };
+                // A new connection per request: each is either refused at connect (never accepted) or accepted.
+                message.Headers.ConnectionClose = true;
+                try
+                {
+                    using var response = await http.SendAsync(message);
+                    var text = await response.Content.ReadAsStringAsync();
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        lock (lost) { lost.Add($"{(int)response.StatusCode}: {text}"); }
+                        continue;
+                    }
+
+                    var cards = JsonDocument.Parse(text).RootElement.GetProperty("cards").GetArrayLength();
+                    Interlocked.Increment(ref answered);
+                    if (Volatile.Read(ref signalled))
+                    {
+                        Interlocked.Increment(ref answeredAfterSignal);
+                    }
+
+                    Interlocked.Add(ref cardsAnswered, cards);
+                }
+                catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError && Volatile.Read(ref signalled))
+                {
+                    Interlocked.Increment(ref refusedAfterSignal);
+                    return; // the replica no longer accepts: a Service would route to another one
+                }
+                catch (HttpRequestException ex)
+                {
+                    lock (lost) { lost.Add($"{ex.HttpRequestError}: {ex.Message}"); }
+                    return;
+                }
+            }
+        }
+
+        var clients = Enumerable.Range(0, 4).Select(_ => Task.Run(ClientAsync)).ToList();
+        await EventuallyAsync(() => Task.FromResult(Volatile.Read(ref answered) >= 20));
+        Volatile.Write(ref signalled, true);
+        replica.Terminate();
+        var exitCode = await replica.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await Task.WhenAll(clients);
+
+        Assert.Empty(lost);
+        Assert.Equal(0, exitCode);
+        Assert.Equal(4, refusedAfterSignal);
+        // Requests in flight at the signal (four clients, each FHIR query 100 ms) were drained, not dropped.
+        Assert.True(answeredAfterSignal > 0, "no request was in flight at SIGTERM; the test proved nothing");
+        // Every card answered was audited before the process exited: the audit queue was flushed at shutdown.
+        var store = new SqlCdsStore(Options.Create(new StoreOptions { ConnectionString = database }), TimeProvider.System);
+        var audited = (await store.RuleStatisticsAsync(DateTimeOffset.UnixEpoch, CancellationToken.None)).Sum(s => s.Issued);
+        Assert.Equal(cardsAnswered, audited);
+    }
+
+    private Dictionary<string, string?> Settings(string database, bool authenticated) => new()
+    {
+        ["Store__ConnectionString"] = database,
+        ["Admin__ApiKey"] = AdminKey,
+        ["Auth__Enabled"] = authenticated ? "true" : "false",
+        ["Auth__Audience"] = EhrSigner.Audience,
+        ["Auth__TrustedIssuers__0__Issuer"] = EhrSigner.Issuer,
+        ["Auth__TrustedIssuers__0__JwksUri"] = $"{_jwks.Url}/jwks.json",
+        ["Http__RequestsPerSecondPerIssuer"] = "100000",
+        ["Http__BurstPerIssuer"] = "100000",
+    };
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpClient client, string path, string json, string token)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await client.SendAsync(message);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    private static async Task<List<JsonElement>> StatisticsAsync(HttpClient client)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, "/admin/statistics?since=30d");
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        using var response = await client.SendAsync(message);
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "not within 30 s");
+            await Task.Delay(100);
+        }
+    }
+}
