@@ -5,6 +5,7 @@ using KetamineCds.Api.Feedback;
 using KetamineCds.Api.Store;
 using KetamineCds.Api.Cli;
 using KetamineCds.Api.Infrastructure;
+using KetamineCds.Api.Telemetry;
 
 // Command-line verbs (rules check / rules test) run without starting the web host.
 if (args.Length > 0 && CommandLine.IsVerb(args[0]))
@@ -19,6 +20,7 @@ builder.AddKetamineCds();
 builder.AddCdsAuthentication();
 builder.AddCdsStore();
 builder.AddHttpHardening();
+builder.AddKetamineCdsTelemetry();
 builder.Services.AddExceptionHandler<UnhandledErrors>();
 
 var app = builder.Build();
@@ -33,5 +35,6 @@ app.MapCdsServices();
 app.MapFeedback();
 app.MapAdmin();
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 await app.RunAsync();
 return 0;

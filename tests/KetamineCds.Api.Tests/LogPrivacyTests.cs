@@ -14,11 +14,11 @@ namespace KetamineCds.Api.Tests;
 /// </summary>
 public sealed class LogPrivacyTests(FhirServerFixture fhir) : IClassFixture<FhirServerFixture>
 {
-    private const string PatientId = "pt-7c4e1d";
-    private const string Mrn = "MRN-558213";
-    private const string Family = "Quixotovna";
-    private const string BirthDate = "1971-03-09";
-    private const string Token = "tok-SECRET-9f8e2a";
+    private const string PatientId = IdentifiedPatient.PatientId;
+    private const string Mrn = IdentifiedPatient.Mrn;
+    private const string Family = IdentifiedPatient.Family;
+    private const string BirthDate = IdentifiedPatient.BirthDate;
+    private const string Token = IdentifiedPatient.Token;
 
     private sealed class CapturingSink : ILogEventSink
     {
@@ -52,22 +52,6 @@ public sealed class LogPrivacyTests(FhirServerFixture fhir) : IClassFixture<Fhir
         }
     }
 
-    private static JsonNode Identify(JsonNode request)
-    {
-        var text = request.ToJsonString()
-            .Replace("\"p1\"", $"\"{PatientId}\"", StringComparison.Ordinal)
-            .Replace("Patient/p1", $"Patient/{PatientId}", StringComparison.Ordinal)
-            .Replace("1980-04-12", BirthDate, StringComparison.Ordinal)
-            .Replace("1994-02-02", BirthDate, StringComparison.Ordinal)
-            .Replace("\"Example\"", $"\"{Family}\"", StringComparison.Ordinal);
-        var node = JsonNode.Parse(text)!;
-        if (node["prefetch"]?["patient"] is JsonObject patient)
-        {
-            patient["identifier"] = new JsonArray(new JsonObject { ["system"] = "urn:mrn", ["value"] = Mrn });
-        }
-
-        return node;
-    }
 
     [Fact]
     public async Task GivenEveryExampleAtVerboseLogging_WhenServed_ThenNoPatientDataOrTokenInAnyLogLine()
@@ -79,7 +63,7 @@ public sealed class LogPrivacyTests(FhirServerFixture fhir) : IClassFixture<Fhir
 
         foreach (var file in Directory.EnumerateFiles(Repository.Examples, "*.json"))
         {
-            var request = Identify(HttpJson.Example(Path.GetFileName(file)));
+            var request = IdentifiedPatient.Apply(HttpJson.Example(Path.GetFileName(file)));
             statuses.Add((await HttpJson.PostAsync(client, request)).Status);
 
             // The same request with nothing prefetched: everything is fetched from the FHIR server with a token.
@@ -92,7 +76,7 @@ public sealed class LogPrivacyTests(FhirServerFixture fhir) : IClassFixture<Fhir
 
         // A failing FHIR server and a malformed request log warnings: those must be clean too.
         fhir.Server.Reset();
-        var failing = Identify(HttpJson.Example("order-sign-bp-crisis.json"));
+        var failing = IdentifiedPatient.Apply(HttpJson.Example("order-sign-bp-crisis.json"));
         failing["fhirServer"] = fhir.BaseUrl;
         failing["prefetch"]!.AsObject().Remove("observations");
         statuses.Add((await HttpJson.PostAsync(client, failing)).Status);

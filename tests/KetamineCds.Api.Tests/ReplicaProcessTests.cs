@@ -68,7 +68,10 @@ public sealed class ReplicaProcessTests(PostgresServer postgres) : IClassFixture
             }),
         }.ToJsonString();
         await EventuallyAsync(async () =>
-            (await SendAsync(b, "/cds-services/ketamine-order-sign/feedback", feedback, _ehr.Token("/cds-services/ketamine-order-sign/feedback"))).Status == HttpStatusCode.OK);
+        {
+            var (status, answer) = await SendAsync(b, "/cds-services/ketamine-order-sign/feedback", feedback, _ehr.Token("/cds-services/ketamine-order-sign/feedback"));
+            return status == HttpStatusCode.OK && !answer.TryGetProperty("unknown", out _); // "unknown": the card's audit row is not there yet
+        });
 
         foreach (var replica in new[] { a, b })
         {

@@ -6,6 +6,7 @@ using KetamineCds.Api.CdsHooks;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Api.Rules;
 using KetamineCds.Api.Store;
+using KetamineCds.Api.Telemetry;
 using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Record;
 using Microsoft.Extensions.FileProviders;
@@ -34,11 +35,13 @@ public class PipelineBenchmarks
     public void Setup()
     {
         _body = JsonSerializer.SerializeToUtf8Bytes(JsonDocument.Parse(RequestCorpus.OrderSign(Resources)).RootElement);
-        _packs = new RulePackProvider(Options.Create(new RulesOptions { Path = Path.Combine(RequestCorpus.FindRoot(), "rules") }), TimeProvider.System, NullLogger<RulePackProvider>.Instance);
-        var assembler = new PatientDataAssembler(new FhirQueryClient(new HttpClient()), Options.Create(new FhirOptions()), new Environment(), NullLogger<PatientDataAssembler>.Instance);
+        // Nobody listens to the meter here: the figures are the pipeline's cost with telemetry off.
+        var metrics = new CdsMetrics(new UnobservedMeterFactory());
+        _packs = new RulePackProvider(Options.Create(new RulesOptions { Path = Path.Combine(RequestCorpus.FindRoot(), "rules") }), TimeProvider.System, metrics, NullLogger<RulePackProvider>.Instance);
+        var assembler = new PatientDataAssembler(new FhirQueryClient(new HttpClient(), metrics), Options.Create(new FhirOptions()), new Environment(), NullLogger<PatientDataAssembler>.Instance);
         var storeOptions = Options.Create(new StoreOptions());
         var audit = new AuditScope(new AuditBuffer(storeOptions, NullLogger<AuditBuffer>.Instance), new AuditHasher(storeOptions), new FixedClock());
-        _handler = new HookHandler(_packs, assembler, new FixedClock(), new DiagnosticContext(null), audit, NullLogger<HookHandler>.Instance);
+        _handler = new HookHandler(_packs, assembler, new FixedClock(), new DiagnosticContext(null), audit, metrics, NullLogger<HookHandler>.Instance);
     }
 
     [Benchmark(Baseline = true)]
@@ -103,4 +106,13 @@ public class EvaluationBenchmarks
     [Benchmark]
     public int EvaluateWholePack() =>
         RuleEvaluator.Evaluate(_pack, _record, _hook, new DateTimeOffset(2005, 1, 1, 0, 0, 0, TimeSpan.Zero)).Findings.Count;
+}
+
+internal sealed class UnobservedMeterFactory : System.Diagnostics.Metrics.IMeterFactory
+{
+    public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options) => new(options);
+
+    public void Dispose()
+    {
+    }
 }

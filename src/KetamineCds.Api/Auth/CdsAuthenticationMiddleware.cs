@@ -11,7 +11,7 @@ public sealed class CdsAuthenticationMiddleware(RequestDelegate next, IOptions<A
 {
     public const string IssuerItem = "cds-issuer";
 
-    public async Task InvokeAsync(HttpContext context, CdsJwtValidator validator)
+    public async Task InvokeAsync(HttpContext context, CdsJwtValidator validator, Telemetry.CdsMetrics metrics)
     {
         if (!context.Request.Path.StartsWithSegments("/cds-services", StringComparison.Ordinal) || HttpMethods.IsOptions(context.Request.Method))
         {
@@ -34,6 +34,7 @@ public sealed class CdsAuthenticationMiddleware(RequestDelegate next, IOptions<A
         if (!check.IsValid)
         {
             logger.JwtRejected(check.Issuer ?? "(none)", check.Reason!);
+            metrics.JwtRejected(check.Kind ?? "invalid");
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return;

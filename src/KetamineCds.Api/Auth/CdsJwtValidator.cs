@@ -6,7 +6,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace KetamineCds.Api.Auth;
 
 /// <summary>The outcome of checking an EHR's JWT: the trusted issuer, or why the token was refused (for the log only).</summary>
-public sealed record JwtCheck(string? Issuer, string? Reason)
+/// <param name="Kind">The reason as one low-cardinality word, for the rejection metric.</param>
+public sealed record JwtCheck(string? Issuer, string? Reason, string? Kind = null)
 {
     public bool IsValid => Reason is null;
 }
@@ -26,36 +27,36 @@ public sealed class CdsJwtValidator(JwksCache jwks, IReplayCache replays, IOptio
         var settings = options.Value;
         if (string.IsNullOrEmpty(token) || !Handler.CanReadToken(token))
         {
-            return new JwtCheck(null, "no bearer token, or not a JWT");
+            return new JwtCheck(null, "no bearer token, or not a JWT", "no_token");
         }
 
         var jwt = Handler.ReadJsonWebToken(token);
         var trusted = settings.TrustedIssuers.FirstOrDefault(i => string.Equals(i.Issuer, jwt.Issuer, StringComparison.Ordinal));
         if (trusted is null)
         {
-            return new JwtCheck(jwt.Issuer, "issuer is not trusted");
+            return new JwtCheck(jwt.Issuer, "issuer is not trusted", "untrusted_issuer");
         }
 
         if (!trusted.Algorithms.Contains(jwt.Alg, StringComparer.Ordinal))
         {
-            return new JwtCheck(trusted.Issuer, $"algorithm '{jwt.Alg}' is not allowed");
+            return new JwtCheck(trusted.Issuer, $"algorithm '{jwt.Alg}' is not allowed", "algorithm");
         }
 
         if (string.IsNullOrEmpty(jwt.Kid) || !string.Equals(jwt.Typ, "JWT", StringComparison.OrdinalIgnoreCase))
         {
-            return new JwtCheck(trusted.Issuer, "header lacks kid or typ JWT");
+            return new JwtCheck(trusted.Issuer, "header lacks kid or typ JWT", "header");
         }
 
         var jku = jwt.TryGetHeaderValue<string>("jku", out var headerJku) ? headerJku : null;
         if (jku is not null && !trusted.AllowedJku.Contains(jku, StringComparer.Ordinal))
         {
-            return new JwtCheck(trusted.Issuer, "jku is not on the issuer's allowlist");
+            return new JwtCheck(trusted.Issuer, "jku is not on the issuer's allowlist", "jku");
         }
 
         var jwksUrl = jku ?? trusted.JwksUri;
         if (jwksUrl is null)
         {
-            return new JwtCheck(trusted.Issuer, "no JWKS for this issuer");
+            return new JwtCheck(trusted.Issuer, "no JWKS for this issuer", "jwks_unavailable");
         }
 
         IReadOnlyList<SecurityKey> keys;
@@ -65,7 +66,7 @@ public sealed class CdsJwtValidator(JwksCache jwks, IReplayCache replays, IOptio
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ArgumentException or System.Text.Json.JsonException)
         {
-            return new JwtCheck(trusted.Issuer, $"JWKS could not be fetched ({ex.GetType().Name})");
+            return new JwtCheck(trusted.Issuer, $"JWKS could not be fetched ({ex.GetType().Name})", "jwks_unavailable");
         }
 
         var parameters = new TokenValidationParameters
@@ -86,7 +87,7 @@ public sealed class CdsJwtValidator(JwksCache jwks, IReplayCache replays, IOptio
         var result = await Handler.ValidateTokenAsync(token, parameters);
         if (!result.IsValid)
         {
-            return new JwtCheck(trusted.Issuer, $"token rejected: {result.Exception?.GetType().Name ?? "invalid"}");
+            return new JwtCheck(trusted.Issuer, $"token rejected: {result.Exception?.GetType().Name ?? "invalid"}", KindOf(result.Exception));
         }
 
         return await CheckIssuedAtAndReplayAsync(jwt, trusted.Issuer, settings, cancellationToken);
@@ -97,28 +98,37 @@ public sealed class CdsJwtValidator(JwksCache jwks, IReplayCache replays, IOptio
         var now = time.GetUtcNow();
         if (!jwt.TryGetPayloadValue<long>("iat", out var iat))
         {
-            return new JwtCheck(issuer, "iat is missing");
+            return new JwtCheck(issuer, "iat is missing", "issued_at");
         }
 
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(iat);
         var expires = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
         if (issuedAt > now.AddSeconds(settings.ClockSkewSeconds))
         {
-            return new JwtCheck(issuer, "iat is in the future");
+            return new JwtCheck(issuer, "iat is in the future", "issued_at");
         }
 
         if (expires - issuedAt > TimeSpan.FromMinutes(settings.MaxTokenLifetimeMinutes))
         {
-            return new JwtCheck(issuer, "token lifetime exceeds the configured maximum");
+            return new JwtCheck(issuer, "token lifetime exceeds the configured maximum", "lifetime_too_long");
         }
 
         if (string.IsNullOrEmpty(jwt.Id))
         {
-            return new JwtCheck(issuer, "jti is missing");
+            return new JwtCheck(issuer, "jti is missing", "jti_missing");
         }
 
         return await replays.TryAddAsync(issuer, jwt.Id, expires.AddSeconds(settings.ClockSkewSeconds), cancellationToken)
             ? new JwtCheck(issuer, null)
-            : new JwtCheck(issuer, "jti was already used (replay)");
+            : new JwtCheck(issuer, "jti was already used (replay)", "replay");
     }
+
+    private static string KindOf(Exception? exception) => exception switch
+    {
+        // The lifetime check is ours (exp and nbf with the configured skew): one kind for both.
+        SecurityTokenExpiredException or SecurityTokenNotYetValidException or SecurityTokenInvalidLifetimeException => "expired_or_not_yet_valid",
+        SecurityTokenInvalidAudienceException => "audience",
+        SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "signature",
+        _ => "invalid",
+    };
 }

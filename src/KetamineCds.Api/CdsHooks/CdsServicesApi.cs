@@ -4,6 +4,7 @@ using System.Diagnostics;
 using KetamineCds.Api.Audit;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Api.Infrastructure;
+using KetamineCds.Api.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.CdsHooks;
@@ -34,20 +35,43 @@ public static class CdsServicesApi
 
     public static IResult Discover() => Results.Json(Discovery, CdsJsonContext.Default.DiscoveryResponse);
 
-    public static async Task<IResult> InvokeAsync(string id, HttpRequest http, HookHandler handler, AuditScope audit, ILogger<HookHandler> logger, CancellationToken cancellationToken)
+    public static async Task<IResult> InvokeAsync(string id, HttpRequest http, HookHandler handler, AuditScope audit, CdsMetrics metrics, ILogger<HookHandler> logger, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var result = await AnswerAsync(id, http, handler, logger, cancellationToken);
-        if (CdsServiceCatalog.Services.ContainsKey(id))
+        // Unknown ids share one label value, so a caller cannot grow the metric's cardinality.
+        var known = CdsServiceCatalog.Services.TryGetValue(id, out var service);
+        var outcome = "error";
+        try
         {
-            // Every invocation of a known service is audited, answered or refused; the write happens off the request path.
-            audit.Complete(http.HttpContext, id, (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK, Stopwatch.GetElapsedTime(started));
-        }
+            var result = await AnswerAsync(id, http, handler, logger, metrics, cancellationToken);
+            var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+            outcome = Outcome(status);
+            if (known)
+            {
+                // Every invocation of a known service is audited, answered or refused; the write happens off the request path.
+                audit.Complete(http.HttpContext, id, status, Stopwatch.GetElapsedTime(started));
+            }
 
-        return result;
+            return result;
+        }
+        finally
+        {
+            metrics.HookCompleted(known ? id : "unknown", service?.Hook ?? "unknown", outcome, Stopwatch.GetElapsedTime(started));
+        }
     }
 
-    private static async Task<IResult> AnswerAsync(string id, HttpRequest http, HookHandler handler, ILogger<HookHandler> logger, CancellationToken cancellationToken)
+    private static string Outcome(int status) => status switch
+    {
+        StatusCodes.Status200OK => "ok",
+        StatusCodes.Status400BadRequest => "invalid_request",
+        StatusCodes.Status404NotFound => "unknown_service",
+        StatusCodes.Status412PreconditionFailed => "precondition_failed",
+        StatusCodes.Status413PayloadTooLarge => "too_large",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+        _ => "error",
+    };
+
+    private static async Task<IResult> AnswerAsync(string id, HttpRequest http, HookHandler handler, ILogger<HookHandler> logger, CdsMetrics metrics, CancellationToken cancellationToken)
     {
         if (!CdsServiceCatalog.Services.TryGetValue(id, out var service))
         {
@@ -93,6 +117,7 @@ public static class CdsServicesApi
             catch (RequiredDataUnavailableException ex)
             {
                 logger.RequiredDataUnavailable(string.Join(",", ex.Keys), ex.Reason);
+                metrics.PreconditionFailed(id, ex.Cause);
                 return OperationOutcomes.Result(StatusCodes.Status412PreconditionFailed, OperationOutcome.IssueType.Incomplete,
                     $"Required data could not be obtained for prefetch keys {string.Join(", ", ex.Keys)}: {ex.Reason}.");
             }

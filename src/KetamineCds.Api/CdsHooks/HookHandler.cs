@@ -5,6 +5,7 @@ using KetamineCds.Api.Audit;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Api.Store;
 using KetamineCds.Api.Rules;
+using KetamineCds.Api.Telemetry;
 using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Record;
 using Serilog;
@@ -21,11 +22,16 @@ public sealed class HookHandler(
     [FromKeyedServices(ClinicalClock.Key)] TimeProvider clock,
     IDiagnosticContext diagnostics,
     AuditScope audit,
+    CdsMetrics metrics,
     ILogger<HookHandler> logger)
 {
     public async Task<CdsResponse> HandleAsync(CdsServiceDescription service, JsonElement body, CancellationToken cancellationToken)
     {
         var pack = packs.Current;
+        using var span = CdsMetrics.Traces.StartActivity($"cds.hook {service.Id}");
+        span?.SetTag("cds.service", service.Id);
+        span?.SetTag("cds.hook", service.Hook);
+        span?.SetTag("cds.rule_pack", $"{pack.Name}@{pack.Version}");
         var request = CdsRequestReader.Read(body, service);
         audit.Request(request, $"{pack.Name}@{pack.Version}");
         diagnostics.Set("Hook", request.Hook);
@@ -38,6 +44,7 @@ public sealed class HookHandler(
         {
             // The common case at order entry: not a ketamine order. Answer before touching the prefetch.
             diagnostics.Set("KetamineOrder", false);
+            span?.SetTag("cds.ketamine_order", false);
             return new CdsResponse([]);
         }
 
@@ -45,23 +52,36 @@ public sealed class HookHandler(
         var now = clock.GetUtcNow();
         var data = await assembler.AssembleAsync(request, pack.ObservationsNeededSince(now), cancellationToken);
         diagnostics.Set("AssembleMs", Stopwatch.GetElapsedTime(fetchStarted).TotalMilliseconds);
+        metrics.Phase(service.Id, "assemble", Stopwatch.GetElapsedTime(fetchStarted));
+        metrics.Phase(service.Id, "fetch", data.FetchTime);
         diagnostics.Set("FhirQueries", data.QueriesSent);
         diagnostics.Set("FetchMs", data.FetchTime.TotalMilliseconds);
 
         var evaluateStarted = Stopwatch.GetTimestamp();
+        var evaluation = CdsMetrics.Traces.StartActivity("cds.evaluate");
         // Medication resources sent with the draft orders resolve medicationReference; the draft requests stay in the hook context.
         var record = new PatientRecord(data.Resources.Concat(draft.Where(r => r is not MedicationRequest)));
         var result = RuleEvaluator.Evaluate(pack, record, hook, now);
         diagnostics.Set("EvaluateMs", Stopwatch.GetElapsedTime(evaluateStarted).TotalMilliseconds);
+        metrics.Phase(service.Id, "evaluate", Stopwatch.GetElapsedTime(evaluateStarted));
+        evaluation?.SetTag("cds.rules_fired", result.Findings.Count);
+        evaluation?.Dispose();
         foreach (var error in result.Errors)
         {
             logger.RuleEvaluationFailed(error.RuleId, error.RuleVersion, error.Explanation);
         }
 
+        var cardsStarted = Stopwatch.GetTimestamp();
         var cards = result.Findings.Select(f => CardMapper.ToCard(f, pack)).ToList();
         if (data.UnavailableOptionalKeys.Count > 0)
         {
             cards.Add(CardMapper.IncompleteData(data.UnavailableOptionalKeys, pack));
+        }
+
+        metrics.Phase(service.Id, "cards", Stopwatch.GetElapsedTime(cardsStarted));
+        foreach (var card in cards)
+        {
+            metrics.CardIssued(service.Id, card.Indicator, RuleOf(card)?.Id ?? "none");
         }
 
         audit.Cards(cards.Select(c => new AuditedCard(c.Uuid, RuleOf(c)?.Id, RuleOf(c)?.Version, c.Indicator)).ToList());

@@ -3,6 +3,7 @@ using Hl7.Fhir.Model;
 using KetamineCds.Api.CdsHooks;
 using KetamineCds.Api.Infrastructure;
 using KetamineCds.Api.Store;
+using KetamineCds.Api.Telemetry;
 
 namespace KetamineCds.Api.Feedback;
 
@@ -27,7 +28,7 @@ public static class FeedbackApi
         return app;
     }
 
-    public static async Task<IResult> ReceiveAsync(string id, HttpRequest http, ICdsStore store, TimeProvider time, ILogger<FeedbackAnswer> logger, CancellationToken cancellationToken)
+    public static async Task<IResult> ReceiveAsync(string id, HttpRequest http, ICdsStore store, TimeProvider time, CdsMetrics metrics, ILogger<FeedbackAnswer> logger, CancellationToken cancellationToken)
     {
         if (!CdsServiceCatalog.Services.ContainsKey(id))
         {
@@ -47,21 +48,34 @@ public static class FeedbackApi
         }
         catch (JsonException)
         {
+            metrics.Feedback("invalid");
             return OperationOutcomes.Result(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, "The body is not valid JSON.");
         }
         catch (CdsRequestInvalidException ex)
         {
+            metrics.Feedback("invalid");
             return OperationOutcomes.Result(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, ex.Message);
         }
 
         try
         {
             var unknown = await store.SaveFeedbackAsync(records, cancellationToken);
+            foreach (var outcome in records.Where(r => !unknown.Contains(r.CardUuid)).GroupBy(r => r.Outcome))
+            {
+                metrics.Feedback(outcome.Key, outcome.Count());
+            }
+
+            if (unknown.Count > 0)
+            {
+                metrics.Feedback("unknown_card", unknown.Count);
+            }
+
             return Results.Json(new FeedbackAnswer(records.Count, unknown.Count == 0 ? null : unknown), Json);
         }
         catch (StoreUnavailableException)
         {
             logger.FeedbackStoreUnavailable();
+            metrics.Feedback("store_unavailable", records.Count);
             http.HttpContext.Response.Headers.RetryAfter = "30";
             return OperationOutcomes.Result(StatusCodes.Status503ServiceUnavailable, OperationOutcome.IssueType.Transient,
                 "Feedback could not be stored now; nothing was kept. Retry later.");

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using Hl7.Fhir.Model;
+using KetamineCds.Api.Telemetry;
 
 namespace KetamineCds.Api.Fhir;
 
@@ -8,7 +10,7 @@ namespace KetamineCds.Api.Fhir;
 /// Resilience (timeouts, retries, circuit breaker) comes from the HttpClient pipeline configured at start-up.
 /// The token lives only in the outgoing request headers of this call.
 /// </summary>
-public sealed class FhirQueryClient(HttpClient http)
+public sealed class FhirQueryClient(HttpClient http, CdsMetrics metrics)
 {
     public async Task<List<Resource>> SearchAsync(Uri baseUrl, string relativeQuery, string? accessToken, int pageLimit, CancellationToken cancellationToken)
     {
@@ -23,10 +25,7 @@ public sealed class FhirQueryClient(HttpClient http)
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
             }
 
-            using var response = await http.SendAsync(request, cancellationToken);
-            response.EnsureSuccessStatusCode();
-            var resource = FhirJson.Parse(await response.Content.ReadAsStringAsync(cancellationToken))
-                ?? throw new InvalidDataException("the FHIR server answered with something that is not a FHIR resource");
+            var resource = await SendAsync(request, cancellationToken);
             resources.AddRange(FhirJson.Flatten(resource));
             var link = (resource as Bundle)?.Link.FirstOrDefault(l => l.Relation == "next")?.Url;
             next = link is null ? null : new Uri(link, UriKind.Absolute);
@@ -38,5 +37,27 @@ public sealed class FhirQueryClient(HttpClient http)
         }
 
         return resources;
+    }
+
+    /// <summary>One call (the resilience pipeline's retries included), measured by outcome.</summary>
+    private async Task<Resource> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var attempts = new int[1];
+        request.Options.Set(FhirAttemptCounter.Attempts, attempts);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            var resource = FhirJson.Parse(await response.Content.ReadAsStringAsync(cancellationToken))
+                ?? throw new InvalidDataException("the FHIR server answered with something that is not a FHIR resource");
+            metrics.FhirCall(Volatile.Read(ref attempts[0]) > 1 ? "retried" : "ok", Stopwatch.GetElapsedTime(started));
+            return resource;
+        }
+        catch (Exception ex) when (FhirFailure.IsExpected(ex))
+        {
+            metrics.FhirCall(FhirFailure.Kind(ex), Stopwatch.GetElapsedTime(started));
+            throw;
+        }
     }
 }

@@ -2,8 +2,7 @@ using System.Diagnostics;
 using Hl7.Fhir.Model;
 using KetamineCds.Api.CdsHooks;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
+using KetamineCds.Api.Telemetry;
 
 namespace KetamineCds.Api.Fhir;
 
@@ -38,20 +37,20 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
 
         if (request.FhirServer is null)
         {
-            return Degrade(resources, missing, "no fhirServer was given to fetch them from", 0, TimeSpan.Zero);
+            return Degrade(resources, missing, "no fhirServer was given to fetch them from", "no_fhir_server", 0, TimeSpan.Zero);
         }
 
         if (request.FhirServer.Scheme != Uri.UriSchemeHttps && !environment.IsDevelopment())
         {
             // CDS Hooks 2.0 §Security: production data only over TLS; the token must never travel in clear.
             logger.FhirServerNotAllowed(request.FhirServer.Host);
-            return Degrade(resources, missing, "the fhirServer is not https", 0, TimeSpan.Zero);
+            return Degrade(resources, missing, "the fhirServer is not https", "fhir_not_https", 0, TimeSpan.Zero);
         }
 
         if (!IsAllowed(request.FhirServer))
         {
             logger.FhirServerNotAllowed(request.FhirServer.Host);
-            return Degrade(resources, missing, "the fhirServer is not on this service's allowlist", 0, TimeSpan.Zero);
+            return Degrade(resources, missing, "the fhirServer is not on this service's allowlist", "fhir_not_allowed", 0, TimeSpan.Zero);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -74,7 +73,7 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
             }
         }
 
-        return Degrade(resources, failed, "the FHIR server failed or was too slow", missing.Count, elapsed);
+        return Degrade(resources, failed, "the FHIR server failed or was too slow", "fhir_failed", missing.Count, elapsed);
     }
 
     private static List<Resource> ParsePrefetch(CdsRequest request, string key)
@@ -89,12 +88,12 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         }
     }
 
-    private static PatientData Degrade(List<Resource> resources, List<PrefetchTemplate> missing, string reason, int queries, TimeSpan elapsed)
+    private static PatientData Degrade(List<Resource> resources, List<PrefetchTemplate> missing, string reason, string cause, int queries, TimeSpan elapsed)
     {
         var required = missing.Where(t => t.Required).Select(t => t.Key).ToList();
         if (required.Count > 0)
         {
-            throw new RequiredDataUnavailableException(required, reason);
+            throw new RequiredDataUnavailableException(required, reason, cause);
         }
 
         return new PatientData(resources, missing.Select(t => t.Key).ToList(), queries, elapsed);
@@ -108,27 +107,22 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
             query += $"&date=ge{since:yyyy-MM-dd}";
         }
 
+        // One span per prefetch query: its key and resource type only, never the URL (it carries the patient id).
+        using var span = CdsMetrics.Traces.StartActivity($"fhir.search {template.Key}", ActivityKind.Internal);
+        span?.SetTag("fhir.prefetch_key", template.Key);
+        span?.SetTag("fhir.resource_type", template.Query.Split('?', '/')[0]);
         try
         {
             return await client.SearchAsync(request.FhirServer!, query, request.AccessToken, options.Value.PageLimit, cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or TimeoutException or TimeoutRejectedException
-            or BrokenCircuitException or InvalidDataException)
+        catch (Exception ex) when (FhirFailure.IsExpected(ex))
         {
-            logger.FhirQueryFailed(template.Key, FailureKind(ex));
+            var kind = FhirFailure.Kind(ex);
+            logger.FhirQueryFailed(template.Key, kind);
+            span?.SetStatus(ActivityStatusCode.Error, kind);
             return null;
         }
     }
-
-    // Low-cardinality words for logs and metrics; never the URL (it carries the patient id) or the token.
-    private static string FailureKind(Exception ex) => ex switch
-    {
-        BrokenCircuitException => "circuit-open",
-        TimeoutRejectedException or TimeoutException or OperationCanceledException => "timed-out",
-        HttpRequestException { StatusCode: { } status } => $"http-{(int)status}",
-        InvalidDataException => "not-fhir",
-        _ => "unreachable",
-    };
 
     private bool IsAllowed(Uri server)
     {

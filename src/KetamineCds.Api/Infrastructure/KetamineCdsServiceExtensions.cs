@@ -1,6 +1,7 @@
 using KetamineCds.Api.CdsHooks;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Api.Preview;
+using KetamineCds.Api.Telemetry;
 using KetamineCds.Api.Rules;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
@@ -31,10 +32,10 @@ public static class KetamineCdsServiceExtensions
         // Resilience tuned to the CDS budget (spec: answer in about 500 ms): short attempts, jittered retries of
         // idempotent GETs on 408/429/5xx honouring Retry-After (401/403 are never retried), and one circuit breaker
         // per FHIR server (pipeline selected by authority) so a failing EHR is not hammered and answers fail fast.
-        services.AddHttpClient<FhirQueryClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+        var fhirClient = services.AddHttpClient<FhirQueryClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
             // The default HttpClient loggers write request URIs, and FHIR search URIs carry the patient id.
-            .RemoveAllLoggers()
-            .AddStandardResilienceHandler()
+            .RemoveAllLoggers();
+        fhirClient.AddStandardResilienceHandler()
             .Configure((HttpStandardResilienceOptions resilience, IServiceProvider provider) =>
             {
                 var fhir = provider.GetRequiredService<IOptions<FhirOptions>>().Value;
@@ -49,6 +50,8 @@ public static class KetamineCdsServiceExtensions
                 resilience.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(fhir.CircuitBreakerBreakSeconds);
             })
             .SelectPipelineByAuthority();
+        // Inside the resilience handler: counts each attempt, so the metrics can tell a retried call.
+        fhirClient.AddHttpMessageHandler<FhirAttemptCounter>();
 
         services.AddHealthChecks().AddCheck<RulePackHealthCheck>("rule-pack", tags: ["ready"]);
         services.AddProblemDetails();

@@ -40,11 +40,19 @@ public static class RequestLogging
         app.UseSerilogRequestLogging(options =>
         {
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
+            // This host's logger: by default the middleware writes to the static Log, which hosts here never replace.
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.EnrichDiagnosticContext = (context, http) =>
             {
                 if (http.GetRouteValue("id") is string id)
                 {
                     context.Set("Service", id);
+                }
+
+                // Joins the log event to its trace (OpenTelemetry exports the same id).
+                if (System.Diagnostics.Activity.Current is { } activity)
+                {
+                    context.Set("TraceId", activity.TraceId.ToHexString());
                 }
             };
         });

@@ -1,4 +1,5 @@
 using KetamineCds.Api.Infrastructure;
+using KetamineCds.Api.Telemetry;
 using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Loading;
 using Microsoft.Extensions.Options;
@@ -38,15 +39,17 @@ public sealed class RulePackProvider
     private readonly RulesOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<RulePackProvider> _logger;
+    private readonly CdsMetrics _metrics;
     private readonly Lock _reloading = new();
     private volatile LivePack _live;
     private volatile ReloadAttempt? _lastReload;
 
-    public RulePackProvider(IOptions<RulesOptions> options, TimeProvider time, ILogger<RulePackProvider> logger)
+    public RulePackProvider(IOptions<RulesOptions> options, TimeProvider time, CdsMetrics metrics, ILogger<RulePackProvider> logger)
     {
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _metrics = metrics;
         var (pack, errors, testsPassed) = RulePackGate.Check(_options.Path, _options.RunTests);
         if (pack is null)
         {
@@ -56,6 +59,7 @@ public sealed class RulePackProvider
 
         _live = new LivePack(pack, time.GetUtcNow(), testsPassed);
         logger.RulePackLoaded(pack.Name, pack.Version, pack.Rules.Count, pack.ContentHash);
+        metrics.ObserveRulePack(() => (Current.Name, Current.Version, Current.ContentHash));
     }
 
     public CompiledPack Current => _live.Pack;
@@ -95,6 +99,7 @@ public sealed class RulePackProvider
             }
 
             _lastReload = attempt;
+            _metrics.Reload(attempt.Outcome.ToString().ToLowerInvariant());
             return attempt;
         }
     }

@@ -1,3 +1,4 @@
+using KetamineCds.Api.Telemetry;
 using KetamineCds.Api.Audit;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,12 @@ public static class StoreExtensions
         services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
         services.AddOptions<Admin.AdminOptions>().BindConfiguration(Admin.AdminOptions.Section);
         services.AddSingleton<ICdsStore, SqlCdsStore>();
-        services.AddSingleton<AuditBuffer>();
+        services.AddSingleton(provider =>
+        {
+            var buffer = ActivatorUtilities.CreateInstance<AuditBuffer>(provider);
+            provider.GetRequiredService<CdsMetrics>().ObserveAuditQueue(() => buffer.Depth, () => buffer.Dropped);
+            return buffer;
+        });
         services.AddSingleton<AuditHasher>();
         services.AddScoped<AuditScope>();
         services.AddHostedService<AuditWriter>();

@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace KetamineCds.Api.Tests;
+
+/// <summary>What an operations team scrapes and traces: counts and labels after real calls, spans of one hook call.</summary>
+public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixture<FhirServerFixture>, IDisposable
+{
+    private const string AdminKey = "telemetry-admin-key";
+    private readonly WireMockServer _jwks = WireMockServer.Start();
+    private readonly EhrSigner _ehr = new();
+
+    public void Dispose()
+    {
+        _jwks.Stop();
+        _ehr.Dispose();
+    }
+
+    [Fact]
+    public async Task GivenCallsIncluding412RejectedTokenAndFailedFhirQuery_WhenScraped_ThenCountsAndLabelsWithoutPatientData()
+    {
+        _jwks.Given(Request.Create().WithPath("/jwks.json").UsingGet())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(EhrSigner.Jwks(_ehr)));
+        await using var app = new ConfiguredApplication(new Dictionary<string, string?>
+        {
+            ["Auth:Enabled"] = "true",
+            ["Auth:Audience"] = EhrSigner.Audience,
+            ["Auth:TrustedIssuers:0:Issuer"] = EhrSigner.Issuer,
+            ["Auth:TrustedIssuers:0:JwksUri"] = $"{_jwks.Url}/jwks.json",
+            ["Admin:ApiKey"] = AdminKey,
+            ["Fhir:DeadlineMilliseconds"] = "3000",
+            ["Fhir:AttemptTimeoutMilliseconds"] = "2500", // no timeout retries on a cold host: the counts below are exact
+        });
+        var client = app.CreateClient();
+        const string service = "/cds-services/ketamine-order-sign";
+        var now = DateTimeOffset.UtcNow;
+
+        // 1. A contraindicated patient, all prefetched: 200 with a critical KET-13-CRIT card.
+        var crisis = IdentifiedPatient.Apply(HttpJson.Example("order-sign-bp-crisis.json"));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(client, service, crisis.ToJsonString(), _ehr.Token(service)));
+        // 2. Observations missing and no fhirServer to fetch them from: 412.
+        var noServer = crisis.DeepClone();
+        noServer["prefetch"]!.AsObject().Remove("observations");
+        Assert.Equal(HttpStatusCode.PreconditionFailed, await PostAsync(client, service, noServer.ToJsonString(), _ehr.Token(service)));
+        // 3. An expired token: 401.
+        var expired = _ehr.Token(service, payload: p => { p["iat"] = now.AddMinutes(-20).ToUnixTimeSeconds(); p["exp"] = now.AddMinutes(-10).ToUnixTimeSeconds(); });
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(client, service, crisis.ToJsonString(), expired));
+        // 4. Everything fetched, the optional dispenses query fails (500, retried once): 200 with the incomplete-data card.
+        fhir.ServeExample(crisis);
+        fhir.Server.Given(Request.Create().WithPath("/MedicationDispense").UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(500));
+        var fetched = crisis.DeepClone();
+        fetched["fhirServer"] = fhir.BaseUrl;
+        fetched["fhirAuthorization"] = FhirServerFixture.Authorization(IdentifiedPatient.Token);
+        fetched.AsObject().Remove("prefetch");
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(client, service, fetched.ToJsonString(), _ehr.Token(service)));
+
+        var anonymous = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        scrape.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        using var response = await client.SendAsync(scrape);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var metrics = Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(2, Value(metrics, "kcds_hook_duration_seconds_count", ("cds_service", "ketamine-order-sign"), ("outcome", "ok")));
+        Assert.Equal(1, Value(metrics, "kcds_hook_duration_seconds_count", ("cds_service", "ketamine-order-sign"), ("outcome", "precondition_failed")));
+        Assert.Equal(1, Value(metrics, "kcds_precondition_failed_total", ("cds_service", "ketamine-order-sign"), ("cause", "no_fhir_server")));
+        Assert.Equal(1, Value(metrics, "kcds_auth_jwt_rejections_total", ("reason", "expired_or_not_yet_valid")));
+        Assert.Equal(2, Value(metrics, "kcds_cards_issued_total", ("indicator", "critical"), ("rule_id", "KET-13-CRIT")));
+        Assert.Equal(1, Value(metrics, "kcds_cards_issued_total", ("indicator", "warning"), ("rule_id", "none"))); // "dispenses could not be read"
+        Assert.Equal(7, Value(metrics, "kcds_fhir_calls_total", ("outcome", "ok")));
+        Assert.Equal(1, Value(metrics, "kcds_fhir_calls_total", ("outcome", "http_error")));
+        Assert.Equal(1, Value(metrics, "kcds_rule_pack_info", ("pack_name", "ketamine-trd"), ("pack_version", "1.0.0")));
+        Assert.True(Value(metrics, "kcds_hook_phase_duration_seconds_count", ("phase", "evaluate")) >= 2);
+        Assert.Equal(0, Value(metrics, "kcds_audit_dropped_total"));
+
+        var labelValues = metrics.SelectMany(m => m.Labels.Values).Distinct().ToList();
+        foreach (var secret in IdentifiedPatient.Secrets.Append("Practitioner/dr-1").Append("enc-1"))
+        {
+            Assert.DoesNotContain(labelValues, v => v.Contains(secret, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    [Fact]
+    public async Task GivenOrderSignWithoutPrefetch_WhenTraced_ThenHookSpanHasOneChildPerFhirQueryAndTheFhirServerSeesTheTrace()
+    {
+        var spans = new List<Activity>();
+        var logEvents = new System.Collections.Concurrent.ConcurrentQueue<Serilog.Events.LogEvent>();
+        await using var app = new TracedApplication(spans, logEvents);
+        var request = IdentifiedPatient.Apply(HttpJson.Example("order-sign-bp-crisis.json"));
+        fhir.ServeExample(request);
+        request["fhirServer"] = fhir.BaseUrl;
+        request["fhirAuthorization"] = FhirServerFixture.Authorization(IdentifiedPatient.Token);
+        request.AsObject().Remove("prefetch");
+
+        // The EHR starts the trace: its traceparent ties our spans together (other hosts in this process trace too).
+        var traceId = ActivityTraceId.CreateRandom();
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/cds-services/ketamine-order-sign")
+        {
+            Content = new StringContent(request.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        message.Headers.Add("traceparent", $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using var response = await app.CreateClient().SendAsync(message);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        List<Activity> finished;
+        lock (spans)
+        {
+            finished = spans.Where(s => s.TraceId == traceId).ToList();
+        }
+
+        var hook = Assert.Single(finished, s => s.DisplayName == "cds.hook ketamine-order-sign");
+        var queries = finished.Where(s => s.ParentSpanId == hook.SpanId && s.DisplayName.StartsWith("fhir.search ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(8, queries.Count); // one per prefetch template
+        Assert.Single(finished, s => s.ParentSpanId == hook.SpanId && s.DisplayName == "cds.evaluate");
+        // HttpClient's spans sit under the query spans, and the W3C traceparent reached the FHIR server.
+        Assert.All(queries, q => Assert.Contains(finished, s => s.ParentSpanId == q.SpanId && s.Kind == ActivityKind.Client));
+        var traceparents = fhir.Calls().Select(c => c.RequestMessage.Headers?.FirstOrDefault(h => h.Key.Equals("traceparent", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault()).ToList();
+        Assert.Equal(8, traceparents.Count);
+        Assert.All(traceparents, t => Assert.StartsWith($"00-{hook.TraceId.ToHexString()}-", t, StringComparison.Ordinal));
+
+        // No patient data, token or FHIR URL with ids in any span attribute.
+        // WireMock runs ASP.NET Core in this process, so its server spans (the FHIR server's side, children of our
+        // HTTP client spans) are recorded too; they are the EHR's, not ours.
+        var clientSpans = finished.Where(s => s.Kind == ActivityKind.Client).Select(s => s.SpanId).ToHashSet();
+        var ours = finished.Where(s => !(s.Kind == ActivityKind.Server && clientSpans.Contains(s.ParentSpanId))).ToList();
+        Assert.Equal(8, finished.Count - ours.Count);
+        var attributes = ours.SelectMany(s => s.TagObjects.Select(t => $"{t.Key}={t.Value}")).ToList();
+        foreach (var secret in IdentifiedPatient.Secrets)
+        {
+            var leaks = attributes.Where(a => a.Contains(secret, StringComparison.OrdinalIgnoreCase)).ToList();
+            Assert.True(leaks.Count == 0, $"span attributes carry '{secret}': {string.Join("; ", leaks)}");
+        }
+
+        Assert.Contains(attributes, a => a == $"url.full={fhir.BaseUrl}/Patient/{{id}}");
+
+        // The request's log event carries the trace id, so a slow call's log line leads to its trace. It is written as
+        // the response completes, which can be just after the client has read it.
+        for (var wait = 0; wait < 50 && !logEvents.Any(e => e.MessageTemplate.Text.StartsWith("HTTP ", StringComparison.Ordinal)); wait++)
+        {
+            await Task.Delay(100);
+        }
+
+        var requestEvent = Assert.Single(logEvents, e => e.MessageTemplate.Text.StartsWith("HTTP ", StringComparison.Ordinal)
+            && e.Properties.TryGetValue("TraceId", out var id) && id.ToString() == $"\"{traceId.ToHexString()}\"");
+        Assert.Equal("\"ketamine-order-sign\"", requestEvent.Properties["Service"].ToString());
+    }
+
+    private sealed class TracedApplication(List<Activity> spans, System.Collections.Concurrent.ConcurrentQueue<Serilog.Events.LogEvent> logEvents) : KetamineCdsApplication(new Dictionary<string, string?>
+    {
+        ["Telemetry:TracingEnabled"] = "true",
+        // A cold host's first FHIR calls can outlast the 250 ms attempt timeout and be retried; not under test here.
+        ["Fhir:DeadlineMilliseconds"] = "3000",
+        ["Fhir:AttemptTimeoutMilliseconds"] = "2500",
+    })
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(services =>
+            {
+                services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
+                services.AddSingleton<Serilog.Core.ILogEventSink>(new QueueSink(logEvents));
+            });
+        }
+    }
+
+    private sealed class QueueSink(System.Collections.Concurrent.ConcurrentQueue<Serilog.Events.LogEvent> events) : Serilog.Core.ILogEventSink
+    {
+        public void Emit(Serilog.Events.LogEvent logEvent) => events.Enqueue(logEvent);
+    }
+
+    private static async Task<HttpStatusCode> PostAsync(HttpClient client, string path, string json, string token)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await client.SendAsync(message);
+        return response.StatusCode;
+    }
+
+    private sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
+
+    /// <summary>Prometheus text format: <c>name{label="value",…} number</c> per line.</summary>
+    private static List<Sample> Parse(string text) =>
+        text.Split('\n')
+            .Where(line => line.Length > 0 && line[0] != '#')
+            .Select(line => SampleLine().Match(line))
+            .Where(m => m.Success)
+            .Select(m => new Sample(
+                m.Groups["name"].Value,
+                LabelPair().Matches(m.Groups["labels"].Value).ToDictionary(l => l.Groups[1].Value, l => l.Groups[2].Value),
+                double.Parse(m.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+
+    private static double Value(List<Sample> samples, string name, params (string Key, string Value)[] labels) =>
+        samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value)).Sum(s => s.Value);
+
+    [GeneratedRegex("""^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})? (?<value>\S+)""")]
+    private static partial Regex SampleLine();
+
+    [GeneratedRegex(@"(\w+)=""((?:[^""\\]|\\.)*)""")]
+    private static partial Regex LabelPair();
+}
