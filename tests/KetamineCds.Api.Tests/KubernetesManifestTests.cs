@@ -34,10 +34,20 @@ public sealed class KubernetesManifestTests
 
         var policy = Single(objects, "NetworkPolicy");
         AssertSelects(policy["spec"]!["podSelector"]!["matchLabels"]!.AsObject(), podLabels);
-        var ingress = Assert.Single(policy["spec"]!["ingress"]!.AsArray());
-        var from = Assert.Single(ingress!["from"]!.AsArray());
-        Assert.Equal("ehr", (string?)from!["namespaceSelector"]!["matchLabels"]!["kubernetes.io/metadata.name"]);
+        var callers = policy["spec"]!["ingress"]!.AsArray().SelectMany(rule => rule!["from"]!.AsArray())
+            .Select(from => (string?)from!["namespaceSelector"]!["matchLabels"]!["kubernetes.io/metadata.name"]).ToList();
+        Assert.Equal(["ehr", "monitoring"], callers);
         Assert.Contains(policy["spec"]!["egress"]!.AsArray(), rule => rule!["ports"]!.AsArray().Any(p => (string?)p!["port"] == "5432"));
+
+        // Prometheus scrapes /metrics with the admin key; the alert rules cover errors, latency, circuit, reloads.
+        var monitor = Single(objects, "ServiceMonitor");
+        Assert.Equal("/metrics", (string?)monitor["spec"]!["endpoints"]![0]!["path"]);
+        Assert.Equal("ketamine-cds-admin", (string?)monitor["spec"]!["endpoints"]![0]!["authorization"]!["credentials"]!["name"]);
+        var alerts = Single(objects, "PrometheusRule")["spec"]!["groups"]![0]!["rules"]!.AsArray().Select(r => (string)r!["alert"]!).ToList();
+        Assert.Contains("KetamineCdsErrorRate", alerts);
+        Assert.Contains("KetamineCdsSlowAnswers", alerts);
+        Assert.Contains("KetamineCdsFhirCircuitOpen", alerts);
+        Assert.Contains("KetamineCdsRulePackReloadRejected", alerts);
 
         // The store is PostgreSQL from a Secret made out of band; settings come from the overlay's ConfigMap.
         var env = Env(deployment);
