@@ -1,0 +1,46 @@
+-- wrk script: a weighted mix of recorded CDS Hooks requests, as an EHR sends them. MIX names the requests:
+--   MIX="examples/requests/order-select-not-ketamine.json=/cds-services/ketamine-order-select*6,..."
+-- (file=path*weight, comma-separated). Non-200 answers are counted per thread and summed at the end.
+local entries = {}
+for item in string.gmatch(os.getenv("MIX") or "", "[^,]+") do
+  local file, path, weight = string.match(item, "^(.-)=(.-)%*(%d+)$")
+  if not file then file, path, weight = string.match(item, "^(.-)=(.-)$"), nil, 1 end
+  local handle = assert(io.open(file, "r"))
+  local body = handle:read("*a")
+  handle:close()
+  for _ = 1, tonumber(weight or 1) do
+    table.insert(entries, { path = path, body = body })
+  end
+end
+assert(#entries > 0, "set MIX")
+
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+local next_entry = 0
+function init(args)
+  next_entry = math.random(#entries) -- threads start at different points of the mix
+end
+
+function request()
+  next_entry = next_entry % #entries + 1
+  local entry = entries[next_entry]
+  return wrk.format("POST", entry.path, { ["Content-Type"] = "application/json" }, entry.body)
+end
+
+non200 = 0
+function response(status, headers, body)
+  if status ~= 200 then non200 = non200 + 1 end
+end
+
+function done(summary, latency, requests)
+  local failed = 0
+  for _, thread in ipairs(threads) do failed = failed + thread:get("non200") end
+  io.write(string.format("requests %d, non-200 %d, socket errors %d\n", summary.requests, failed,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+  io.write(string.format("latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+  io.write(string.format("throughput %.0f requests/s\n", summary.requests / (summary.duration / 1e6)))
+end
