@@ -21,7 +21,7 @@ internal sealed class ConditionFact(ValueSetIndex valueSet, bool everStatus, Loo
     {
         var since = within?.Since(context.Now);
         var evidence = new List<Evidence>();
-        foreach (var condition in context.Record.Conditions)
+        foreach (var condition in context.Record.ConditionsCodedIn(valueSet))
         {
             var coding = context.Record.Match(valueSet, condition.Code);
             if (coding is null || IsExcluded(condition) || !where.Admits(condition))

@@ -75,8 +75,8 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
         }
 
         var since = weightWithin?.Since(context.Now);
-        var weight = context.Record.Observations
-            .Where(o => weightSet!.Match(o.Code) is not null && o.Value is Quantity { Value: not null }
+        var weight = context.Record.ObservationsCodedIn(weightSet!)
+            .Where(o => o.Value is Quantity { Value: not null }
                 && o.Status is not (ObservationStatus.EnteredInError or ObservationStatus.Cancelled))
             .Select(o => (Observation: o, When: context.Record.TimeOf(o)))
             .Where(o => since is null || o.When >= since)

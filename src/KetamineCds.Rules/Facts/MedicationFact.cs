@@ -31,7 +31,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
 
         if (source == MedicationSource.All)
         {
-            foreach (var request in record.MedicationRequests)
+            foreach (var request in record.MedicationRequestsCodedIn(valueSet))
             {
                 var active = request.Status is MedicationRequest.MedicationrequestStatus.Active or MedicationRequest.MedicationrequestStatus.OnHold;
                 var when = FhirTime.Parse(request.AuthoredOn);
@@ -43,7 +43,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
                 }
             }
 
-            foreach (var statement in record.MedicationStatements)
+            foreach (var statement in record.MedicationStatementsCodedIn(valueSet))
             {
                 var active = statement.Status is MedicationStatement.MedicationStatusCodes.Active or MedicationStatement.MedicationStatusCodes.Intended;
                 var when = FhirTime.Of(statement.Effective) ?? FhirTime.Parse(statement.DateAsserted);
@@ -66,7 +66,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
 
         if (since is not null || source == MedicationSource.Administrations)
         {
-            foreach (var administration in record.MedicationAdministrations)
+            foreach (var administration in record.MedicationAdministrationsCodedIn(valueSet))
             {
                 var when = FhirTime.Of(administration.Effective);
                 if (administration.Status is MedicationAdministration.MedicationAdministrationStatusCodes.EnteredInError
@@ -91,8 +91,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
     private bool Matches(EvaluationContext context, DataType? medication, DomainResource owner, out string label)
     {
         var concept = context.Record.MedicationConcept(medication, owner);
-        var coding = context.Record.Match(valueSet, concept)
-            ?? context.Record.MedicationIngredients(medication, owner).Select(valueSet.Match).FirstOrDefault(c => c is not null);
+        var coding = context.Record.MedicationMatch(valueSet, medication, owner);
         label = coding?.Display ?? concept?.Text ?? coding?.Code ?? "";
         return coding is not null;
     }

@@ -38,7 +38,7 @@ internal sealed class ObservationFact(
     {
         var since = within?.Since(context.Now);
         var matches = new List<(Observation Observation, DateTimeOffset? When, Quantity? Quantity)>();
-        foreach (var observation in context.Record.Observations)
+        foreach (var observation in Candidates(context.Record))
         {
             if (observation.Status is ObservationStatus.EnteredInError or ObservationStatus.Cancelled)
             {
@@ -114,6 +114,21 @@ internal sealed class ObservationFact(
         };
         candidates = candidates.Concat(observation.Interpretation.SelectMany(i => i.Coding.Select(x => x.Display).Append(i.Text)));
         return candidates.Any(v => v is not null && texts!.Contains(v.Trim(), StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// Observations coded in the set (or, for a component, coded as the component itself or as a panel holding it),
+    /// from the record's per-value-set index: no scan of the whole record per fact.
+    /// </summary>
+    private IEnumerable<Observation> Candidates(PatientRecord record)
+    {
+        if (component is null)
+        {
+            return record.ObservationsCodedIn(valueSet);
+        }
+
+        var standalone = record.ObservationsCodedIn(component);
+        return standalone.Concat(record.ObservationsCodedIn(valueSet).Where(o => !standalone.Contains(o)));
     }
 
     /// <summary>Whether the observation matches, and the quantity the fact reads from it.</summary>

@@ -19,6 +19,14 @@ public sealed class PatientRecord
     // remember each (value set, concept) answer for the request.
     private readonly Dictionary<(ValueSetIndex, CodeableConcept), Coding?> _matches = new(MatchKeyComparer.Instance);
 
+    // The record indexed by code, built on first use: facts ask for the observations or conditions coded in a
+    // value set instead of scanning the record (the BP tiers read one set six times; twenty facts read observations).
+    private CodeIndex<Observation>? _observationsByCode;
+    private CodeIndex<Condition>? _conditionsByCode;
+    private CodeIndex<MedicationRequest>? _requestsByCode;
+    private CodeIndex<MedicationStatement>? _statementsByCode;
+    private CodeIndex<MedicationAdministration>? _administrationsByCode;
+
     public PatientRecord(IEnumerable<Resource> resources)
     {
         var conditions = new List<Condition>();
@@ -73,6 +81,49 @@ public sealed class PatientRecord
 
     /// <summary>When a condition began (onset, else recorded date), parsed once per record.</summary>
     public DateTimeOffset? TimeOf(Condition condition) => Cached(condition, static c => FhirTime.ConditionTime((Condition)c));
+
+    /// <summary>The observations whose code is in the value set (not their components), in record order.</summary>
+    public IReadOnlyList<Observation> ObservationsCodedIn(ValueSetIndex valueSet) =>
+        (_observationsByCode ??= new CodeIndex<Observation>(Observations, static o => o.Code)).CodedIn(valueSet);
+
+    /// <summary>The conditions whose code is in the value set, in record order.</summary>
+    public IReadOnlyList<Condition> ConditionsCodedIn(ValueSetIndex valueSet) =>
+        (_conditionsByCode ??= new CodeIndex<Condition>(Conditions, static c => c.Code)).CodedIn(valueSet);
+
+    /// <summary>Medication requests whose medication (code, referenced Medication or its ingredients) is in the value set.</summary>
+    public IReadOnlyList<MedicationRequest> MedicationRequestsCodedIn(ValueSetIndex valueSet) =>
+        (_requestsByCode ??= MedicationIndex(MedicationRequests, static r => r.Medication)).CodedIn(valueSet);
+
+    public IReadOnlyList<MedicationStatement> MedicationStatementsCodedIn(ValueSetIndex valueSet) =>
+        (_statementsByCode ??= MedicationIndex(MedicationStatements, static s => s.Medication)).CodedIn(valueSet);
+
+    public IReadOnlyList<MedicationAdministration> MedicationAdministrationsCodedIn(ValueSetIndex valueSet) =>
+        (_administrationsByCode ??= MedicationIndex(MedicationAdministrations, static a => a.Medication)).CodedIn(valueSet);
+
+    /// <summary>The matching coding of a medication: its concept (or the referenced Medication's), else an ingredient's.</summary>
+    public Coding? MedicationMatch(ValueSetIndex valueSet, DataType? medication, DomainResource owner) =>
+        Match(valueSet, MedicationConcept(medication, owner))
+        ?? MedicationIngredients(medication, owner).Select(valueSet.Match).FirstOrDefault(c => c is not null);
+
+    private CodeIndex<T> MedicationIndex<T>(IReadOnlyList<T> items, Func<T, DataType?> medicationOf) where T : DomainResource =>
+        new(items,
+            (item, key) =>
+            {
+                switch (medicationOf(item))
+                {
+                    case CodeableConcept concept:
+                        CodeIndex<T>.AppendKey(concept, key);
+                        break;
+                    case ResourceReference { Reference: { } reference } when !reference.StartsWith('#'):
+                        key.Append("ref:").Append(reference); // same reference, same Medication
+                        break;
+                    default:
+                        // Contained Medications belong to their owner: never grouped with another resource.
+                        key.Append("own:").Append(RuntimeHelpers.GetHashCode(item)).Append(':').Append(item.Id);
+                        break;
+                }
+            },
+            (item, set) => MedicationMatch(set, medicationOf(item), item) is not null);
 
     /// <summary>The value set's match for a concept of this record, computed once per request.</summary>
     public Coding? Match(ValueSetIndex valueSet, CodeableConcept? concept)

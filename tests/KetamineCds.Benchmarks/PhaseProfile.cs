@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using KetamineCds.Api.CdsHooks;
+using KetamineCds.Api.Fhir;
+using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Loading;
+using KetamineCds.Rules.Record;
+
+namespace KetamineCds.Benchmarks;
+
+/// <summary>
+/// Where one order-sign call spends its time, phase by phase (median of warm runs), to guide optimisation:
+/// <c>dotnet run -c Release --project tests/KetamineCds.Benchmarks -- phases 500</c>. BenchmarkDotNet gives the
+/// totals; this gives the split.
+/// </summary>
+public static class PhaseProfile
+{
+    public static void Run(int resources, int runs = 40)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(JsonDocument.Parse(RequestCorpus.OrderSign(resources)).RootElement);
+        var pack = RulePackLoader.Load(Path.Combine(RequestCorpus.FindRoot(), "rules")).Pack!;
+        var now = new DateTimeOffset(2012, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        var phases = new Dictionary<string, List<double>>();
+        void Time(string phase, long started) =>
+            (phases.TryGetValue(phase, out var list) ? list : phases[phase] = []).Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+        for (var run = 0; run < runs + 5; run++)
+        {
+            var t = Stopwatch.GetTimestamp();
+            using var document = JsonDocument.Parse(body);
+            Time("json document", t);
+
+            t = Stopwatch.GetTimestamp();
+            var request = CdsRequestReader.Read(document.RootElement, CdsServiceCatalog.Services[CdsServiceCatalog.OrderSign]);
+            Time("request validation", t);
+
+            t = Stopwatch.GetTimestamp();
+            var resourcesParsed = new List<Resource>();
+            foreach (var value in document.RootElement.GetProperty("prefetch").EnumerateObject())
+            {
+                resourcesParsed.AddRange(FhirJson.Flatten(FhirJson.Parse(value.Value)));
+            }
+
+            var drafts = FhirJson.Flatten(FhirJson.Parse(request.DraftOrders!.Value)).OfType<MedicationRequest>().ToList();
+            Time("FHIR parse", t);
+
+            t = Stopwatch.GetTimestamp();
+            var record = new PatientRecord(resourcesParsed);
+            Time("record index", t);
+
+            t = Stopwatch.GetTimestamp();
+            var result = RuleEvaluator.Evaluate(pack, record, new HookContext("order-sign", drafts, []), now);
+            Time("evaluate", t);
+
+            t = Stopwatch.GetTimestamp();
+            var cards = result.Findings.Select(f => CardMapper.ToCard(f, pack)).ToList();
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(new CdsResponse(cards), CdsJsonContext.Default.CdsResponse);
+            Time("cards + serialise", t);
+            if (run < 5)
+            {
+                phases.Clear(); // warm-up
+            }
+        }
+
+        Console.WriteLine($"order-sign, {resources} resources, {body.Length / 1024} KB, median of {runs} warm runs:");
+        var total = phases.Values.Sum(Median);
+        foreach (var (phase, times) in phases)
+        {
+            Console.WriteLine($"  {phase,-20} {Median(times),8:0.00} ms  {Median(times) / total,6:P0}");
+        }
+
+        Console.WriteLine($"  {"total",-20} {total,8:0.00} ms");
+        RuleCosts(body, pack, now, runs);
+    }
+
+    /// <summary>The costliest rules (their conditions, in pack order on one shared context, as the evaluator runs them).</summary>
+    private static void RuleCosts(byte[] body, CompiledPack pack, DateTimeOffset now, int runs)
+    {
+        using var document = JsonDocument.Parse(body);
+        var resources = new List<Resource>();
+        foreach (var value in document.RootElement.GetProperty("prefetch").EnumerateObject())
+        {
+            resources.AddRange(FhirJson.Flatten(FhirJson.Parse(value.Value)));
+        }
+
+        var drafts = FhirJson.Flatten(FhirJson.Parse(document.RootElement.GetProperty("context").GetProperty("draftOrders"))).OfType<MedicationRequest>().ToList();
+        var costs = pack.Rules.ToDictionary(r => r.Id, _ => new List<double>());
+        for (var run = 0; run < runs; run++)
+        {
+            var context = new EvaluationContext(new PatientRecord(resources), new HookContext("order-sign", drafts, []), now, pack);
+            foreach (var rule in pack.Rules.Where(r => r.IsActive && r.AppliesTo("order-sign")))
+            {
+                var t = Stopwatch.GetTimestamp();
+                rule.Condition.Evaluate(context);
+                costs[rule.Id].Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+        }
+
+        Console.WriteLine("  costliest rules (median ms, first use of a value set pays for its index):");
+        foreach (var (id, times) in costs.Where(c => c.Value.Count > 0).OrderByDescending(c => Median(c.Value)).Take(8))
+        {
+            Console.WriteLine($"    {id,-22} {Median(times),8:0.00}");
+        }
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+}
