@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Load test of the running service with wrk (Debian package `wrk`).
-#   1. start the service as the README says:   dotnet run --project src/KetamineCds.Api -c Release
+#   1. start the service as the README says, with the per-caller rate limit out of the way (all load comes from one
+#      address, and the limiter would answer 429 from 100 requests/s on):
+#        dotnet run -c Release --project src/KetamineCds.Api -- --Http:RequestsPerSecondPerIssuer=100000 --Http:BurstPerIssuer=100000
 #   2. from the repository root:                bash deploy/loadtest/run.sh [base-url] [seconds] [connections]
-# Reports latency percentiles and throughput for each recorded request and a mix of the examples.
+# Reports latency percentiles, throughput and non-200 answers for each recorded request, then for a mix of them.
 # Traffic goes only to the given base URL, which must be on this machine (loopback).
 set -euo pipefail
 base=${1:-http://127.0.0.1:5080}
@@ -22,3 +24,13 @@ done
 run "order-select, not ketamine" examples/requests/order-select-not-ketamine.json /cds-services/ketamine-order-select
 run "order-sign, BP crisis" examples/requests/order-sign-bp-crisis.json /cds-services/ketamine-order-sign
 run "patient-view" examples/requests/patient-view-candidate.json /cds-services/ketamine-patient-view
+
+# The mix an EHR sends: most order-entry calls are for other drugs (answered without reading the prefetch).
+mix="examples/requests/order-select-not-ketamine.json=/cds-services/ketamine-order-select*6"
+mix+=",examples/requests/order-select-eligible.json=/cds-services/ketamine-order-select*1"
+mix+=",examples/requests/order-sign-eligible.json=/cds-services/ketamine-order-sign*1"
+mix+=",examples/requests/order-sign-bp-crisis.json=/cds-services/ketamine-order-sign*1"
+mix+=",examples/requests/patient-view-candidate.json=/cds-services/ketamine-patient-view*1"
+mix+=",$here/requests/order-sign-synthea-medium.json=/cds-services/ketamine-order-sign*1"
+echo "== mix: 60 % non-ketamine order-select, the rest ketamine orders and chart views (${seconds}s, $connections connections)"
+MIX="$mix" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$here/post-mix.lua" "$base" | sed -n '/^requests/,$p'

@@ -7,6 +7,7 @@ namespace KetamineCds.Rules.Evaluation;
 public sealed class EvaluationContext
 {
     private readonly Dictionary<string, ConditionResult> _ruleResults = new(StringComparer.Ordinal);
+    private readonly Dictionary<object, ConditionResult> _factResults = [];
 
     internal EvaluationContext(PatientRecord record, HookContext hook, DateTimeOffset now, CompiledPack pack)
     {
@@ -32,6 +33,21 @@ public sealed class EvaluationContext
         {
             result = Pack.RulesById[ruleId].Condition.Evaluate(this);
             _ruleResults[ruleId] = result;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A fact evaluated once per request for a given key: the same costly fact with the same parameters appears in
+    /// a rule and in the summary's checklist, and must give the same answer anyway.
+    /// </summary>
+    internal ConditionResult Once(object key, Func<EvaluationContext, ConditionResult> evaluate)
+    {
+        if (!_factResults.TryGetValue(key, out var result))
+        {
+            result = evaluate(this);
+            _factResults[key] = result;
         }
 
         return result;

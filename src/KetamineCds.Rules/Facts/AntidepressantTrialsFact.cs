@@ -19,7 +19,12 @@ internal sealed class AntidepressantTrialsFact(ValueSetIndex valueSet, Antidepre
 {
     private sealed record Course(string Key, DoseTableRow? Row, string Label, DateTimeOffset Start, DateTimeOffset End, decimal? DailyMg, string Reference);
 
-    public ConditionResult Evaluate(EvaluationContext context)
+    // Equal parameters, equal answer: the value set and dose table by reference, the rest by value.
+    private readonly (ValueSetIndex, AntidepressantDoseTable, int, string, string) _key = (valueSet, doses, minDays, within.Describe(), count.Describe());
+
+    public ConditionResult Evaluate(EvaluationContext context) => context.Once(_key, EvaluateOnce);
+
+    private ConditionResult EvaluateOnce(EvaluationContext context)
     {
         var courses = new List<Course>();
         var record = context.Record;
