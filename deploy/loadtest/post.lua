@@ -1,18 +1,40 @@
--- wrk script: POSTs one recorded CDS Hooks request, read from the file named in REQUEST_FILE, to SERVICE_PATH.
--- Responses other than 200 are counted per thread and summed at the end, so a load run cannot hide errors
--- (wrk runs done() in its own Lua state: counters must be fetched from each thread).
-local file = assert(io.open(os.getenv("REQUEST_FILE"), "r"))
-local body = file:read("*a")
-file:close()
+-- wrk script: POSTs recorded CDS Hooks requests. Either one request (REQUEST_FILE, SERVICE_PATH) or a weighted mix,
+-- as an EHR sends them (see mix.sh):
+--   MIX="examples/requests/order-select-not-ketamine.json=/cds-services/ketamine-order-select*6,..."
+-- (file=path*weight, comma-separated). Responses other than 200 are counted per thread and summed at the end, so
+-- a load run cannot hide errors (wrk runs done() in its own Lua state: counters are fetched from each thread).
+local mix = os.getenv("MIX")
+if not mix then
+  mix = os.getenv("REQUEST_FILE") .. "=" .. (os.getenv("SERVICE_PATH") or "/cds-services/ketamine-order-sign") .. "*1"
+end
 
-wrk.method = "POST"
-wrk.path = os.getenv("SERVICE_PATH") or "/cds-services/ketamine-order-sign"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = body
+local entries = {}
+for item in string.gmatch(mix, "[^,]+") do
+  local file, path, weight = string.match(item, "^(.-)=(.-)%*(%d+)$")
+  if not file then file, path, weight = string.match(item, "^(.-)=(.-)$"), nil, 1 end
+  local handle = assert(io.open(file, "r"))
+  local body = handle:read("*a")
+  handle:close()
+  for _ = 1, tonumber(weight or 1) do
+    table.insert(entries, { path = path, body = body })
+  end
+end
+assert(#entries > 0, "set MIX or REQUEST_FILE")
 
 local threads = {}
 function setup(thread)
   table.insert(threads, thread)
+end
+
+local next_entry = 0
+function init(args)
+  next_entry = math.random(#entries) -- threads start at different points of the mix
+end
+
+function request()
+  next_entry = next_entry % #entries + 1
+  local entry = entries[next_entry]
+  return wrk.format("POST", entry.path, { ["Content-Type"] = "application/json" }, entry.body)
 end
 
 non200 = 0

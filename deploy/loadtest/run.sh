@@ -26,11 +26,7 @@ run "order-sign, BP crisis" examples/requests/order-sign-bp-crisis.json /cds-ser
 run "patient-view" examples/requests/patient-view-candidate.json /cds-services/ketamine-patient-view
 
 # The mix an EHR sends: most order-entry calls are for other drugs (answered without reading the prefetch).
-mix="examples/requests/order-select-not-ketamine.json=/cds-services/ketamine-order-select*6"
-mix+=",examples/requests/order-select-eligible.json=/cds-services/ketamine-order-select*1"
-mix+=",examples/requests/order-sign-eligible.json=/cds-services/ketamine-order-sign*1"
-mix+=",examples/requests/order-sign-bp-crisis.json=/cds-services/ketamine-order-sign*1"
-mix+=",examples/requests/patient-view-candidate.json=/cds-services/ketamine-patient-view*1"
-mix+=",$here/requests/order-sign-synthea-medium.json=/cds-services/ketamine-order-sign*1"
+source "$here/mix.sh"
+mix=$(loadtest_mix "$here")
 echo "== mix: 60 % non-ketamine order-select, the rest ketamine orders and chart views (${seconds}s, $connections connections)"
-MIX="$mix" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$here/post-mix.lua" "$base" | sed -n '/^requests/,$p'
+MIX="$mix" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$here/post.lua" "$base" | sed -n '/^requests/,$p'

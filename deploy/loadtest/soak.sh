@@ -14,17 +14,13 @@ pid=${4:-$(ss -ltnpH "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d=
 here=$(cd "$(dirname "$0")" && pwd)
 python3 "$here/make-requests.py" "$here/requests" >/dev/null
 
-mix="examples/requests/order-select-not-ketamine.json=/cds-services/ketamine-order-select*6"
-mix+=",examples/requests/order-select-eligible.json=/cds-services/ketamine-order-select*1"
-mix+=",examples/requests/order-sign-eligible.json=/cds-services/ketamine-order-sign*1"
-mix+=",examples/requests/order-sign-bp-crisis.json=/cds-services/ketamine-order-sign*1"
-mix+=",examples/requests/patient-view-candidate.json=/cds-services/ketamine-patient-view*1"
-mix+=",$here/requests/order-sign-synthea-medium.json=/cds-services/ketamine-order-sign*1"
+source "$here/mix.sh"
+mix=$(loadtest_mix "$here")
 
 rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status"; }
 echo "service pid $pid, resident memory before: $(rss) MB"
 out=$(mktemp)
-MIX="$mix" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$here/post-mix.lua" "$base" > "$out" &
+MIX="$mix" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$here/post.lua" "$base" > "$out" &
 load=$!
 elapsed=0
 while kill -0 "$load" 2>/dev/null; do
