@@ -1,8 +1,34 @@
 namespace KetamineCds.Rules.Evaluation;
 
-/// <summary>The outcome of one condition node: its truth, the data it looked at, and why, in words.</summary>
-public sealed record ConditionResult(Truth Truth, IReadOnlyList<Evidence> Evidence, string Explanation)
+/// <summary>
+/// The outcome of one condition node: its truth, the data it looked at, and why, in words. The words are built only
+/// when someone reads them (the preview, a test, an error): a live call evaluates every rule but shows few.
+/// </summary>
+public sealed record ConditionResult
 {
+    private readonly Func<string>? _explain;
+    private string? _explanation;
+
+    public ConditionResult(Truth truth, IReadOnlyList<Evidence> evidence, string explanation)
+    {
+        Truth = truth;
+        Evidence = evidence;
+        _explanation = explanation;
+    }
+
+    public ConditionResult(Truth truth, IReadOnlyList<Evidence> evidence, Func<string> explain)
+    {
+        Truth = truth;
+        Evidence = evidence;
+        _explain = explain;
+    }
+
+    public Truth Truth { get; init; }
+
+    public IReadOnlyList<Evidence> Evidence { get; init; }
+
+    public string Explanation => _explanation ??= _explain!();
+
     public static ConditionResult Of(bool value, IReadOnlyList<Evidence> evidence, string explanation) =>
         new(value ? Truth.True : Truth.False, evidence, explanation);
 

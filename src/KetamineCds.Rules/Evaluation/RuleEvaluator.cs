@@ -18,7 +18,7 @@ public static class RuleEvaluator
         }
 
         var fired = new List<(CompiledRule Rule, Finding Finding)>();
-        var trace = new List<RuleTrace>();
+        var trace = new List<RuleTrace>(pack.Rules.Count);
 
         foreach (var rule in pack.Rules)
         {
@@ -30,7 +30,7 @@ public static class RuleEvaluator
             try
             {
                 var result = rule.Condition.Evaluate(context);
-                trace.Add(new RuleTrace(rule.Id, rule.Version, Outcome(result.Truth), result.Explanation, result.Evidence));
+                trace.Add(new RuleTrace(rule.Id, rule.Version, Outcome(result.Truth), () => result.Explanation, result.Evidence));
                 if (result.Truth == Truth.True)
                 {
                     var checklist = rule.Checklist.Select(item => (item.Label, item.Condition.Evaluate(context))).ToList();
@@ -70,11 +70,9 @@ public static class RuleEvaluator
             foreach (var loser in group.Where(f => f.Rule != winner.Rule))
             {
                 var index = trace.FindIndex(t => t.RuleId == loser.Rule.Id);
-                trace[index] = trace[index] with
-                {
-                    Outcome = RuleOutcome.Superseded,
-                    Explanation = $"{trace[index].Explanation} (shown as {winner.Rule.Id} instead)",
-                };
+                var superseded = trace[index];
+                trace[index] = new RuleTrace(superseded.RuleId, superseded.RuleVersion, RuleOutcome.Superseded,
+                    () => $"{superseded.Explanation} (shown as {winner.Rule.Id} instead)", superseded.Evidence);
             }
         }
 

@@ -13,4 +13,29 @@ public enum RuleOutcome
 }
 
 /// <summary>What one rule did in one evaluation, and why: the basis of the preview page and of rule tests.</summary>
-public sealed record RuleTrace(string RuleId, string RuleVersion, RuleOutcome Outcome, string Explanation, IReadOnlyList<Evidence> Evidence);
+public sealed record RuleTrace
+{
+    private readonly Func<string>? _explain;
+    private string? _explanation;
+
+    public RuleTrace(string ruleId, string ruleVersion, RuleOutcome outcome, string explanation, IReadOnlyList<Evidence> evidence)
+        : this(ruleId, ruleVersion, outcome, evidence) => _explanation = explanation;
+
+    /// <param name="explain">Builds the explanation when it is first read.</param>
+    public RuleTrace(string ruleId, string ruleVersion, RuleOutcome outcome, Func<string> explain, IReadOnlyList<Evidence> evidence)
+        : this(ruleId, ruleVersion, outcome, evidence) => _explain = explain;
+
+    private RuleTrace(string ruleId, string ruleVersion, RuleOutcome outcome, IReadOnlyList<Evidence> evidence)
+    {
+        RuleId = ruleId;
+        RuleVersion = ruleVersion;
+        Outcome = outcome;
+        Evidence = evidence;
+    }
+
+    public string RuleId { get; }
+    public string RuleVersion { get; }
+    public RuleOutcome Outcome { get; }
+    public IReadOnlyList<Evidence> Evidence { get; }
+    public string Explanation => _explanation ??= _explain!();
+}

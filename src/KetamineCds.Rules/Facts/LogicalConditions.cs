@@ -6,14 +6,28 @@ internal sealed class AllCondition(IReadOnlyList<ICondition> parts) : ICondition
 {
     public ConditionResult Evaluate(EvaluationContext context)
     {
-        var results = parts.Select(p => p.Evaluate(context)).ToList();
-        var truth = results.Any(r => r.Truth == Truth.False) ? Truth.False
-            : results.Any(r => r.Truth == Truth.Unknown) ? Truth.Unknown
-            : Truth.True;
-        // Evidence of an all() is the evidence of the parts that held: they are what fired it.
-        var evidence = results.Where(r => r.Truth == Truth.True).SelectMany(r => r.Evidence).ToList();
-        var explanation = string.Join("; and ", results.Select(r => r.Explanation));
-        return new ConditionResult(truth, evidence, explanation);
+        var results = new ConditionResult[parts.Count];
+        var truth = Truth.True;
+        var evidence = new List<Evidence>();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var result = results[i] = parts[i].Evaluate(context);
+            if (result.Truth == Truth.False)
+            {
+                truth = Truth.False;
+            }
+            else if (result.Truth == Truth.Unknown && truth == Truth.True)
+            {
+                truth = Truth.Unknown;
+            }
+            else if (result.Truth == Truth.True)
+            {
+                // Evidence of an all() is the evidence of the parts that held: they are what fired it.
+                evidence.AddRange(result.Evidence);
+            }
+        }
+
+        return new ConditionResult(truth, evidence, () => string.Join("; and ", results.Select(r => r.Explanation)));
     }
 }
 
@@ -21,14 +35,26 @@ internal sealed class AnyCondition(IReadOnlyList<ICondition> parts) : ICondition
 {
     public ConditionResult Evaluate(EvaluationContext context)
     {
-        var results = parts.Select(p => p.Evaluate(context)).ToList();
-        var held = results.Where(r => r.Truth == Truth.True).ToList();
-        var truth = held.Count > 0 ? Truth.True
-            : results.Any(r => r.Truth == Truth.Unknown) ? Truth.Unknown
-            : Truth.False;
-        var shown = held.Count > 0 ? held : results;
-        return new ConditionResult(truth, held.SelectMany(r => r.Evidence).ToList(),
-            string.Join("; or ", shown.Select(r => r.Explanation)));
+        var results = new ConditionResult[parts.Count];
+        var evidence = new List<Evidence>();
+        var held = 0;
+        var unknown = false;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var result = results[i] = parts[i].Evaluate(context);
+            if (result.Truth == Truth.True)
+            {
+                held++;
+                evidence.AddRange(result.Evidence);
+            }
+
+            unknown |= result.Truth == Truth.Unknown;
+        }
+
+        var truth = held > 0 ? Truth.True : unknown ? Truth.Unknown : Truth.False;
+        // Why it held (the parts that held), or why not (all of them).
+        return new ConditionResult(truth, evidence, () => string.Join("; or ",
+            results.Where(r => held == 0 || r.Truth == Truth.True).Select(r => r.Explanation)));
     }
 }
 
@@ -43,7 +69,7 @@ internal sealed class NotCondition(ICondition inner) : ICondition
             Truth.False => Truth.True,
             _ => Truth.Unknown,
         };
-        return new ConditionResult(truth, result.Evidence, $"not ({result.Explanation})");
+        return new ConditionResult(truth, result.Evidence, () => $"not ({result.Explanation})");
     }
 }
 
@@ -53,7 +79,7 @@ internal sealed class RuleReferenceCondition(string ruleId) : ICondition
     public ConditionResult Evaluate(EvaluationContext context)
     {
         var result = context.RuleCondition(ruleId);
-        return result with { Explanation = $"{ruleId}: {result.Explanation}" };
+        return new ConditionResult(result.Truth, result.Evidence, () => $"{ruleId}: {result.Explanation}");
     }
 }
 

@@ -13,11 +13,11 @@ public sealed class PatientRecord
     private readonly Dictionary<string, Resource> _byReference;
 
     // FHIR dates are strings: parse each resource's clinically relevant time once per request, not once per fact.
-    private readonly Dictionary<Resource, DateTimeOffset?> _times = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Resource, DateTimeOffset?> _times;
 
     // Many rules test the same codes against the same value sets (three BP tiers, two components each):
     // remember each (value set, concept) answer for the request.
-    private readonly Dictionary<(ValueSetIndex, CodeableConcept), Coding?> _matches = new(MatchKeyComparer.Instance);
+    private readonly Dictionary<(ValueSetIndex, CodeableConcept), Coding?> _matches = new(64, MatchKeyComparer.Instance);
 
     // The record indexed by code, built on first use: facts ask for the observations or conditions coded in a
     // value set instead of scanning the record (the BP tiers read one set six times; twenty facts read observations).
@@ -60,6 +60,8 @@ public sealed class PatientRecord
 
         Conditions = conditions;
         Observations = observations;
+        // Sized for every dated resource the facts read, so the memo never rehashes mid-evaluation.
+        _times = new Dictionary<Resource, DateTimeOffset?>(conditions.Count + observations.Count, ReferenceEqualityComparer.Instance);
         MedicationRequests = medicationRequests;
         MedicationStatements = medicationStatements;
         MedicationAdministrations = medicationAdministrations;
