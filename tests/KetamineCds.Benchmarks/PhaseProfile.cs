@@ -22,11 +22,19 @@ public static class PhaseProfile
         var pack = RulePackLoader.Load(Path.Combine(RequestCorpus.FindRoot(), "rules")).Pack!;
         var now = new DateTimeOffset(2012, 6, 1, 0, 0, 0, TimeSpan.Zero);
         var phases = new Dictionary<string, List<double>>();
-        void Time(string phase, long started) =>
+        var allocated = new Dictionary<string, long>();
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        void Time(string phase, long started)
+        {
             (phases.TryGetValue(phase, out var list) ? list : phases[phase] = []).Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var now = GC.GetAllocatedBytesForCurrentThread();
+            allocated[phase] = allocated.GetValueOrDefault(phase) + (now - allocatedBefore);
+            allocatedBefore = now;
+        }
 
         for (var run = 0; run < runs + 5; run++)
         {
+            allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             var t = Stopwatch.GetTimestamp();
             using var document = JsonDocument.Parse(body);
             Time("json document", t);
@@ -60,6 +68,7 @@ public static class PhaseProfile
             if (run < 5)
             {
                 phases.Clear(); // warm-up
+                allocated.Clear();
             }
         }
 
@@ -67,7 +76,7 @@ public static class PhaseProfile
         var total = phases.Values.Sum(Median);
         foreach (var (phase, times) in phases)
         {
-            Console.WriteLine($"  {phase,-20} {Median(times),8:0.00} ms  {Median(times) / total,6:P0}");
+            Console.WriteLine($"  {phase,-20} {Median(times),8:0.00} ms  {Median(times) / total,6:P0}  {allocated.GetValueOrDefault(phase) / runs / 1024.0,9:0.0} KB");
         }
 
         Console.WriteLine($"  {"total",-20} {total,8:0.00} ms");
@@ -86,21 +95,24 @@ public static class PhaseProfile
 
         var drafts = FhirJson.Flatten(FhirJson.Parse(document.RootElement.GetProperty("context").GetProperty("draftOrders"))).OfType<MedicationRequest>().ToList();
         var costs = pack.Rules.ToDictionary(r => r.Id, _ => new List<double>());
+        var bytes = pack.Rules.ToDictionary(r => r.Id, _ => 0L);
         for (var run = 0; run < runs; run++)
         {
             var context = new EvaluationContext(new PatientRecord(resources), new HookContext("order-sign", drafts, []), now, pack);
             foreach (var rule in pack.Rules.Where(r => r.IsActive && r.AppliesTo("order-sign")))
             {
+                var before = GC.GetAllocatedBytesForCurrentThread();
                 var t = Stopwatch.GetTimestamp();
                 rule.Condition.Evaluate(context);
                 costs[rule.Id].Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                bytes[rule.Id] += GC.GetAllocatedBytesForCurrentThread() - before;
             }
         }
 
-        Console.WriteLine("  costliest rules (median ms, first use of a value set pays for its index):");
+        Console.WriteLine($"  costliest rules (median ms and KB allocated; first use of a value set pays for its index; all rules: {bytes.Values.Sum() / runs / 1024.0:0.0} KB):");
         foreach (var (id, times) in costs.Where(c => c.Value.Count > 0).OrderByDescending(c => Median(c.Value)).Take(8))
         {
-            Console.WriteLine($"    {id,-22} {Median(times),8:0.00}");
+            Console.WriteLine($"    {id,-22} {Median(times),8:0.00} {bytes[id] / runs / 1024.0,8:0.0} KB");
         }
     }
 
