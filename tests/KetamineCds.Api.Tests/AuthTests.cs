@@ -2,9 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-using WireMock.Server;
+using System.Text.Json;
 
 namespace KetamineCds.Api.Tests;
 
@@ -12,52 +10,31 @@ namespace KetamineCds.Api.Tests;
 public sealed class AuthTests : IDisposable
 {
     private const string Service = "/cds-services/ketamine-order-sign";
-    private readonly WireMockServer _jwksServer = WireMockServer.Start();
-    private readonly EhrSigner _ehr = new();
+    private readonly TrustedEhr _trusted = new();
 
-    public AuthTests() => ServeJwks(_ehr);
+    public void Dispose() => _trusted.Dispose();
 
-    public void Dispose()
+    private EhrSigner Ehr => _trusted.Signer;
+    private string JwksUrl => _trusted.JwksUrl;
+    private string RogueJku => _trusted.UrlOf("/rogue.json");
+
+    private ConfiguredApplication App()
     {
-        _jwksServer.Stop();
-        _ehr.Dispose();
+        var settings = _trusted.Settings();
+        settings["Auth:TrustedIssuers:0:AllowedJku:0"] = JwksUrl;
+        settings["Auth:JwksRefreshSeconds"] = "0";
+        return new ConfiguredApplication(settings);
     }
-
-    private string JwksUrl => $"{_jwksServer.Url}/jwks.json";
-    private string RogueJku => $"{_jwksServer.Url}/rogue.json";
-
-    private void ServeJwks(params EhrSigner[] signers) =>
-        _jwksServer.Given(Request.Create().WithPath("/jwks.json").UsingGet())
-            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(EhrSigner.Jwks(signers)));
-
-    private ConfiguredApplication App() => new(new Dictionary<string, string?>
-    {
-        ["Auth:Enabled"] = "true",
-        ["Auth:Audience"] = EhrSigner.Audience,
-        ["Auth:TrustedIssuers:0:Issuer"] = EhrSigner.Issuer,
-        ["Auth:TrustedIssuers:0:JwksUri"] = JwksUrl,
-        ["Auth:TrustedIssuers:0:AllowedJku:0"] = JwksUrl,
-        ["Auth:JwksRefreshSeconds"] = "0",
-    });
 
     private static async Task<HttpStatusCode> Post(HttpClient client, string? token, string path = Service)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        var (status, body, _) = await HttpJson.SendAsync(client, path, HttpJson.Example("order-sign-bp-crisis.json").ToJsonString(), token);
+        if (status == HttpStatusCode.Unauthorized)
         {
-            Content = new StringContent(HttpJson.Example("order-sign-bp-crisis.json").ToJsonString(), Encoding.UTF8, "application/json"),
-        };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            Assert.Equal(JsonValueKind.Undefined, body.ValueKind); // no detail in the body
         }
 
-        using var response = await client.SendAsync(request);
-        if (response.StatusCode == HttpStatusCode.Unauthorized)
-        {
-            Assert.Equal("", await response.Content.ReadAsStringAsync()); // no detail in the body
-        }
-
-        return response.StatusCode;
+        return status;
     }
 
     [Theory]
@@ -67,7 +44,7 @@ public sealed class AuthTests : IDisposable
     {
         await using var app = App();
 
-        Assert.Equal(HttpStatusCode.OK, await Post(app.CreateClient(), _ehr.Token(Service, alg)));
+        Assert.Equal(HttpStatusCode.OK, await Post(app.CreateClient(), Ehr.Token(Service, alg)));
     }
 
     [Fact]
@@ -77,7 +54,7 @@ public sealed class AuthTests : IDisposable
         var client = app.CreateClient();
         using var anonymous = await client.GetAsync("/cds-services");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/cds-services");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _ehr.Token("/cds-services"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Ehr.Token("/cds-services"));
 
         using var response = await client.SendAsync(request);
 
@@ -101,19 +78,19 @@ public sealed class AuthTests : IDisposable
         var token = attack switch
         {
             "no token" => null,
-            "expired" => _ehr.Token(Service, payload: p => { p["iat"] = now.AddMinutes(-20).ToUnixTimeSeconds(); p["exp"] = now.AddMinutes(-10).ToUnixTimeSeconds(); }),
-            "not yet valid" => _ehr.Token(Service, payload: p => p["nbf"] = now.AddMinutes(10).ToUnixTimeSeconds()),
-            "issued in the future" => _ehr.Token(Service, payload: p => { p["iat"] = now.AddMinutes(10).ToUnixTimeSeconds(); p["exp"] = now.AddMinutes(15).ToUnixTimeSeconds(); }),
-            "wrong aud" => _ehr.Token(Service, payload: p => p["aud"] = "https://other.example.org/cds-services/ketamine-order-sign"),
-            "aud of another service" => _ehr.Token("/cds-services/ketamine-order-select"),
-            "unknown iss" => _ehr.Token(Service, payload: p => p["iss"] = "https://evil.example.org"),
+            "expired" => Ehr.Token(Service, payload: p => { p["iat"] = now.AddMinutes(-20).ToUnixTimeSeconds(); p["exp"] = now.AddMinutes(-10).ToUnixTimeSeconds(); }),
+            "not yet valid" => Ehr.Token(Service, payload: p => p["nbf"] = now.AddMinutes(10).ToUnixTimeSeconds()),
+            "issued in the future" => Ehr.Token(Service, payload: p => { p["iat"] = now.AddMinutes(10).ToUnixTimeSeconds(); p["exp"] = now.AddMinutes(15).ToUnixTimeSeconds(); }),
+            "wrong aud" => Ehr.Token(Service, payload: p => p["aud"] = "https://other.example.org/cds-services/ketamine-order-sign"),
+            "aud of another service" => Ehr.Token("/cds-services/ketamine-order-select"),
+            "unknown iss" => Ehr.Token(Service, payload: p => p["iss"] = "https://evil.example.org"),
             "untrusted jku" => stranger.Token(Service, header: new() { ["jku"] = RogueJku }),
             "alg none" => EhrSigner.AlgNone(Service),
-            "HS256 with the public key" => _ehr.Hs256WithPublicKey(Service),
-            "tampered payload" => Tamper(_ehr.Token(Service)),
+            "HS256 with the public key" => Ehr.Hs256WithPublicKey(Service),
+            "tampered payload" => Tamper(Ehr.Token(Service)),
             "signed by an unknown key" => stranger.Token(Service),
-            "no jti" => _ehr.Token(Service, payload: p => p.Remove("jti")),
-            _ => _ehr.Token(Service, payload: p => p["exp"] = now.AddHours(3).ToUnixTimeSeconds()),
+            "no jti" => Ehr.Token(Service, payload: p => p.Remove("jti")),
+            _ => Ehr.Token(Service, payload: p => p["exp"] = now.AddHours(3).ToUnixTimeSeconds()),
         };
 
         Assert.Equal(HttpStatusCode.Unauthorized, await Post(app.CreateClient(), token));
@@ -123,7 +100,7 @@ public sealed class AuthTests : IDisposable
     public async Task GivenExtraClaimsFromEpic_WhenCalled_ThenAccepted()
     {
         await using var app = App();
-        var token = _ehr.Token(Service, payload: p =>
+        var token = Ehr.Token(Service, payload: p =>
         {
             p["sub"] = "cds-client-id";
             p["nbf"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds();
@@ -138,7 +115,7 @@ public sealed class AuthTests : IDisposable
     {
         await using var app = App();
         var client = app.CreateClient();
-        var token = _ehr.Token(Service);
+        var token = Ehr.Token(Service);
 
         Assert.Equal(HttpStatusCode.OK, await Post(client, token));
         Assert.Equal(HttpStatusCode.Unauthorized, await Post(client, token));
@@ -149,7 +126,7 @@ public sealed class AuthTests : IDisposable
     {
         await using var app = App();
 
-        Assert.Equal(HttpStatusCode.OK, await Post(app.CreateClient(), _ehr.Token(Service, header: new() { ["jku"] = JwksUrl })));
+        Assert.Equal(HttpStatusCode.OK, await Post(app.CreateClient(), Ehr.Token(Service, header: new() { ["jku"] = JwksUrl })));
     }
 
     [Fact]
@@ -157,11 +134,10 @@ public sealed class AuthTests : IDisposable
     {
         await using var app = App();
         var client = app.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, await Post(client, _ehr.Token(Service)));
+        Assert.Equal(HttpStatusCode.OK, await Post(client, Ehr.Token(Service)));
 
         using var rotated = new EhrSigner("2");
-        _jwksServer.Reset();
-        ServeJwks(_ehr, rotated);
+        _trusted.ServeKeys(Ehr, rotated);
 
         Assert.Equal(HttpStatusCode.OK, await Post(client, rotated.Token(Service)));
     }

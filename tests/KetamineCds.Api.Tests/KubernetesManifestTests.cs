@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -149,19 +148,12 @@ public sealed class KubernetesManifestTests
 
     private static async Task<IReadOnlyList<JsonNode>> RenderAsync(string overlay)
     {
-        var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("kustomize");
-        start.ArgumentList.Add(Path.Combine(Repository.Root, "deploy", "k8s", "overlays", overlay));
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("kubectl is not installed");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, await error);
+        var rendered = (await Command.RunAsync("kubectl", ["kustomize", Path.Combine(Repository.Root, "deploy", "k8s", "overlays", overlay)])).EnsureSuccess();
 
         // YAML → JSON: scalars stay strings, which is all these checks need.
         var deserializer = new DeserializerBuilder().Build();
         var json = new SerializerBuilder().JsonCompatible().Build();
-        var parser = new Parser(new StringReader(await output));
+        var parser = new Parser(new StringReader(rendered.Output));
         parser.Consume<StreamStart>();
         var objects = new List<JsonNode>();
         while (parser.Accept<DocumentStart>(out _))

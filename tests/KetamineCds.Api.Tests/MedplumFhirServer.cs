@@ -25,7 +25,7 @@ public sealed class MedplumFhirServer : IAsyncLifetime
     {
         if (!Directory.Exists(Path.Combine(Folder, "node_modules", "@medplum", "fhir-router")))
         {
-            await RunAsync("npm", "ci --no-audit --no-fund", TimeSpan.FromMinutes(5));
+            (await Command.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], Folder, TimeSpan.FromMinutes(5))).EnsureSuccess();
         }
 
         var bundles = string.Join(" ", Bundles.Select(b => $"\"{Path.Combine(Repository.SharedExternal, "fhir-patients", "synthea-smart-r4", b)}\""));
@@ -53,18 +53,5 @@ public sealed class MedplumFhirServer : IAsyncLifetime
 
         _node?.Dispose();
         return Task.CompletedTask;
-    }
-
-    private static async Task RunAsync(string file, string arguments, TimeSpan timeout)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true })
-            ?? throw new InvalidOperationException($"{file} did not start");
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync().WaitAsync(timeout);
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {arguments} failed: {await stderr}");
-        }
     }
 }

@@ -39,10 +39,10 @@ public sealed class PostgresServer : IAsyncLifetime
         if (Environment.UserName == "root")
         {
             // PostgreSQL refuses to run as root; the package's postgres user owns the throwaway cluster.
-            await RunAsync("chown", $"postgres \"{_dataDirectory}\"");
+            (await Command.RunAsync("chown", ["postgres", _dataDirectory])).EnsureSuccess();
         }
 
-        await RunAsPostgresAsync(Path.Combine(_binaries, "initdb"), $"-D \"{_dataDirectory}\" -A trust -U postgres --no-sync -E UTF8");
+        await RunAsPostgresAsync(Path.Combine(_binaries, "initdb"), "-D", _dataDirectory, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8");
         _port = FreePort();
         await StartAsync();
         AdminConnectionString = $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres;Pooling=false;Timeout=5";
@@ -59,10 +59,10 @@ public sealed class PostgresServer : IAsyncLifetime
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = false }.ConnectionString;
     }
 
-    public Task StopAsync() => RunAsPostgresAsync(Path.Combine(_binaries!, "pg_ctl"), $"-D \"{_dataDirectory}\" -m fast -w stop");
+    public Task StopAsync() => RunAsPostgresAsync(Path.Combine(_binaries!, "pg_ctl"), "-D", _dataDirectory!, "-m", "fast", "-w", "stop");
 
     public Task StartAsync() => RunAsPostgresAsync(Path.Combine(_binaries!, "pg_ctl"),
-        $"-D \"{_dataDirectory}\" -l \"{_dataDirectory}/server.log\" -w -o \"-p {_port} -k {_dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off\" start");
+        "-D", _dataDirectory!, "-l", $"{_dataDirectory}/server.log", "-w", "-o", $"-p {_port} -k {_dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
 
     public bool CanStopAndStart => _dataDirectory is not null;
 
@@ -73,7 +73,9 @@ public sealed class PostgresServer : IAsyncLifetime
             return;
         }
 
-        await RunAsPostgresAsync(Path.Combine(_binaries!, "pg_ctl"), $"-D \"{_dataDirectory}\" -m immediate -w stop", throwOnError: false);
+        // Best effort: the server may already be down (the fault test stops it).
+        var (program, arguments) = PostgresUser(Path.Combine(_binaries!, "pg_ctl"), ["-D", _dataDirectory, "-m", "immediate", "-w", "stop"]);
+        await Command.RunAsync(program, arguments);
         Directory.Delete(_dataDirectory, recursive: true);
     }
 
@@ -84,20 +86,13 @@ public sealed class PostgresServer : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static Task RunAsPostgresAsync(string file, string arguments, bool throwOnError = true) =>
-        Environment.UserName == "root"
-            ? RunAsync("runuser", $"-u postgres -- {file} {arguments}", throwOnError)
-            : RunAsync(file, arguments, throwOnError);
-
-    private static async Task RunAsync(string file, string arguments, bool throwOnError = true)
+    private static async Task RunAsPostgresAsync(string file, params string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        if (process.ExitCode != 0 && throwOnError)
-        {
-            throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {await output} {await error}");
-        }
+        var (program, all) = PostgresUser(file, arguments);
+        (await Command.RunAsync(program, all)).EnsureSuccess();
     }
+
+    // PostgreSQL refuses to run as root: as root, run its tools as the package's postgres user.
+    private static (string File, string[] Arguments) PostgresUser(string file, string[] arguments) =>
+        Environment.UserName == "root" ? ("runuser", ["-u", "postgres", "--", file, .. arguments]) : (file, arguments);
 }

@@ -124,25 +124,14 @@ public sealed class PreviewPageTests(BrowserFixture browser) : IClassFixture<Bro
             cards.Add(body.GetProperty("cards")[0].GetProperty("uuid").GetString()!);
         }
 
-        var feedback = """
-            {"feedback":[{"card":"CARD","outcome":"overridden","outcomeTimestamp":"2026-11-26T10:05:00Z",
-              "overrideReason":{"reason":{"system":"http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes","code":"risk-benefit-ratio","display":"Recipient assessment of risk/benefit ratio"}}}]}
-            """.Replace("CARD", cards[0], StringComparison.Ordinal);
-        // Cards are audited off the request path: feedback on a card is accepted once its audit row exists.
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
+        var feedback = HttpJson.Feedback(cards[0], "overridden", "risk-benefit-ratio", reasonDisplay: "Recipient assessment of risk/benefit ratio");
+        // Cards are audited off the request path: feedback on a card is stored once its audit row exists.
+        await Eventually.UntilAsync(async () =>
         {
-            using var content = new StringContent(feedback, System.Text.Encoding.UTF8, "application/json");
-            using var response = await http.PostAsync(new Uri("/cds-services/ketamine-order-sign/feedback", UriKind.Relative), content);
+            await HttpJson.PostAsync(http, "ketamine-order-sign/feedback", feedback);
             var statistics = await http.GetStringAsync(new Uri("/admin/statistics?since=30d", UriKind.Relative));
-            if (response.IsSuccessStatusCode && statistics.Contains("\"overridden\":1", StringComparison.Ordinal))
-            {
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"feedback not recorded: {(int)response.StatusCode} {statistics}");
-            await Task.Delay(200);
-        }
+            return statistics.Contains("\"overridden\":1", StringComparison.Ordinal);
+        }, "feedback counted in the statistics", seconds: 20);
 
         var page = await OpenAsync(service);
         var row = page.Locator("#stats tr[data-rule='KET-08']");

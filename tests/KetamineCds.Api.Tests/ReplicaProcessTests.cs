@@ -16,13 +16,11 @@ namespace KetamineCds.Api.Tests;
 public sealed class ReplicaProcessTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
 {
     private const string AdminKey = "replica-test-admin-key";
-    private readonly WireMockServer _jwks = WireMockServer.Start();
-    private readonly EhrSigner _ehr = new();
+    private readonly TrustedEhr _ehr = new();
     private readonly FhirServerFixture _fhir = new();
 
     public void Dispose()
     {
-        _jwks.Stop();
         _ehr.Dispose();
         _fhir.Dispose();
     }
@@ -30,8 +28,6 @@ public sealed class ReplicaProcessTests(PostgresServer postgres) : IClassFixture
     [Fact]
     public async Task GivenCardFromReplicaA_WhenFeedbackGoesToReplicaB_ThenCountedOnceAndItsTokenIsRefusedByB()
     {
-        _jwks.Given(Request.Create().WithPath("/jwks.json").UsingGet())
-            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(EhrSigner.Jwks(_ehr)));
         var database = await postgres.CreateDatabaseAsync();
         var settings = Settings(database, authenticated: true);
         var startA = ServiceProcess.StartAsync(settings);
@@ -41,35 +37,23 @@ public sealed class ReplicaProcessTests(PostgresServer postgres) : IClassFixture
         using var a = new HttpClient { BaseAddress = replicaA.BaseAddress };
         using var b = new HttpClient { BaseAddress = replicaB.BaseAddress };
 
-        var token = _ehr.Token("/cds-services/ketamine-order-sign");
-        var (status, body) = await SendAsync(a, "/cds-services/ketamine-order-sign", HttpJson.Example("order-sign-schizophrenia.json").ToJsonString(), token);
+        var token = _ehr.Signer.Token("/cds-services/ketamine-order-sign");
+        var (status, body, _) = await HttpJson.SendAsync(a, "/cds-services/ketamine-order-sign", HttpJson.Example("order-sign-schizophrenia.json").ToJsonString(), token);
         Assert.Equal(HttpStatusCode.OK, status);
         var card = body.GetProperty("cards")[0];
         Assert.Equal("critical", card.GetProperty("indicator").GetString());
 
         // The same signed request replayed to the other replica: its jti is already in the shared store.
-        var (replayed, _) = await SendAsync(b, "/cds-services/ketamine-order-sign", HttpJson.Example("order-sign-schizophrenia.json").ToJsonString(), token);
+        var (replayed, _, _) = await HttpJson.SendAsync(b, "/cds-services/ketamine-order-sign", HttpJson.Example("order-sign-schizophrenia.json").ToJsonString(), token);
         Assert.Equal(HttpStatusCode.Unauthorized, replayed);
 
         // A audits the card off the request path; B accepts feedback on it once the audit row is in the shared store.
-        var feedback = new JsonObject
+        var feedback = HttpJson.Feedback(card.GetProperty("uuid").GetString()!, "overridden", "risk-benefit-ratio");
+        await Eventually.UntilAsync(async () =>
         {
-            ["feedback"] = new JsonArray(new JsonObject
-            {
-                ["card"] = card.GetProperty("uuid").GetString(),
-                ["outcome"] = "overridden",
-                ["outcomeTimestamp"] = "2026-11-26T10:05:00Z",
-                ["overrideReason"] = new JsonObject
-                {
-                    ["reason"] = new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes", ["code"] = "risk-benefit-ratio" },
-                },
-            }),
-        }.ToJsonString();
-        await EventuallyAsync(async () =>
-        {
-            var (status, answer) = await SendAsync(b, "/cds-services/ketamine-order-sign/feedback", feedback, _ehr.Token("/cds-services/ketamine-order-sign/feedback"));
+            var (status, answer, _) = await HttpJson.SendAsync(b, "/cds-services/ketamine-order-sign/feedback", feedback, _ehr.Signer.Token("/cds-services/ketamine-order-sign/feedback"));
             return status == HttpStatusCode.OK && !answer.TryGetProperty("unknown", out _); // "unknown": the card's audit row is not there yet
-        });
+        }, "feedback accepted by replica B");
 
         foreach (var replica in new[] { a, b })
         {
@@ -150,12 +134,7 @@ public sealed class ReplicaProcessTests(PostgresServer postgres) : IClassFixture
         }
 
         var clients = Enumerable.Range(0, 4).Select(_ => Task.Run(ClientAsync)).ToList();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (answered.Count < 20)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the replica answered too few requests before the signal");
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => answered.Count >= 20, "20 answers before the signal");
 
         Volatile.Write(ref signalled, true);
         replica.Terminate();
@@ -185,25 +164,14 @@ public sealed class ReplicaProcessTests(PostgresServer postgres) : IClassFixture
         Assert.DoesNotContain(unanswered, audited.ContainsKey);
     }
 
-    private Dictionary<string, string?> Settings(string database, bool authenticated) => new()
+    private Dictionary<string, string?> Settings(string database, bool authenticated)
     {
-        ["Store__ConnectionString"] = database,
-        ["Admin__ApiKey"] = AdminKey,
-        ["Auth__Enabled"] = authenticated ? "true" : "false",
-        ["Auth__Audience"] = EhrSigner.Audience,
-        ["Auth__TrustedIssuers__0__Issuer"] = EhrSigner.Issuer,
-        ["Auth__TrustedIssuers__0__JwksUri"] = $"{_jwks.Url}/jwks.json",
-        ["Http__RequestsPerSecondPerIssuer"] = "100000",
-        ["Http__BurstPerIssuer"] = "100000",
-    };
-
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpClient client, string path, string json, string token)
-    {
-        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await client.SendAsync(message);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+        var settings = authenticated ? _ehr.Settings() : new Dictionary<string, string?> { ["Auth:Enabled"] = "false" };
+        settings["Store:ConnectionString"] = database;
+        settings["Admin:ApiKey"] = AdminKey;
+        settings["Http:RequestsPerSecondPerIssuer"] = "100000";
+        settings["Http:BurstPerIssuer"] = "100000";
+        return TrustedEhr.AsEnvironment(settings);
     }
 
     private static async Task<List<JsonElement>> StatisticsAsync(HttpClient client)
@@ -213,15 +181,5 @@ public sealed class ReplicaProcessTests(PostgresServer postgres) : IClassFixture
         using var response = await client.SendAsync(message);
         response.EnsureSuccessStatusCode();
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "not within 30 s");
-            await Task.Delay(100);
-        }
     }
 }

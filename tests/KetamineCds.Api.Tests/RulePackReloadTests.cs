@@ -33,7 +33,7 @@ public sealed class RulePackReloadTests : IDisposable
         _rules.Edit("rulesets/contraindications.yaml", text => text.Replace(
             "History of a primary psychotic disorder: avoid ketamine", "Psychotic disorder on record: avoid ketamine", StringComparison.Ordinal));
 
-        await EventuallyAsync(async () => await LiveVersionAsync() == "1.0.1");
+        await Eventually.UntilAsync(async () => await LiveVersionAsync() == "1.0.1", "the edit going live");
         var (status, body, _) = await HttpJson.PostAsync(_client, HttpJson.Example("order-sign-schizophrenia.json"));
         Assert.Equal(HttpStatusCode.OK, status);
         var card = body.GetProperty("cards").EnumerateArray().First(c => c.GetProperty("indicator").GetString() == "critical");
@@ -52,7 +52,7 @@ public sealed class RulePackReloadTests : IDisposable
         _rules.Edit("rulesets/contraindications.yaml", text => text.Replace(
             "{ fact: condition, valueSet: psychotic-disorders, status: ever }", "{ fact: condition, valueSet: psychotic-disorderz, status: ever }", StringComparison.Ordinal));
 
-        await EventuallyAsync(async () => (await StatusAsync()).TryGetProperty("lastReload", out var last) && last.ValueKind == JsonValueKind.Object);
+        await Eventually.UntilAsync(async () => (await StatusAsync()).TryGetProperty("lastReload", out var last) && last.ValueKind == JsonValueKind.Object, "a reload attempt");
         var status = await StatusAsync();
         Assert.Equal("1.0.0", status.GetProperty("live").GetProperty("version").GetString());
         var attempt = status.GetProperty("lastReload");
@@ -96,7 +96,7 @@ public sealed class RulePackReloadTests : IDisposable
         _rules.SetPackVersion("1.0.3");
         _rules.SetPackVersion("1.0.4");
 
-        await EventuallyAsync(async () => await LiveVersionAsync() == "1.0.4");
+        await Eventually.UntilAsync(async () => await LiveVersionAsync() == "1.0.4", "the burst settling");
         Assert.Equal("Swapped", (await StatusAsync()).GetProperty("lastReload").GetProperty("outcome").GetString());
     }
 
@@ -149,17 +149,6 @@ public sealed class RulePackReloadTests : IDisposable
         var start = text.IndexOf(anchor, StringComparison.Ordinal);
         var at = text.IndexOf(oldValue, start, StringComparison.Ordinal);
         return string.Concat(text.AsSpan(0, at), newValue, text.AsSpan(at + oldValue.Length));
-    }
-
-    /// <summary>Waits for the watcher (debounce plus validation and 110 test cases) without a fixed sleep.</summary>
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the rule pack did not settle within 30 s");
-            await Task.Delay(100);
-        }
     }
 
     public void Dispose()

@@ -61,29 +61,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Runs a command-line verb of the service binary (<c>rules check</c>, <c>rules explain</c>) to its end.</summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunVerbAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(ServiceBinary);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the service binary");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await error);
+        var result = await Command.RunAsync("dotnet", [ServiceBinary, .. args]);
+        return (result.ExitCode, result.Output, result.Error);
     }
 
     /// <summary>SIGTERM, as Kubernetes sends at pod termination.</summary>
     public void Terminate()
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        if (kill.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
-        }
+        Command.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).GetAwaiter().GetResult().EnsureSuccess();
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)

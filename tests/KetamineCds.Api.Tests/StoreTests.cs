@@ -20,21 +20,6 @@ public abstract class StoreTests
         ["Store:RetrySeconds"] = "1",
     });
 
-    protected static async Task<T> Eventually<T>(Func<Task<T>> probe, Func<T, bool> done)
-    {
-        // Audit writes are asynchronous by design; wait for them by polling, with a generous ceiling.
-        for (var attempt = 0; ; attempt++)
-        {
-            var value = await probe();
-            if (done(value) || attempt >= 200)
-            {
-                return value;
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
     protected static async Task<long> CountAsync(ICdsStore store, string table)
     {
         try
@@ -50,25 +35,8 @@ public abstract class StoreTests
 
     protected static async Task<(HttpStatusCode Status, JsonElement Body)> Feedback(HttpClient client, string card, string outcome, string? reason = null, string? suggestion = null)
     {
-        var item = new JsonObject { ["card"] = card, ["outcome"] = outcome, ["outcomeTimestamp"] = "2026-11-26T10:05:00Z" };
-        if (suggestion is not null)
-        {
-            item["acceptedSuggestions"] = new JsonArray(new JsonObject { ["id"] = suggestion });
-        }
-
-        if (reason is not null)
-        {
-            item["overrideReason"] = new JsonObject
-            {
-                ["reason"] = new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes", ["code"] = reason, ["display"] = reason },
-                ["userComment"] = "clinician's note",
-            };
-        }
-
-        using var content = new StringContent(new JsonObject { ["feedback"] = new JsonArray(item) }.ToJsonString(), Encoding.UTF8, "application/json");
-        using var response = await client.PostAsync("/cds-services/ketamine-order-sign/feedback", content);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+        var (status, body, _) = await HttpJson.PostAsync(client, "ketamine-order-sign/feedback", HttpJson.Feedback(card, outcome, reason, suggestion));
+        return (status, body);
     }
 
     [Fact]
@@ -101,7 +69,7 @@ public abstract class StoreTests
         }
 
         // 12 cards (3 per call) are audited off the request path; wait for the writer.
-        await Eventually(() => CountAsync(store, "cards"), n => n >= 12);
+        await Eventually.ValueAsync(() => CountAsync(store, "cards"), n => n >= 12);
 
         Assert.Equal(HttpStatusCode.OK, (await Feedback(client, criticalCards[0].Card, "accepted", suggestion: criticalCards[0].Suggestion)).Status);
         Assert.Equal(HttpStatusCode.OK, (await Feedback(client, criticalCards[1].Card, "overridden", reason: "risk-benefit-ratio")).Status);
@@ -144,7 +112,7 @@ public abstract class StoreTests
         await using var app = new ConfiguredApplication(new Dictionary<string, string?> { ["Store:ConnectionString"] = connectionString });
         var store = app.Services.GetRequiredService<ICdsStore>();
         await HttpJson.PostAsync(app.CreateClient(), HttpJson.Example("order-sign-bp-crisis.json"));
-        await Eventually(() => CountAsync(store, "cards"), n => n >= 3);
+        await Eventually.ValueAsync(() => CountAsync(store, "cards"), n => n >= 3);
 
         await using var connection = Open(connectionString);
         await connection.OpenAsync();
@@ -188,7 +156,7 @@ public sealed class PostgresStoreTests(PostgresServer postgres) : StoreTests, IC
         var client = app.CreateClient();
         var store = app.Services.GetRequiredService<ICdsStore>();
         await HttpJson.PostAsync(client, HttpJson.Example("order-sign-bp-crisis.json"));
-        await Eventually(() => CountAsync(store, "cards"), n => n >= 3);
+        await Eventually.ValueAsync(() => CountAsync(store, "cards"), n => n >= 3);
 
         await postgres.StopAsync();
         try
@@ -210,7 +178,7 @@ public sealed class PostgresStoreTests(PostgresServer postgres) : StoreTests, IC
         }
 
         // The 5 calls made while the store was down (3 cards each) arrive once it is back.
-        var cards = await Eventually(() => CountAsync(store, "cards"), n => n >= 18);
+        var cards = await Eventually.ValueAsync(() => CountAsync(store, "cards"), n => n >= 18);
         Assert.Equal(18, cards);
     }
 }

@@ -16,44 +16,32 @@ namespace KetamineCds.Api.Tests;
 public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixture<FhirServerFixture>, IDisposable
 {
     private const string AdminKey = "telemetry-admin-key";
-    private readonly WireMockServer _jwks = WireMockServer.Start();
-    private readonly EhrSigner _ehr = new();
+    private readonly TrustedEhr _ehr = new();
 
-    public void Dispose()
-    {
-        _jwks.Stop();
-        _ehr.Dispose();
-    }
+    public void Dispose() => _ehr.Dispose();
 
     [Fact]
     public async Task GivenCallsIncluding412RejectedTokenAndFailedFhirQuery_WhenScraped_ThenCountsAndLabelsWithoutPatientData()
     {
-        _jwks.Given(Request.Create().WithPath("/jwks.json").UsingGet())
-            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(EhrSigner.Jwks(_ehr)));
-        await using var app = new ConfiguredApplication(new Dictionary<string, string?>
-        {
-            ["Auth:Enabled"] = "true",
-            ["Auth:Audience"] = EhrSigner.Audience,
-            ["Auth:TrustedIssuers:0:Issuer"] = EhrSigner.Issuer,
-            ["Auth:TrustedIssuers:0:JwksUri"] = $"{_jwks.Url}/jwks.json",
-            ["Admin:ApiKey"] = AdminKey,
-            ["Fhir:DeadlineMilliseconds"] = "3000",
-            ["Fhir:AttemptTimeoutMilliseconds"] = "2500", // no timeout retries on a cold host: the counts below are exact
-        });
+        var settings = _ehr.Settings();
+        settings["Admin:ApiKey"] = AdminKey;
+        settings["Fhir:DeadlineMilliseconds"] = "3000";
+        settings["Fhir:AttemptTimeoutMilliseconds"] = "2500"; // no timeout retries on a cold host: the counts below are exact
+        await using var app = new ConfiguredApplication(settings);
         var client = app.CreateClient();
         const string service = "/cds-services/ketamine-order-sign";
         var now = DateTimeOffset.UtcNow;
 
         // 1. A contraindicated patient, all prefetched: 200 with a critical KET-13-CRIT card.
         var crisis = IdentifiedPatient.Apply(HttpJson.Example("order-sign-bp-crisis.json"));
-        Assert.Equal(HttpStatusCode.OK, await PostAsync(client, service, crisis.ToJsonString(), _ehr.Token(service)));
+        Assert.Equal(HttpStatusCode.OK, (await HttpJson.SendAsync(client, service, crisis.ToJsonString(), _ehr.Signer.Token(service))).Status);
         // 2. Observations missing and no fhirServer to fetch them from: 412.
         var noServer = crisis.DeepClone();
         noServer["prefetch"]!.AsObject().Remove("observations");
-        Assert.Equal(HttpStatusCode.PreconditionFailed, await PostAsync(client, service, noServer.ToJsonString(), _ehr.Token(service)));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await HttpJson.SendAsync(client, service, noServer.ToJsonString(), _ehr.Signer.Token(service))).Status);
         // 3. An expired token: 401.
-        var expired = _ehr.Token(service, payload: p => { p["iat"] = now.AddMinutes(-20).ToUnixTimeSeconds(); p["exp"] = now.AddMinutes(-10).ToUnixTimeSeconds(); });
-        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(client, service, crisis.ToJsonString(), expired));
+        var expired = _ehr.Signer.Token(service, payload: p => { p["iat"] = now.AddMinutes(-20).ToUnixTimeSeconds(); p["exp"] = now.AddMinutes(-10).ToUnixTimeSeconds(); });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await HttpJson.SendAsync(client, service, crisis.ToJsonString(), expired)).Status);
         // 4. Everything fetched, the optional dispenses query fails (500, retried once): 200 with the incomplete-data card.
         fhir.ServeExample(crisis);
         fhir.Server.Given(Request.Create().WithPath("/MedicationDispense").UsingGet()).AtPriority(1)
@@ -62,7 +50,7 @@ public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixtu
         fetched["fhirServer"] = fhir.BaseUrl;
         fetched["fhirAuthorization"] = FhirServerFixture.Authorization(IdentifiedPatient.Token);
         fetched.AsObject().Remove("prefetch");
-        Assert.Equal(HttpStatusCode.OK, await PostAsync(client, service, fetched.ToJsonString(), _ehr.Token(service)));
+        Assert.Equal(HttpStatusCode.OK, (await HttpJson.SendAsync(client, service, fetched.ToJsonString(), _ehr.Signer.Token(service))).Status);
 
         var anonymous = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
@@ -146,10 +134,7 @@ public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixtu
 
         // The request's log event carries the trace id, so a slow call's log line leads to its trace. It is written as
         // the response completes, which can be just after the client has read it.
-        for (var wait = 0; wait < 50 && !logEvents.Any(e => e.MessageTemplate.Text.StartsWith("HTTP ", StringComparison.Ordinal)); wait++)
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.UntilAsync(() => logEvents.Any(e => e.MessageTemplate.Text.StartsWith("HTTP ", StringComparison.Ordinal)), "the request's log event", seconds: 5);
 
         var requestEvent = Assert.Single(logEvents, e => e.MessageTemplate.Text.StartsWith("HTTP ", StringComparison.Ordinal)
             && e.Properties.TryGetValue("TraceId", out var id) && id.ToString() == $"\"{traceId.ToHexString()}\"");
@@ -178,14 +163,6 @@ public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixtu
     private sealed class QueueSink(System.Collections.Concurrent.ConcurrentQueue<Serilog.Events.LogEvent> events) : Serilog.Core.ILogEventSink
     {
         public void Emit(Serilog.Events.LogEvent logEvent) => events.Enqueue(logEvent);
-    }
-
-    private static async Task<HttpStatusCode> PostAsync(HttpClient client, string path, string json, string token)
-    {
-        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await client.SendAsync(message);
-        return response.StatusCode;
     }
 
     private sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);

@@ -1,6 +1,4 @@
 using Hl7.Fhir.Model;
-using KetamineCds.Rules.Evaluation;
-using KetamineCds.Rules.Facts;
 
 namespace KetamineCds.Rules.Tests;
 

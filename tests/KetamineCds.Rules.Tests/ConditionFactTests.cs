@@ -1,6 +1,3 @@
-using KetamineCds.Rules.Evaluation;
-using KetamineCds.Rules.Facts;
-using KetamineCds.Rules.Terminology;
 using static KetamineCds.Rules.Tests.FactHarness;
 
 namespace KetamineCds.Rules.Tests;

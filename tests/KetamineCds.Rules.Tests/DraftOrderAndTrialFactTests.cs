@@ -1,7 +1,4 @@
 using Hl7.Fhir.Model;
-using KetamineCds.Rules.Evaluation;
-using KetamineCds.Rules.Facts;
-using KetamineCds.Rules.Terminology;
 using static KetamineCds.Rules.Tests.FactHarness;
 
 namespace KetamineCds.Rules.Tests;
@@ -51,27 +48,21 @@ public class DraftOrderAndTrialFactTests
     private static AntidepressantTrialsFact Trials(int minDays = 42) =>
         new(Set("antidepressants"), Repository.Pack.Doses, minDays, Window("24mo"), new Comparison("ge", 2, null));
 
-    [Fact]
-    public void GivenTwoAdequateCourses_WhenCounted_ThenTrdTrialsMet()
+    /// <summary>A 90-day sertraline 100 mg course, then a second 90-day course of another product.</summary>
+    [Theory]
+    // Two ingredients at adequate doses: two trials, TRD criterion met.
+    [InlineData("351250", "escitalopram 20 MG Oral Tablet", true, 2)]
+    // Both sertraline: one ingredient, one trial, whatever the number of orders or their strengths.
+    [InlineData("312938", "sertraline 25 MG Oral Tablet", false, 1)]
+    public void GivenTwoCourses_WhenCounted_ThenOneTrialPerIngredientWithItsDailyDose(string secondCode, string secondDisplay, bool met, int trials)
     {
         var result = Evaluate(Trials(),
             Fhir.Medication("312941", "sertraline 100 MG Oral Tablet", MedicationRequest.MedicationrequestStatus.Completed, "2025-01-10", "a", 90),
-            Fhir.Medication("351250", "escitalopram 20 MG Oral Tablet", MedicationRequest.MedicationrequestStatus.Completed, "2025-06-01", "b", 90));
+            Fhir.Medication(secondCode, secondDisplay, MedicationRequest.MedicationrequestStatus.Completed, "2025-06-01", "b", 90));
 
-        Assert.Equal(Truth.True, result.Truth);
+        Assert.Equal(met ? Truth.True : Truth.False, result.Truth);
+        Assert.Equal(trials, result.Evidence.Count);
         Assert.All(result.Evidence, e => Assert.Contains("mg/day", e.Value));
-    }
-
-    [Fact]
-    public void GivenTabletStrengthBelowAdequate_WhenCounted_ThenNotATrialAndExplained()
-    {
-        var result = Evaluate(Trials(),
-            Fhir.Medication("312941", "sertraline 100 MG Oral Tablet", MedicationRequest.MedicationrequestStatus.Completed, "2025-01-10", "a", 90),
-            Fhir.Medication("312938", "sertraline 25 MG Oral Tablet", MedicationRequest.MedicationrequestStatus.Completed, "2025-06-01", "b", 90));
-
-        // Both are sertraline: one ingredient, one trial, whatever the number of orders.
-        Assert.Equal(Truth.False, result.Truth);
-        Assert.Single(result.Evidence);
     }
 
     [Fact]

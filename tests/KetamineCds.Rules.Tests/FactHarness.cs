@@ -1,8 +1,5 @@
 using Hl7.Fhir.Model;
-using KetamineCds.Rules.Evaluation;
-using KetamineCds.Rules.Facts;
 using KetamineCds.Rules.Record;
-using KetamineCds.Rules.Terminology;
 
 namespace KetamineCds.Rules.Tests;
 

@@ -1,5 +1,4 @@
 using Hl7.Fhir.Model;
-using KetamineCds.Rules.Terminology;
 
 namespace KetamineCds.Rules.Tests;
 

@@ -1,7 +1,4 @@
 using Hl7.Fhir.Model;
-using KetamineCds.Rules.Evaluation;
-using KetamineCds.Rules.Facts;
-using KetamineCds.Rules.Terminology;
 using static KetamineCds.Rules.Tests.FactHarness;
 
 namespace KetamineCds.Rules.Tests;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
-using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Record;
 using Xunit.Abstractions;
 

@@ -1,4 +1,3 @@
-using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Loading;
 
 namespace KetamineCds.Rules.Tests;

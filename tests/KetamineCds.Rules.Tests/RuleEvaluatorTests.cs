@@ -1,5 +1,4 @@
 using Hl7.Fhir.Model;
-using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Loading;
 using KetamineCds.Rules.Record;
 

@@ -80,39 +80,35 @@ public sealed class RulePackLoaderTests : IDisposable
         Assert.Contains(errors, e => e.Message.Contains("indicator", StringComparison.Ordinal) && e.File == "rulesets/cautions.yaml");
     }
 
-    [Fact]
-    public void GivenDuplicateRuleId_WhenLoaded_ThenSecondDefinitionReported()
+    /// <summary>One mistake an admin can make, the edit that makes it, and what the error must say.</summary>
+    public static TheoryData<string, string, string, string, string> SingleMistakes() => new()
     {
-        Edit("rulesets/cautions.yaml", "id: KET-24", "id: KET-22");
+        // A second rule with an existing id: the second definition is the one reported.
+        { "rulesets/cautions.yaml", "id: KET-24", "id: KET-22", "KET-22", "duplicate rule id" },
+        // A summary template that can exceed the spec's 140 characters once its placeholders are filled.
+        {
+            "rulesets/data-gaps.yaml", "summary: No body weight in the last 30 days; the mg/kg dose cannot be checked",
+            "summary: \"No body weight in the last 30 days ({{value}}, {{date}}); the mg/kg dose cannot be checked against the ordered dose of ketamine at all\"",
+            "KET-36-NO-WEIGHT", "140"
+        },
+        // FHIRPath that does not compile is rejected at load, not at the first patient.
+        {
+            "rulesets/cautions.yaml", "{ fact: condition, valueSet: dementia, status: active }",
+            "{ fact: condition, valueSet: dementia, status: active, where: \"code.coding.where(system = \" }", "KET-28", "FHIRPath"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(SingleMistakes))]
+    public void GivenOneMistake_WhenLoaded_ThenOneErrorNamingItsRule(string file, string from, string to, string ruleId, string message)
+    {
+        Edit(file, from, to);
 
         var error = Assert.Single(RulePackLoader.Load(_copy).Errors);
 
-        Assert.Equal("KET-22", error.RuleId);
-        Assert.Contains("duplicate rule id", error.Message);
-    }
-
-    [Fact]
-    public void GivenSummaryThatCanExceed140Characters_WhenLoaded_ThenRejected()
-    {
-        Edit("rulesets/data-gaps.yaml", "summary: No body weight in the last 30 days; the mg/kg dose cannot be checked",
-            "summary: \"No body weight in the last 30 days ({{value}}, {{date}}); the mg/kg dose cannot be checked against the ordered dose of ketamine at all\"");
-
-        var error = Assert.Single(RulePackLoader.Load(_copy).Errors);
-
-        Assert.Equal("KET-36-NO-WEIGHT", error.RuleId);
-        Assert.Contains("140", error.Message);
-    }
-
-    [Fact]
-    public void GivenFhirPathThatDoesNotCompile_WhenLoaded_ThenRejectedAtLoad()
-    {
-        Edit("rulesets/cautions.yaml", "{ fact: condition, valueSet: dementia, status: active }",
-            "{ fact: condition, valueSet: dementia, status: active, where: \"code.coding.where(system = \" }");
-
-        var error = Assert.Single(RulePackLoader.Load(_copy).Errors);
-
-        Assert.Equal("KET-28", error.RuleId);
-        Assert.Contains("FHIRPath", error.Message);
+        Assert.Equal(ruleId, error.RuleId);
+        Assert.Equal(file, error.File);
+        Assert.Contains(message, error.Message);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using KetamineCds.Api.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.Auth;
@@ -6,9 +7,8 @@ public static class CdsAuthenticationExtensions
 {
     public static WebApplicationBuilder AddCdsAuthentication(this WebApplicationBuilder builder)
     {
+        builder.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.Section);
         var services = builder.Services;
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<InMemoryReplayCache>();
         services.AddSingleton<IReplayCache, StoreReplayCache>();
         services.AddSingleton<CdsJwtValidator>();

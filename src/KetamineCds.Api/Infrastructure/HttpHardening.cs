@@ -13,9 +13,8 @@ public static class HttpHardening
 
     public static WebApplicationBuilder AddHttpHardening(this WebApplicationBuilder builder)
     {
+        var limits = builder.AddValidatedOptions<HttpHardeningOptions>(HttpHardeningOptions.Section);
         var services = builder.Services;
-        services.AddOptions<HttpHardeningOptions>().BindConfiguration(HttpHardeningOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        var limits = builder.Configuration.GetSection(HttpHardeningOptions.Section).Get<HttpHardeningOptions>() ?? new HttpHardeningOptions();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

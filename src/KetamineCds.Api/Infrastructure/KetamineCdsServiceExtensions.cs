@@ -1,3 +1,4 @@
+using KetamineCds.Api.Admin;
 using KetamineCds.Api.CdsHooks;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Api.Preview;
@@ -14,9 +15,10 @@ public static class KetamineCdsServiceExtensions
 {
     public static WebApplicationBuilder AddKetamineCds(this WebApplicationBuilder builder)
     {
+        builder.AddValidatedOptions<RulesOptions>(RulesOptions.Section);
+        builder.AddValidatedOptions<FhirOptions>(FhirOptions.Section);
+        builder.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
         var services = builder.Services;
-        services.AddOptions<RulesOptions>().BindConfiguration(RulesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<FhirOptions>().BindConfiguration(FhirOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // SIGTERM: Kestrel stops accepting, in-flight requests finish, then the audit writer flushes; all of it inside
         // this budget, which must stay under the orchestrator's grace period (Kubernetes: 30 s by default).
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Shutdown:TimeoutSeconds", 25)));

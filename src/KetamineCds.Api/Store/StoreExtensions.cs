@@ -1,5 +1,6 @@
 using KetamineCds.Api.Telemetry;
 using KetamineCds.Api.Audit;
+using KetamineCds.Api.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.Store;
@@ -8,10 +9,8 @@ public static class StoreExtensions
 {
     public static WebApplicationBuilder AddCdsStore(this WebApplicationBuilder builder)
     {
+        builder.AddValidatedOptions<StoreOptions, StoreOptionsValidator>(StoreOptions.Section);
         var services = builder.Services;
-        services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
-        services.AddOptions<Admin.AdminOptions>().BindConfiguration(Admin.AdminOptions.Section);
         services.AddSingleton<ICdsStore, SqlCdsStore>();
         services.AddSingleton(provider =>
         {

@@ -1,4 +1,6 @@
 using KetamineCds.Api.Admin;
+using KetamineCds.Api.Infrastructure;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -13,7 +15,7 @@ public static class TelemetryExtensions
 {
     public static WebApplicationBuilder AddKetamineCdsTelemetry(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var options = builder.AddValidatedOptions<TelemetryOptions>(TelemetryOptions.Section);
         builder.Services.AddSingleton<CdsMetrics>();
         builder.Services.AddTransient<FhirAttemptCounter>();
 
@@ -59,8 +61,7 @@ public static class TelemetryExtensions
     /// <summary><c>/metrics</c> for Prometheus, behind the admin key like every operator endpoint.</summary>
     public static WebApplication MapMetricsEndpoint(this WebApplication app)
     {
-        var options = app.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        if (options.PrometheusEnabled)
+        if (app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.PrometheusEnabled)
         {
             app.MapPrometheusScrapingEndpoint("/metrics").AddEndpointFilter(AdminAuthorization.RequireAdmin);
         }
