@@ -12,7 +12,15 @@ using WireMock.Server;
 
 namespace KetamineCds.Api.Tests;
 
+/// <summary>
+/// OpenTelemetry listens to meters by name across the process, so hosts of other test classes running at the same
+/// time would add their calls to the counts: these tests run alone, after the parallel ones.
+/// </summary>
+[CollectionDefinition(nameof(ProcessWideTelemetry), DisableParallelization = true)]
+public sealed class ProcessWideTelemetry;
+
 /// <summary>What an operations team scrapes and traces: counts and labels after real calls, spans of one hook call.</summary>
+[Collection(nameof(ProcessWideTelemetry))]
 public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixture<FhirServerFixture>, IDisposable
 {
     private const string AdminKey = "telemetry-admin-key";
