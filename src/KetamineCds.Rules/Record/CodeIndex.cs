@@ -12,22 +12,30 @@ namespace KetamineCds.Rules.Record;
 internal sealed class CodeIndex<T> where T : class
 {
     private readonly IReadOnlyList<T> _items;
+    private readonly Func<T, IEnumerable<CodeableConcept>> _conceptsOf;
     private readonly Func<T, ValueSetIndex, bool> _isIn;
     private readonly int[] _groupOf;
     private readonly List<T> _groups = [];
-    private readonly Dictionary<ValueSetIndex, IReadOnlyList<T>> _bySet = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<ValueSetIndex, IReadOnlyList<T>> _bySet = new(16, ReferenceEqualityComparer.Instance);
+
+    // Per group, the pack's value sets its codes are in (null: none), read from the pack-wide memory once.
+    private CodeMembership? _membership;
+    private ulong[]?[] _masks = [];
 
     /// <summary>Groups by code; a resource is in a value set when its code is.</summary>
     public CodeIndex(IReadOnlyList<T> items, Func<T, CodeableConcept?> codeOf)
-        : this(items, (item, key) => AppendKey(codeOf(item), key), (item, set) => set.Match(codeOf(item)) is not null)
+        : this(items, (item, key) => AppendKey(codeOf(item), key), item => codeOf(item) is { } code ? [code] : [],
+            (item, set) => set.Match(codeOf(item)) is not null)
     {
     }
 
-    /// <param name="keyOf">Writes a key that is equal for two items exactly when <paramref name="isIn"/> must agree on them.</param>
-    /// <param name="isIn">Whether an item is in a value set; asked once per group and value set.</param>
-    public CodeIndex(IReadOnlyList<T> items, Action<T, StringBuilder> keyOf, Func<T, ValueSetIndex, bool> isIn)
+    /// <param name="keyOf">Writes a key that is equal for two items exactly when <paramref name="conceptsOf"/> and <paramref name="isIn"/> agree on them.</param>
+    /// <param name="conceptsOf">The concepts whose codings put an item in a value set.</param>
+    /// <param name="isIn">Whether an item is in a value set, in full (codes and, for medication sets, ingredient names); asked once per group and value set when the codes alone do not decide.</param>
+    public CodeIndex(IReadOnlyList<T> items, Action<T, StringBuilder> keyOf, Func<T, IEnumerable<CodeableConcept>> conceptsOf, Func<T, ValueSetIndex, bool> isIn)
     {
         _items = items;
+        _conceptsOf = conceptsOf;
         _isIn = isIn;
         _groupOf = new int[items.Count];
         var groups = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -59,23 +67,60 @@ internal sealed class CodeIndex<T> where T : class
         var any = false;
         for (var g = 0; g < _groups.Count; g++)
         {
-            matches[g] = _isIn(_groups[g], valueSet);
+            matches[g] = IsIn(g, valueSet);
             any |= matches[g];
         }
 
-        var list = new List<T>();
-        for (var i = 0; any && i < _items.Count; i++)
+        IReadOnlyList<T> list = [];
+        if (any)
         {
-            if (matches[_groupOf[i]])
+            var hits = new List<T>();
+            for (var i = 0; i < _items.Count; i++)
             {
-                list.Add(_items[i]);
+                if (matches[_groupOf[i]])
+                {
+                    hits.Add(_items[i]);
+                }
             }
+
+            list = hits;
         }
 
         _bySet[valueSet] = list;
         return list;
     }
 
+    /// <summary>
+    /// A group is in the set when one of its codes is (a bit test); only sets that also match by name, or sets
+    /// outside a pack, ask the full test.
+    /// </summary>
+    private bool IsIn(int group, ValueSetIndex valueSet)
+    {
+        var membership = valueSet.Membership;
+        if (membership is null || (_membership is not null && _membership != membership))
+        {
+            return _isIn(_groups[group], valueSet);
+        }
+
+        if (_membership is null)
+        {
+            _membership = membership;
+            _masks = new ulong[]?[_groups.Count];
+            for (var g = 0; g < _groups.Count; g++)
+            {
+                foreach (var concept in _conceptsOf(_groups[g]))
+                {
+                    foreach (var coding in concept.Coding)
+                    {
+                        membership.SetsContaining(coding.System, coding.Code).UnionInto(ref _masks[g], membership.SetCount);
+                    }
+                }
+            }
+        }
+
+        return new ValueSetMask(_masks[group]).Has(valueSet.Ordinal)
+            || (valueSet.MatchesIngredientNames && _isIn(_groups[group], valueSet));
+    }
     /// <summary>Everything a value set can match on: each coding's system, code and display (RxNorm ingredient names), and text.</summary>
     public static void AppendKey(CodeableConcept? concept, StringBuilder key)
     {

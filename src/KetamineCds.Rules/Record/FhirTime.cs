@@ -15,8 +15,26 @@ internal static class FhirTime
         _ => null,
     };
 
-    public static DateTimeOffset? Parse(string? value) =>
-        value is not null && new FhirDateTime(value).TryToDateTimeOffset(TimeSpan.Zero, out var parsed) ? parsed : null;
+    /// <summary>
+    /// A FHIR date, dateTime or instant as an instant. The forms the FHIR grammar allows (YYYY, YYYY-MM, YYYY-MM-DD,
+    /// YYYY-MM-DDThh:mm:ss[.fffffff](Z|±hh:mm)) are read directly; anything else goes to the Firely SDK, whose answer
+    /// the direct reading matches (FhirTimeTests). Why not always Firely: its parser costs about 2 µs a value, and
+    /// one evaluation reads every medication's dates in several facts (the profile put it at a fifth of evaluation).
+    /// </summary>
+    public static DateTimeOffset? Parse(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (FhirDateTimeText.TryRead(value, out var read))
+        {
+            return read;
+        }
+
+        return new FhirDateTime(value).TryToDateTimeOffset(TimeSpan.Zero, out var parsed) ? parsed : null;
+    }
 
     public static DateTimeOffset? EndOf(DataType? value) => value switch
     {

@@ -125,7 +125,21 @@ public sealed class PatientRecord
                         break;
                 }
             },
+            item => MedicationConcepts(medicationOf(item), item),
             (item, set) => MedicationMatch(set, medicationOf(item), item) is not null);
+
+    private IEnumerable<CodeableConcept> MedicationConcepts(DataType? medication, DomainResource owner)
+    {
+        if (MedicationConcept(medication, owner) is { } concept)
+        {
+            yield return concept;
+        }
+
+        foreach (var ingredient in MedicationIngredients(medication, owner))
+        {
+            yield return ingredient;
+        }
+    }
 
     /// <summary>The value set's match for a concept of this record, computed once per request.</summary>
     public Coding? Match(ValueSetIndex valueSet, CodeableConcept? concept)

@@ -18,6 +18,7 @@ public static class ValueSetCompiler
             CompileOne(id, valueSets, compiled, [], reportError);
         }
 
+        CodeMembership.Attach(compiled.Values);
         return compiled;
     }
 

@@ -35,17 +35,34 @@ public sealed class ValueSetIndex
     public string Id { get; }
     public string Title { get; }
 
+    /// <summary>The pack-wide memory of code membership this set answers from, and its bit there (null outside a pack).</summary>
+    internal CodeMembership? Membership { get; private set; }
+    internal int Ordinal { get; private set; }
+
+    /// <summary>Whether the set can match a medication by the ingredient names in its display or text, not only by code.</summary>
+    internal bool MatchesIngredientNames => _ingredientNames.Length > 0;
+
+    internal void JoinPack(CodeMembership membership, int ordinal) => (Membership, Ordinal) = (membership, ordinal);
+
     public bool Contains(string? system, string? code)
     {
+        if (Membership is { } membership)
+        {
+            return membership.SetsContaining(system, code).Has(Ordinal);
+        }
+
         if (string.IsNullOrEmpty(code))
         {
             return false;
         }
 
         var canonical = CodeSystems.Normalize(system);
-        var normalized = CodeSystems.NormalizeCode(canonical, code);
-        return !_excluded.Holds(canonical, normalized) && _included.Holds(canonical, normalized);
+        return Holds(canonical, CodeSystems.NormalizeCode(canonical, code));
     }
+
+    /// <summary>Membership of an already normalised code, computed from the set's definition (exclusions applied).</summary>
+    internal bool Holds(string canonicalSystem, string normalizedCode) =>
+        !_excluded.Holds(canonicalSystem, normalizedCode) && _included.Holds(canonicalSystem, normalizedCode);
 
     /// <summary>
     /// The first coding of the concept that is in the set; failing that, for sets with RxNorm ingredient names, a
@@ -134,7 +151,7 @@ public sealed class ValueSetIndex
 
             foreach (var other in _nested)
             {
-                if (other.Contains(system, normalizedCode))
+                if (other.Holds(system, normalizedCode))
                 {
                     return true;
                 }
