@@ -37,7 +37,7 @@ public static class CardMapper
                 Type = suggestion.ActionType,
                 Description = suggestion.ActionDescription,
                 ResourceId = suggestion.ResourceId,
-                Resource = suggestion.Resource is null ? null : Fhir.FhirJson.ToJsonElement(suggestion.Resource),
+                Resource = suggestion.Resource is null ? null : new EmbeddedFhirResource(suggestion.Resource),
             },
         ],
     };

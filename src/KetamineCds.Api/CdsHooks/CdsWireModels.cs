@@ -52,7 +52,7 @@ public sealed record SuggestionAction
     public required string Type { get; init; }
     public required string Description { get; init; }
     public string? ResourceId { get; init; }
-    public JsonElement? Resource { get; init; }
+    public EmbeddedFhirResource? Resource { get; init; }
 }
 
 /// <summary>The request shape, for the OpenAPI document only; the handler parses the body itself to report precise errors.</summary>

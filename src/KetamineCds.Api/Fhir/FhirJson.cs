@@ -66,9 +66,6 @@ public static class FhirJson
         }
     }
 
-    public static JsonElement ToJsonElement(Resource resource)
-    {
-        using var document = JsonDocument.Parse(Serializer.SerializeToString(resource));
-        return document.RootElement.Clone();
-    }
+    /// <summary>Writes the resource as FHIR JSON into a writer that is producing a larger document.</summary>
+    public static void Write(Resource resource, Utf8JsonWriter writer) => Serializer.Serialize(resource, writer);
 }

@@ -29,22 +29,50 @@ public static partial class CardTemplate
         Placeholder().Replace(template, "").Length
         + PlaceholdersIn(template).Sum(p => SummaryPlaceholders.TryGetValue(p, out var max) ? max : 0);
 
-    public static string Render(string template, IReadOnlyDictionary<string, string> values, bool isSummary)
+    /// <summary>Splits a template once, at pack load, into literal text and placeholder names.</summary>
+    internal static CompiledTemplate Compile(string template)
     {
-        var rendered = Placeholder().Replace(template, m => values.TryGetValue(m.Groups[1].Value, out var v) ? v : "");
-        if (isSummary)
+        var parts = new List<(string Text, bool IsPlaceholder)>();
+        var at = 0;
+        foreach (Match match in Placeholder().Matches(template))
         {
-            rendered = Regex.Replace(rendered, @"\s{2,}", " ").Trim();
-            // Values are capped at their declared maximum, so this only guards against a future placeholder.
-            if (rendered.Length >= MaxSummaryLength)
-            {
-                rendered = rendered[..(MaxSummaryLength - 2)] + "…";
-            }
+            parts.Add((template[at..match.Index], false));
+            parts.Add((match.Groups[1].Value, true));
+            at = match.Index + match.Length;
         }
 
-        return rendered;
+        parts.Add((template[at..], false));
+        return new CompiledTemplate([.. parts.Where(p => p.IsPlaceholder || p.Text.Length > 0)]);
+    }
+
+    /// <summary>A summary on one line: runs of white space (an empty value leaves two spaces) become one.</summary>
+    internal static string AsSummary(string rendered)
+    {
+        rendered = Whitespace().Replace(rendered, " ").Trim();
+        // Values are capped at their declared maximum, so this only guards against a future placeholder.
+        return rendered.Length < MaxSummaryLength ? rendered : rendered[..(MaxSummaryLength - 2)] + "…";
     }
 
     [GeneratedRegex(@"\{\{\s*([A-Za-z]+)\s*\}\}")]
     private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"\s{2,}")]
+    private static partial Regex Whitespace();
+}
+
+/// <summary>A card text as literal parts and placeholders; rendering is concatenation.</summary>
+internal sealed class CompiledTemplate((string Text, bool IsPlaceholder)[] parts)
+{
+    public bool Uses(string placeholder) => Array.Exists(parts, p => p.IsPlaceholder && p.Text == placeholder);
+
+    public string Render(Func<string, string> valueOf)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var (part, isPlaceholder) in parts)
+        {
+            text.Append(isPlaceholder ? valueOf(part) : part);
+        }
+
+        return text.ToString();
+    }
 }

@@ -19,6 +19,10 @@ public sealed class CompiledPack
         ValueSets = valueSets;
         OrderValueSet = orderValueSet;
         Doses = doses;
+        foreach (var rule in rules)
+        {
+            rule.JoinPack(name, version);
+        }
     }
 
     public string Name { get; }

@@ -1,3 +1,4 @@
+using Hl7.Fhir.Model;
 using KetamineCds.Rules.Facts;
 using KetamineCds.Rules.Model;
 
@@ -14,6 +15,14 @@ public sealed class CompiledRule
         File = file;
         Line = line;
         Indicator = Enum.Parse<Indicator>(spec.Card.Indicator, ignoreCase: true);
+        // The card's fixed parts, made once per pack instead of once per card.
+        Summary = CardTemplate.Compile(spec.Card.Summary);
+        Detail = CardTemplate.Compile(spec.Card.Detail ?? "");
+        DetailShowsEvidence = Detail.Uses("evidence") || Detail.Uses("checklist");
+        Source = new FindingSource(spec.Card.Source.Label, spec.Card.Source.Url,
+            spec.Card.Source.Topic is { } t ? new Coding(t.System, t.Code, t.Display) : null);
+        OverrideReasons = spec.Card.OverrideReasons?.Select(r => new Coding(r.System, r.Code, r.Display)).ToList() ?? [];
+        Links = spec.Card.Links?.Select(l => new FindingLink(l.Label, l.Url)).ToList() ?? [];
     }
 
     public RuleSpec Spec { get; }
@@ -26,5 +35,22 @@ public sealed class CompiledRule
     internal ICondition Condition { get; }
     internal IReadOnlyList<(string Label, ICondition Condition)> Checklist { get; }
 
+    internal CompiledTemplate Summary { get; }
+    internal CompiledTemplate Detail { get; }
+    internal bool DetailShowsEvidence { get; }
+    internal FindingSource Source { get; }
+    internal IReadOnlyList<Coding> OverrideReasons { get; }
+    internal IReadOnlyList<FindingLink> Links { get; }
+
+    /// <summary>The last lines of every card of this rule: rule, pack, review date and references (set by the pack).</summary>
+    internal string Footer { get; private set; } = "";
+
     public bool AppliesTo(string hook) => Spec.Hooks.Contains(hook);
+
+    internal void JoinPack(string packName, string packVersion)
+    {
+        var references = Spec.References.Select(r => r.Url is null ? Markdown.Escape(r.Citation) : $"[{Markdown.Escape(r.Citation)}]({r.Url})");
+        Footer = $"*Rule {Id}@{Version} · pack {packName}@{packVersion} · reviewed {Spec.LastReviewed}*"
+            + (Spec.References.Count > 0 ? $"\n\n*Evidence:* {string.Join("; ", references)}" : "");
+    }
 }

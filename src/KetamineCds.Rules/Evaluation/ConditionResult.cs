@@ -32,6 +32,10 @@ public sealed record ConditionResult
     public static ConditionResult Of(bool value, IReadOnlyList<Evidence> evidence, string explanation) =>
         new(value ? Truth.True : Truth.False, evidence, explanation);
 
+    /// <summary>A true or false result whose explanation is written only if someone reads it.</summary>
+    public static ConditionResult Of(bool value, IReadOnlyList<Evidence> evidence, Func<string> explain) =>
+        new(value ? Truth.True : Truth.False, evidence, explain);
+
     public static ConditionResult Unknown(string explanation, IReadOnlyList<Evidence>? evidence = null) =>
         new(Truth.Unknown, evidence ?? [], explanation);
 }

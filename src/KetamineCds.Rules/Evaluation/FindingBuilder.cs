@@ -10,34 +10,27 @@ internal static class FindingBuilder
     public static Finding Build(CompiledRule rule, ConditionResult result, EvaluationContext context,
         IReadOnlyList<(string Label, ConditionResult Result)> checklist)
     {
-        var spec = rule.Spec;
-        var values = PlaceholderValues(result.Evidence, context);
-        values["evidence"] = EvidenceList(result.Evidence);
-        values["checklist"] = ChecklistMarkdown(checklist);
-
-        var detail = new StringBuilder(CardTemplate.Render(spec.Card.Detail ?? "", values, isSummary: false).TrimEnd());
-        var templateShowsEvidence = (spec.Card.Detail ?? "").Contains("{{evidence}}", StringComparison.Ordinal)
-            || (spec.Card.Detail ?? "").Contains("{{checklist}}", StringComparison.Ordinal);
-        if (!templateShowsEvidence && result.Evidence.Count > 0)
+        var values = new CardValues(result.Evidence, checklist, context);
+        var detail = new StringBuilder(rule.Detail.Render(values.Get).TrimEnd());
+        if (!rule.DetailShowsEvidence && result.Evidence.Count > 0)
         {
-            detail.Append("\n\n**Patient data:**\n").Append(values["evidence"]);
+            detail.Append("\n\n**Patient data:**\n").Append(values.Get("evidence"));
         }
 
-        detail.Append("\n\n").Append(Footer(rule, context));
+        detail.Append("\n\n").Append(rule.Footer);
 
         return new Finding
         {
             RuleId = rule.Id,
             RuleVersion = rule.Version,
-            Category = spec.Category,
+            Category = rule.Spec.Category,
             Indicator = rule.Indicator,
-            Summary = CardTemplate.Render(spec.Card.Summary, values, isSummary: true),
+            Summary = CardTemplate.AsSummary(rule.Summary.Render(values.Get)),
             Detail = detail.ToString().Trim(),
-            Source = new FindingSource(spec.Card.Source.Label, spec.Card.Source.Url,
-                spec.Card.Source.Topic is { } t ? new Coding(t.System, t.Code, t.Display) : null),
+            Source = rule.Source,
             Suggestions = Suggestions(rule, context),
-            OverrideReasons = spec.Card.OverrideReasons?.Select(r => new Coding(r.System, r.Code, r.Display)).ToList() ?? [],
-            Links = spec.Card.Links?.Select(l => new FindingLink(l.Label, l.Url)).ToList() ?? [],
+            OverrideReasons = rule.OverrideReasons,
+            Links = rule.Links,
             Evidence = result.Evidence,
         };
     }
@@ -51,7 +44,7 @@ internal static class FindingBuilder
         Indicator = Indicator.Warning,
         Summary = Truncate($"Check incomplete: {rule.Spec.Title}"),
         Detail = $"This safety check could not be completed, so its absence of a warning means nothing.\n\n"
-            + $"**Why:** {Markdown.Escape(reason)}\n\nReview this item manually before proceeding.\n\n{Footer(rule, context)}",
+            + $"**Why:** {Markdown.Escape(reason)}\n\nReview this item manually before proceeding.\n\n{rule.Footer}",
         Source = new FindingSource(rule.Spec.Card.Source.Label, rule.Spec.Card.Source.Url, null),
         IsIncompleteCheck = true,
     };
@@ -59,25 +52,26 @@ internal static class FindingBuilder
     private static string Truncate(string text) =>
         text.Length < CardTemplate.MaxSummaryLength ? text : text[..(CardTemplate.MaxSummaryLength - 2)] + "…";
 
-    private static string Footer(CompiledRule rule, EvaluationContext context)
+    /// <summary>The placeholder values of one card, each made only if the card's text uses it.</summary>
+    private sealed class CardValues(IReadOnlyList<Evidence> evidence, IReadOnlyList<(string Label, ConditionResult Result)> checklist, EvaluationContext context)
     {
-        var references = rule.Spec.References.Select(r => r.Url is null ? Markdown.Escape(r.Citation) : $"[{Markdown.Escape(r.Citation)}]({r.Url})");
-        return $"*Rule {rule.Id}@{rule.Version} · pack {context.Pack.Name}@{context.Pack.Version} · reviewed {rule.Spec.LastReviewed}*"
-            + (rule.Spec.References.Count > 0 ? $"\n\n*Evidence:* {string.Join("; ", references)}" : "");
-    }
+        private string? _evidence;
 
-    private static Dictionary<string, string> PlaceholderValues(IReadOnlyList<Evidence> evidence, EvaluationContext context)
-    {
-        var first = evidence.FirstOrDefault(e => e.Value is not null) ?? evidence.FirstOrDefault();
-        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        public string Get(string placeholder)
         {
-            ["value"] = Cap(first?.Value ?? "", CardTemplate.SummaryPlaceholders["value"]),
-            ["date"] = first?.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "date unknown",
-            ["count"] = Math.Min(evidence.Count, 999).ToString(CultureInfo.InvariantCulture),
-            ["age"] = context.Record.Patient?.BirthDateElement?.Value is null ? "?"
-                : Math.Clamp(context.AgeInYears(context.Record.Patient.BirthDateElement), 0, 999).ToString(CultureInfo.InvariantCulture),
-        };
-        return values;
+            var first = placeholder is "value" or "date" ? evidence.FirstOrDefault(e => e.Value is not null) ?? evidence.FirstOrDefault() : null;
+            return placeholder switch
+            {
+                "value" => Cap(first?.Value ?? "", CardTemplate.SummaryPlaceholders["value"]),
+                "date" => first?.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "date unknown",
+                "count" => Math.Min(evidence.Count, 999).ToString(CultureInfo.InvariantCulture),
+                "age" => context.Record.Patient?.BirthDateElement?.Value is null ? "?"
+                    : Math.Clamp(context.AgeInYears(context.Record.Patient.BirthDateElement), 0, 999).ToString(CultureInfo.InvariantCulture),
+                "evidence" => _evidence ??= EvidenceList(evidence),
+                "checklist" => ChecklistMarkdown(checklist),
+                _ => "",
+            };
+        }
     }
 
     private static string Cap(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";

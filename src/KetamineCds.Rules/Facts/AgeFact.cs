@@ -15,6 +15,6 @@ internal sealed class AgeFact(Comparison comparison) : ICondition
 
         var age = context.AgeInYears(birthDate);
         var evidence = new Evidence($"Patient/{context.Record.Patient!.Id}", "Age", $"{age} years");
-        return ConditionResult.Of(comparison.Holds(age), [evidence], $"age {age} {comparison.Describe()}");
+        return ConditionResult.Of(comparison.Holds(age), [evidence], () => $"age {age} {comparison.Describe()}");
     }
 }

@@ -17,7 +17,7 @@ internal sealed class AllergyFact(ValueSetIndex valueSet, FhirPathFilter? where)
 
     public ConditionResult Evaluate(EvaluationContext context)
     {
-        var evidence = new List<Evidence>();
+        List<Evidence>? evidence = null;
         foreach (var allergy in context.Record.Allergies)
         {
             var verification = allergy.VerificationStatus?.Coding.FirstOrDefault()?.Code;
@@ -32,13 +32,13 @@ internal sealed class AllergyFact(ValueSetIndex valueSet, FhirPathFilter? where)
             if (coding is not null)
             {
                 var reaction = allergy.Reaction.SelectMany(r => r.Manifestation).Select(m => m.Text ?? m.Coding.FirstOrDefault()?.Display).FirstOrDefault(t => t is not null);
-                evidence.Add(new Evidence($"AllergyIntolerance/{allergy.Id}", coding.Display ?? allergy.Code?.Text ?? valueSet.Title,
+                (evidence ??= []).Add(new Evidence($"AllergyIntolerance/{allergy.Id}", coding.Display ?? allergy.Code?.Text ?? valueSet.Title,
                     allergy.Criticality?.ToString()?.ToLowerInvariant() is { } criticality ? $"criticality {criticality}" : null,
                     FhirTime.Parse(allergy.RecordedDate), reaction is null ? verification : $"reaction: {reaction}"));
             }
         }
 
-        return ConditionResult.Of(evidence.Count > 0, evidence,
-            evidence.Count > 0 ? $"{evidence.Count} allergy record(s) to {valueSet.Title}" : $"no allergy to {valueSet.Title}");
+        return ConditionResult.Of(evidence is not null, evidence ?? [], () =>
+            evidence is not null ? $"{evidence.Count} allergy record(s) to {valueSet.Title}" : $"no allergy to {valueSet.Title}");
     }
 }

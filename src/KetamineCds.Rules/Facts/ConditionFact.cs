@@ -20,7 +20,7 @@ internal sealed class ConditionFact(ValueSetIndex valueSet, bool everStatus, Loo
     public ConditionResult Evaluate(EvaluationContext context)
     {
         var since = within?.Since(context.Now);
-        var evidence = new List<Evidence>();
+        List<Evidence>? evidence = null;
         foreach (var condition in context.Record.ConditionsCodedIn(valueSet))
         {
             var coding = context.Record.Match(valueSet, condition.Code);
@@ -56,13 +56,15 @@ internal sealed class ConditionFact(ValueSetIndex valueSet, bool everStatus, Loo
             }
 
             note ??= isActive ? null : clinical ?? "abated";
-            evidence.Add(new Evidence($"Condition/{condition.Id}", coding.Display ?? condition.Code?.Text ?? valueSet.Title,
+            (evidence ??= []).Add(new Evidence($"Condition/{condition.Id}", coding.Display ?? condition.Code?.Text ?? valueSet.Title,
                 $"{coding.Code}", when, note));
         }
 
-        var scope = (everStatus ? "ever" : "active") + (within is null ? "" : $" within {within.Describe()}");
-        return ConditionResult.Of(evidence.Count > 0, evidence,
-            evidence.Count > 0 ? $"{valueSet.Title} ({scope}): {evidence.Count} found" : $"no {valueSet.Title} ({scope})");
+        return ConditionResult.Of(evidence is not null, evidence ?? [], () =>
+        {
+            var scope = (everStatus ? "ever" : "active") + (within is null ? "" : $" within {within.Describe()}");
+            return evidence is not null ? $"{valueSet.Title} ({scope}): {evidence.Count} found" : $"no {valueSet.Title} ({scope})";
+        });
     }
 
     private static bool IsExcluded(Condition condition)

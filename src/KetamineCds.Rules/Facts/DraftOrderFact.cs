@@ -75,13 +75,22 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
         }
 
         var since = weightWithin?.Since(context.Now);
-        var weight = context.Record.ObservationsCodedIn(weightSet!)
-            .Where(o => o.Value is Quantity { Value: not null }
-                && o.Status is not (ObservationStatus.EnteredInError or ObservationStatus.Cancelled))
-            .Select(o => (Observation: o, When: context.Record.TimeOf(o)))
-            .Where(o => since is null || o.When >= since)
-            .OrderByDescending(o => o.When ?? DateTimeOffset.MinValue)
-            .FirstOrDefault();
+        // The latest usable weight (the first recorded wins a tie).
+        (Observation? Observation, DateTimeOffset? When) weight = default;
+        foreach (var observation in context.Record.ObservationsCodedIn(weightSet!))
+        {
+            if (observation.Value is not Quantity { Value: not null }
+                || observation.Status is ObservationStatus.EnteredInError or ObservationStatus.Cancelled)
+            {
+                continue;
+            }
+
+            var when = context.Record.TimeOf(observation);
+            if ((since is null || when >= since) && (weight.Observation is null || (when ?? DateTimeOffset.MinValue) > (weight.When ?? DateTimeOffset.MinValue)))
+            {
+                weight = (observation, when);
+            }
+        }
         if (weight.Observation is null)
         {
             return ConditionResult.Unknown($"no body weight{(weightWithin is null ? "" : $" in the last {weightWithin.Describe()}")} to compute mg/kg");
@@ -141,6 +150,6 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
     {
         var shown = $"{value.ToString("0.###", CultureInfo.InvariantCulture)} {unit}";
         return ConditionResult.Of(comparison.Holds(value), [new Evidence(orderRef, label, shown, null, note)],
-            $"{label.ToLowerInvariant()} {shown} {comparison.Describe()}");
+            () => $"{label.ToLowerInvariant()} {shown} {comparison.Describe()}");
     }
 }

@@ -15,6 +15,6 @@ internal sealed class GenderFact(IReadOnlyList<string> genders) : ICondition
 
         var evidence = new Evidence($"Patient/{context.Record.Patient!.Id}", "Administrative gender", gender);
         return ConditionResult.Of(genders.Contains(gender, StringComparer.OrdinalIgnoreCase), [evidence],
-            $"gender {gender} in [{string.Join(", ", genders)}]");
+            () => $"gender {gender} in [{string.Join(", ", genders)}]");
     }
 }

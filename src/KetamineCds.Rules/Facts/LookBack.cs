@@ -5,6 +5,15 @@ namespace KetamineCds.Rules.Facts;
 /// <summary>A look-back window written as <c>30d</c>, <c>12w</c>, <c>6mo</c>, <c>2y</c> or <c>24h</c>.</summary>
 public sealed partial record LookBack(int Amount, string Unit, string Text)
 {
+    private readonly string _description = Unit switch
+    {
+        "h" => $"{Amount} hours",
+        "d" => $"{Amount} days",
+        "w" => $"{Amount} weeks",
+        "mo" => $"{Amount} months",
+        _ => $"{Amount} years",
+    };
+
     public static LookBack? Parse(string? text)
     {
         if (text is null)
@@ -26,14 +35,7 @@ public sealed partial record LookBack(int Amount, string Unit, string Text)
         _ => now.AddYears(-Amount),
     };
 
-    public string Describe() => Unit switch
-    {
-        "h" => $"{Amount} hours",
-        "d" => $"{Amount} days",
-        "w" => $"{Amount} weeks",
-        "mo" => $"{Amount} months",
-        _ => $"{Amount} years",
-    };
+    public string Describe() => _description;
 
     [GeneratedRegex("^([0-9]{1,4})(h|d|w|mo|y)$")]
     private static partial Regex Pattern();

@@ -27,7 +27,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
     {
         var since = within?.Since(context.Now);
         var record = context.Record;
-        var evidence = new List<Evidence>();
+        List<Evidence>? evidence = null;
 
         if (source == MedicationSource.All)
         {
@@ -39,7 +39,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
                     or MedicationRequest.MedicationrequestStatus.Cancelled or MedicationRequest.MedicationrequestStatus.Draft);
                 if ((active || recent) && Matches(context, request.Medication, request, out var label) && where.Admits(request))
                 {
-                    evidence.Add(new Evidence($"MedicationRequest/{request.Id}", label, request.Status?.ToString()?.ToLowerInvariant(), when));
+                    (evidence ??= []).Add(new Evidence($"MedicationRequest/{request.Id}", label, request.Status?.ToString()?.ToLowerInvariant(), when));
                 }
             }
 
@@ -51,7 +51,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
                 var recent = since is { } s && (when >= s || end >= s) && statement.Status is not MedicationStatement.MedicationStatusCodes.EnteredInError;
                 if ((active || recent) && Matches(context, statement.Medication, statement, out var label) && where.Admits(statement))
                 {
-                    evidence.Add(new Evidence($"MedicationStatement/{statement.Id}", label, statement.Status?.ToString()?.ToLowerInvariant(), when));
+                    (evidence ??= []).Add(new Evidence($"MedicationStatement/{statement.Id}", label, statement.Status?.ToString()?.ToLowerInvariant(), when));
                 }
             }
 
@@ -59,7 +59,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
             {
                 if (!context.KetamineOrders.Contains(draft) && Matches(context, draft.Medication, draft, out var label) && where.Admits(draft))
                 {
-                    evidence.Add(new Evidence($"MedicationRequest/{draft.Id}", label, "draft order in this session"));
+                    (evidence ??= []).Add(new Evidence($"MedicationRequest/{draft.Id}", label, "draft order in this session"));
                 }
             }
         }
@@ -77,15 +77,15 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
 
                 if ((since is null || when >= since) && Matches(context, administration.Medication, administration, out var label) && where.Admits(administration))
                 {
-                    evidence.Add(new Evidence($"MedicationAdministration/{administration.Id}", label, "administered", when));
+                    (evidence ??= []).Add(new Evidence($"MedicationAdministration/{administration.Id}", label, "administered", when));
                 }
             }
         }
 
-        var scope = within is null ? "active" : $"in the last {within.Describe()}";
-        var holds = count?.Holds(evidence.Count) ?? evidence.Count > 0;
-        return ConditionResult.Of(holds, evidence,
-            $"{evidence.Count} {valueSet.Title} {scope}" + (count is null ? "" : $" {count.Describe()}"));
+        var found = evidence?.Count ?? 0;
+        var holds = count?.Holds(found) ?? found > 0;
+        return ConditionResult.Of(holds, evidence ?? [], () =>
+            $"{found} {valueSet.Title} {(within is null ? "active" : $"in the last {within.Describe()}")}" + (count is null ? "" : $" {count.Describe()}"));
     }
 
     private bool Matches(EvaluationContext context, DataType? medication, DomainResource owner, out string label)

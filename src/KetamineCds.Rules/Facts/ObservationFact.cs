@@ -37,7 +37,12 @@ internal sealed class ObservationFact(
     public ConditionResult Evaluate(EvaluationContext context)
     {
         var since = within?.Since(context.Now);
-        var matches = new List<(Observation Observation, DateTimeOffset? When, Quantity? Quantity)>();
+        var latestAllowed = context.Now.AddDays(1);
+        // Count and exists list what they found; the other tests read only the latest observation.
+        var keepAll = test is ObservationTest.Exists or ObservationTest.Count;
+        List<(Observation Observation, DateTimeOffset? When, Quantity? Quantity)>? matches = null;
+        (Observation? Observation, DateTimeOffset? When, Quantity? Quantity) latest = default;
+        var found = 0;
         foreach (var observation in Candidates(context.Record))
         {
             if (observation.Status is ObservationStatus.EnteredInError or ObservationStatus.Cancelled)
@@ -52,34 +57,40 @@ internal sealed class ObservationFact(
             }
 
             var when = context.Record.TimeOf(observation);
-            if (since is { } start && (when is null || when < start || when > context.Now.AddDays(1)))
+            if (since is { } start && (when is null || when < start || when > latestAllowed))
             {
                 continue;
             }
 
-            matches.Add((observation, when, quantity));
+            found++;
+            if (keepAll)
+            {
+                (matches ??= []).Add((observation, when, quantity));
+            }
+            else if ((test != ObservationTest.Value || quantity?.Value is not null)
+                && (latest.Observation is null || (when ?? DateTimeOffset.MinValue) > (latest.When ?? DateTimeOffset.MinValue)))
+            {
+                latest = (observation, when, quantity); // the first recorded wins a tie
+            }
         }
 
-        var scope = within is null ? "" : $" in the last {within.Describe()}";
         var name = component?.Title ?? valueSet.Title;
         switch (test)
         {
             case ObservationTest.Absent:
-                return ConditionResult.Of(matches.Count == 0, matches.Count == 0 ? [new Evidence(null, name, "none recorded", null, $"none{scope}")] : [],
-                    matches.Count == 0 ? $"no {name}{scope}" : $"{matches.Count} {name}{scope}");
+                return ConditionResult.Of(found == 0, found == 0 ? [new Evidence(null, name, "none recorded", null, $"none{Scope()}")] : [],
+                    () => found == 0 ? $"no {name}{Scope()}" : $"{found} {name}{Scope()}");
             case ObservationTest.Exists:
             case ObservationTest.Count:
-                var count = matches.Count;
-                var holds = test == ObservationTest.Exists ? count > 0 : comparison!.Holds(count);
-                var listed = matches.OrderByDescending(m => m.When).Take(5).Select(m => Describe(m.Observation, m.When, m.Quantity, name)).ToList();
-                return ConditionResult.Of(holds, listed, $"{count} {name}{scope}" + (comparison is null ? "" : $" {comparison.Describe()}"));
+                var holds = test == ObservationTest.Exists ? found > 0 : comparison!.Holds(found);
+                IReadOnlyList<Evidence> listed = matches is null ? []
+                    : [.. matches.OrderByDescending(m => m.When).Take(5).Select(m => Describe(m.Observation, m.When, m.Quantity, name))];
+                return ConditionResult.Of(holds, listed, () => $"{found} {name}{Scope()}" + (comparison is null ? "" : $" {comparison.Describe()}"));
         }
 
-        var latest = matches.Where(m => test != ObservationTest.Value || m.Quantity?.Value is not null)
-            .OrderByDescending(m => m.When ?? DateTimeOffset.MinValue).FirstOrDefault();
         if (latest.Observation is null)
         {
-            return ConditionResult.Of(false, [], $"no {name} with a result{scope}");
+            return ConditionResult.Of(false, [], () => $"no {name} with a result{Scope()}");
         }
 
         var evidence = Describe(latest.Observation, latest.When, latest.Quantity, name);
@@ -87,10 +98,12 @@ internal sealed class ObservationFact(
         {
             ObservationTest.Value => CompareValue(latest.Quantity!, evidence, name),
             ObservationTest.Coded => ConditionResult.Of(coded!.Match(latest.Observation.Value as CodeableConcept) is not null
-                || latest.Observation.Interpretation.Any(i => coded.Match(i) is not null), [evidence], $"latest {name} result coded in {coded.Title}"),
-            _ => ConditionResult.Of(TextMatches(latest.Observation), [evidence], $"latest {name} result is one of [{string.Join(", ", texts!)}]"),
+                || latest.Observation.Interpretation.Any(i => coded.Match(i) is not null), [evidence], () => $"latest {name} result coded in {coded.Title}"),
+            _ => ConditionResult.Of(TextMatches(latest.Observation), [evidence], () => $"latest {name} result is one of [{string.Join(", ", texts!)}]"),
         };
     }
+
+    private string Scope() => within is null ? "" : $" in the last {within.Describe()}";
 
     private ConditionResult CompareValue(Quantity quantity, Evidence evidence, string name)
     {
@@ -101,7 +114,7 @@ internal sealed class ObservationFact(
             return ConditionResult.Unknown($"latest {name} is in '{unit}', which cannot be compared with {comparison.Unit}", [evidence]);
         }
 
-        return ConditionResult.Of(comparison.Holds(value), [evidence], $"latest {name} {evidence.Value} {comparison.Describe()}");
+        return ConditionResult.Of(comparison.Holds(value), [evidence], () => $"latest {name} {evidence.Value} {comparison.Describe()}");
     }
 
     private bool TextMatches(Observation observation)
@@ -127,8 +140,9 @@ internal sealed class ObservationFact(
             return record.ObservationsCodedIn(valueSet);
         }
 
+        // Standalone readings first, then panels that are not themselves coded as the component (each once).
         var standalone = record.ObservationsCodedIn(component);
-        return standalone.Concat(record.ObservationsCodedIn(valueSet).Where(o => !standalone.Contains(o)));
+        return standalone.Concat(record.ObservationsCodedIn(valueSet).Where(o => record.Match(component, o.Code) is null));
     }
 
     /// <summary>Whether the observation matches, and the quantity the fact reads from it.</summary>
