@@ -109,7 +109,7 @@ public static class PhaseProfile
             }
         }
 
-        Console.WriteLine($"  costliest rules (median ms and KB allocated; first use of a value set pays for its index; all rules: {bytes.Values.Sum() / runs / 1024.0:0.0} KB):");
+        Console.WriteLine($"  costliest rules (median ms and KB allocated; first use of a value set pays for its index; all rules: {costs.Values.Where(c => c.Count > 0).Sum(Median):0.00} ms, {bytes.Values.Sum() / runs / 1024.0:0.0} KB):");
         foreach (var (id, times) in costs.Where(c => c.Value.Count > 0).OrderByDescending(c => Median(c.Value)).Take(8))
         {
             Console.WriteLine($"    {id,-22} {Median(times),8:0.00} {bytes[id] / runs / 1024.0,8:0.0} KB");

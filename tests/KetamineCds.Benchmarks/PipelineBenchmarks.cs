@@ -28,7 +28,11 @@ public class PipelineBenchmarks
     private HookHandler _handler = null!;
     private RulePackProvider _packs = null!;
 
-    [Params(50, 500, 5000)]
+    /// <summary>The request sizes: 50, 500 and 5,000 resources, or those listed in BENCH_SIZES (e.g. <c>BENCH_SIZES=50</c>).</summary>
+    public static IEnumerable<int> Sizes =>
+        System.Environment.GetEnvironmentVariable("BENCH_SIZES")?.Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)) ?? [50, 500, 5000];
+
+    [ParamsSource(nameof(Sizes))]
     public int Resources { get; set; }
 
     [GlobalSetup]

@@ -15,6 +15,8 @@ public sealed class CompiledRule
         File = file;
         Line = line;
         Indicator = Enum.Parse<Indicator>(spec.Card.Indicator, ignoreCase: true);
+        IsActive = spec.Status == "active";
+        _hooks = [.. spec.Hooks];
         // The card's fixed parts, made once per pack instead of once per card.
         Summary = CardTemplate.Compile(spec.Card.Summary);
         Detail = CardTemplate.Compile(spec.Card.Detail ?? "");
@@ -25,10 +27,12 @@ public sealed class CompiledRule
         Links = spec.Card.Links?.Select(l => new FindingLink(l.Label, l.Url)).ToList() ?? [];
     }
 
+    private readonly string[] _hooks;
+
     public RuleSpec Spec { get; }
     public string Id => Spec.Id;
     public string Version => Spec.Version;
-    public bool IsActive => Spec.Status == "active";
+    public bool IsActive { get; }
     public Indicator Indicator { get; }
     public string File { get; }
     public int Line { get; }
@@ -45,7 +49,7 @@ public sealed class CompiledRule
     /// <summary>The last lines of every card of this rule: rule, pack, review date and references (set by the pack).</summary>
     internal string Footer { get; private set; } = "";
 
-    public bool AppliesTo(string hook) => Spec.Hooks.Contains(hook);
+    public bool AppliesTo(string hook) => Array.IndexOf(_hooks, hook) >= 0;
 
     internal void JoinPack(string packName, string packVersion)
     {

@@ -1,4 +1,3 @@
-using System.Text;
 using Hl7.Fhir.Model;
 using KetamineCds.Rules.Terminology;
 
@@ -24,31 +23,28 @@ internal sealed class CodeIndex<T> where T : class
 
     /// <summary>Groups by code; a resource is in a value set when its code is.</summary>
     public CodeIndex(IReadOnlyList<T> items, Func<T, CodeableConcept?> codeOf)
-        : this(items, (item, key) => AppendKey(codeOf(item), key), item => codeOf(item) is { } code ? [code] : [],
+        : this(items, item => new GroupKey(codeOf(item)), item => codeOf(item) is { } code ? [code] : [],
             (item, set) => set.Match(codeOf(item)) is not null)
     {
     }
 
-    /// <param name="keyOf">Writes a key that is equal for two items exactly when <paramref name="conceptsOf"/> and <paramref name="isIn"/> agree on them.</param>
+    /// <param name="keyOf">A key that is equal for two items exactly when <paramref name="conceptsOf"/> and <paramref name="isIn"/> agree on them.</param>
     /// <param name="conceptsOf">The concepts whose codings put an item in a value set.</param>
     /// <param name="isIn">Whether an item is in a value set, in full (codes and, for medication sets, ingredient names); asked once per group and value set when the codes alone do not decide.</param>
-    public CodeIndex(IReadOnlyList<T> items, Action<T, StringBuilder> keyOf, Func<T, IEnumerable<CodeableConcept>> conceptsOf, Func<T, ValueSetIndex, bool> isIn)
+    public CodeIndex(IReadOnlyList<T> items, Func<T, GroupKey> keyOf, Func<T, IEnumerable<CodeableConcept>> conceptsOf, Func<T, ValueSetIndex, bool> isIn)
     {
         _items = items;
         _conceptsOf = conceptsOf;
         _isIn = isIn;
         _groupOf = new int[items.Count];
-        var groups = new Dictionary<string, int>(StringComparer.Ordinal);
-        var key = new StringBuilder();
+        var groups = new Dictionary<GroupKey, int>();
         for (var i = 0; i < items.Count; i++)
         {
-            key.Clear();
-            keyOf(items[i], key);
-            var text = key.ToString();
-            if (!groups.TryGetValue(text, out var group))
+            var key = keyOf(items[i]);
+            if (!groups.TryGetValue(key, out var group))
             {
                 group = _groups.Count;
-                groups[text] = group;
+                groups[key] = group;
                 _groups.Add(items[i]);
             }
 
@@ -121,17 +117,65 @@ internal sealed class CodeIndex<T> where T : class
         return new ValueSetMask(_masks[group]).Has(valueSet.Ordinal)
             || (valueSet.MatchesIngredientNames && _isIn(_groups[group], valueSet));
     }
-    /// <summary>Everything a value set can match on: each coding's system, code and display (RxNorm ingredient names), and text.</summary>
-    public static void AppendKey(CodeableConcept? concept, StringBuilder key)
+}
+
+/// <summary>
+/// What decides a resource's value-set membership: its concept (every coding's system, code and display, which
+/// RxNorm ingredient names are read from, and the text), or a reference to a shared Medication, or, for a resource
+/// whose medication is its own (contained), the resource itself. Compared by content, without building strings.
+/// </summary>
+internal readonly struct GroupKey(CodeableConcept? concept, string? reference = null, object? owner = null) : IEquatable<GroupKey>
+{
+    private readonly CodeableConcept? _concept = concept;
+    private readonly string? _reference = reference;
+    private readonly object? _owner = owner;
+
+    public bool Equals(GroupKey other) =>
+        ReferenceEquals(_owner, other._owner) && string.Equals(_reference, other._reference, StringComparison.Ordinal)
+        && SameConcept(_concept, other._concept);
+
+    public override bool Equals(object? obj) => obj is GroupKey other && Equals(other);
+
+    public override int GetHashCode()
     {
-        if (concept is not null)
+        var hash = new HashCode();
+        hash.Add(_owner is null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_owner));
+        hash.Add(_reference);
+        if (_concept is not null)
         {
-            foreach (var coding in concept.Coding)
+            foreach (var coding in _concept.Coding)
             {
-                key.Append(coding.System).Append('\u001f').Append(coding.Code).Append('\u001f').Append(coding.Display).Append('\u001e');
+                hash.Add(coding.System);
+                hash.Add(coding.Code);
             }
 
-            key.Append(concept.Text);
+            hash.Add(_concept.Text);
         }
+
+        return hash.ToHashCode();
+    }
+
+    private static bool SameConcept(CodeableConcept? x, CodeableConcept? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return true;
+        }
+
+        if (x is null || y is null || x.Coding.Count != y.Coding.Count || x.Text != y.Text)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < x.Coding.Count; i++)
+        {
+            var (a, b) = (x.Coding[i], y.Coding[i]);
+            if (a.System != b.System || a.Code != b.Code || a.Display != b.Display)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

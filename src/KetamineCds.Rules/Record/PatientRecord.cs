@@ -10,7 +10,11 @@ namespace KetamineCds.Rules.Record;
 /// </summary>
 public sealed class PatientRecord
 {
-    private readonly Dictionary<string, Resource> _byReference;
+    private readonly IReadOnlyList<Resource> _resources;
+
+    // Literal references (Medication/123) are resolved only for medicationReference, which most records never use:
+    // the index is built on the first resolve, not for every request.
+    private Dictionary<string, Resource>? _byReference;
 
     // FHIR dates are strings: parse each resource's clinically relevant time once per request, not once per fact.
     private readonly Dictionary<Resource, DateTimeOffset?> _times;
@@ -29,6 +33,8 @@ public sealed class PatientRecord
 
     public PatientRecord(IEnumerable<Resource> resources)
     {
+        var all = resources as IReadOnlyList<Resource> ?? resources.ToList();
+        _resources = all;
         var conditions = new List<Condition>();
         var observations = new List<Observation>();
         var medicationRequests = new List<MedicationRequest>();
@@ -36,9 +42,7 @@ public sealed class PatientRecord
         var medicationAdministrations = new List<MedicationAdministration>();
         var medicationDispenses = new List<MedicationDispense>();
         var allergies = new List<AllergyIntolerance>();
-        _byReference = new Dictionary<string, Resource>(StringComparer.Ordinal);
-
-        foreach (var resource in resources)
+        foreach (var resource in all)
         {
             switch (resource)
             {
@@ -50,11 +54,6 @@ public sealed class PatientRecord
                 case MedicationAdministration administration: medicationAdministrations.Add(administration); break;
                 case MedicationDispense dispense: medicationDispenses.Add(dispense); break;
                 case AllergyIntolerance allergy: allergies.Add(allergy); break;
-            }
-
-            if (resource.Id is { } id)
-            {
-                _byReference.TryAdd($"{resource.TypeName}/{id}", resource);
             }
         }
 
@@ -109,21 +108,13 @@ public sealed class PatientRecord
 
     private CodeIndex<T> MedicationIndex<T>(IReadOnlyList<T> items, Func<T, DataType?> medicationOf) where T : DomainResource =>
         new(items,
-            (item, key) =>
+            item => medicationOf(item) switch
             {
-                switch (medicationOf(item))
-                {
-                    case CodeableConcept concept:
-                        CodeIndex<T>.AppendKey(concept, key);
-                        break;
-                    case ResourceReference { Reference: { } reference } when !reference.StartsWith('#'):
-                        key.Append("ref:").Append(reference); // same reference, same Medication
-                        break;
-                    default:
-                        // Contained Medications belong to their owner: never grouped with another resource.
-                        key.Append("own:").Append(RuntimeHelpers.GetHashCode(item)).Append(':').Append(item.Id);
-                        break;
-                }
+                CodeableConcept concept => new GroupKey(concept),
+                // Same reference, same Medication.
+                ResourceReference { Reference: { } reference } when !reference.StartsWith('#') => new GroupKey(null, reference),
+                // Contained Medications belong to their owner: never grouped with another resource.
+                _ => new GroupKey(null, null, item),
             },
             item => MedicationConcepts(medicationOf(item), item),
             (item, set) => MedicationMatch(set, medicationOf(item), item) is not null);
@@ -193,14 +184,29 @@ public sealed class PatientRecord
             return container?.Contained.FirstOrDefault(c => c.Id == reference[1..]);
         }
 
-        if (_byReference.TryGetValue(reference, out var direct))
+        var byReference = _byReference ??= IndexByReference(_resources);
+        if (byReference.TryGetValue(reference, out var direct))
         {
             return direct;
         }
 
         // Absolute references: keep the last two segments (Type/id).
         var parts = reference.TrimEnd('/').Split('/');
-        return parts.Length >= 2 && _byReference.TryGetValue($"{parts[^2]}/{parts[^1]}", out var resolved) ? resolved : null;
+        return parts.Length >= 2 && byReference.TryGetValue($"{parts[^2]}/{parts[^1]}", out var resolved) ? resolved : null;
+    }
+
+    private static Dictionary<string, Resource> IndexByReference(IReadOnlyList<Resource> resources)
+    {
+        var index = new Dictionary<string, Resource>(resources.Count, StringComparer.Ordinal);
+        foreach (var resource in resources)
+        {
+            if (resource.Id is { } id)
+            {
+                index.TryAdd($"{resource.TypeName}/{id}", resource);
+            }
+        }
+
+        return index;
     }
 
     /// <summary>The medication concept of a request, statement or administration, following medicationReference.</summary>

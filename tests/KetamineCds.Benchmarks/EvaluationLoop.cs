@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using KetamineCds.Api.CdsHooks;
+using KetamineCds.Api.Fhir;
+using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Loading;
+using KetamineCds.Rules.Record;
+
+namespace KetamineCds.Benchmarks;
+
+/// <summary>
+/// Everything after parsing, in a tight loop, for a CPU profiler to sample without the parser's noise:
+/// <c>dotnet-trace collect --format speedscope -- dotnet KetamineCds.Benchmarks.dll evaluate 50 20000</c>.
+/// </summary>
+public static class EvaluationLoop
+{
+    public static void Run(int resources, int runs)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(JsonDocument.Parse(RequestCorpus.OrderSign(resources)).RootElement);
+        var pack = RulePackLoader.Load(Path.Combine(RequestCorpus.FindRoot(), "rules")).Pack!;
+        var now = new DateTimeOffset(2012, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        using var document = JsonDocument.Parse(body);
+        var parsed = new List<Resource>();
+        foreach (var value in document.RootElement.GetProperty("prefetch").EnumerateObject())
+        {
+            parsed.AddRange(FhirJson.Flatten(FhirJson.Parse(value.Value)));
+        }
+
+        var drafts = FhirJson.Flatten(FhirJson.Parse(document.RootElement.GetProperty("context").GetProperty("draftOrders"))).OfType<MedicationRequest>().ToList();
+        var started = Stopwatch.GetTimestamp();
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var bytes = 0;
+        for (var run = 0; run < runs; run++)
+        {
+            var result = RuleEvaluator.Evaluate(pack, new PatientRecord(parsed), new HookContext("order-sign", drafts, []), now);
+            var cards = result.Findings.Select(f => CardMapper.ToCard(f, pack)).ToList();
+            bytes += JsonSerializer.SerializeToUtf8Bytes(new CdsResponse(cards), CdsJsonContext.Default.CdsResponse).Length;
+        }
+
+        var perRun = Stopwatch.GetElapsedTime(started).TotalMilliseconds / runs;
+        Console.WriteLine($"{resources} resources: record + evaluate + cards {perRun:0.000} ms and {(GC.GetAllocatedBytesForCurrentThread() - allocated) / runs / 1024.0:0.0} KB per call (mean of {runs}; {bytes / runs} response bytes)");
+    }
+}
