@@ -10,8 +10,9 @@ using KetamineCds.Rules.Record;
 namespace KetamineCds.Benchmarks;
 
 /// <summary>
-/// Everything after parsing, in a tight loop, for a CPU profiler to sample without the parser's noise:
-/// <c>dotnet-trace collect --format speedscope -- dotnet KetamineCds.Benchmarks.dll evaluate 50 20000</c>.
+/// Everything after parsing, in a tight loop, for a CPU profiler to sample without the parser's noise. perf gives
+/// unbiased samples (EventPipe's sampler stops threads at allocation points, which over-weights allocating code):
+/// <c>DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 perf record -g dotnet KetamineCds.Benchmarks.dll evaluate 50 60000</c>.
 /// </summary>
 public static class EvaluationLoop
 {

@@ -1,12 +1,24 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 using KetamineCds.Benchmarks;
 
-// "phases N": the per-phase split of one call (PhaseProfile); anything else goes to BenchmarkDotNet.
-if (args is ["phases", var size, .. var rest])
+// Working tools beside BenchmarkDotNet (which takes any other arguments):
+//   phases N [runs]     where one call's time and allocations go, phase by phase, and the costliest rules (PhaseProfile)
+//   ratio N runs        full pipeline against parse-only, called alternately, medians (RatioCheck)
+//   evaluate N runs     record, evaluation and cards in a loop, for a CPU profiler such as perf (EvaluationLoop)
+switch (args)
 {
-    PhaseProfile.Run(int.Parse(size, System.Globalization.CultureInfo.InvariantCulture),
-        rest is [var runs] ? int.Parse(runs, System.Globalization.CultureInfo.InvariantCulture) : 40);
-    return;
+    case ["phases", var size, .. var rest]:
+        PhaseProfile.Run(Number(size), rest is [var phaseRuns] ? Number(phaseRuns) : 40);
+        return;
+    case ["ratio", var size, var ratioRuns]:
+        RatioCheck.Run(Number(size), Number(ratioRuns));
+        return;
+    case ["evaluate", var size, var loopRuns]:
+        EvaluationLoop.Run(Number(size), Number(loopRuns));
+        return;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(PipelineBenchmarks).Assembly).Run(args);
+
+static int Number(string? text) => int.Parse(text ?? "", CultureInfo.InvariantCulture);

@@ -65,14 +65,15 @@ internal sealed class CompiledTemplate((string Text, bool IsPlaceholder)[] parts
 {
     public bool Uses(string placeholder) => Array.Exists(parts, p => p.IsPlaceholder && p.Text == placeholder);
 
-    public string Render(Func<string, string> valueOf)
+    public string Render(Func<string, string> valueOf) => RenderInto(new System.Text.StringBuilder(), valueOf).ToString();
+
+    public System.Text.StringBuilder RenderInto(System.Text.StringBuilder text, Func<string, string> valueOf)
     {
-        var text = new System.Text.StringBuilder();
         foreach (var (part, isPlaceholder) in parts)
         {
             text.Append(isPlaceholder ? valueOf(part) : part);
         }
 
-        return text.ToString();
+        return text;
     }
 }

@@ -11,7 +11,8 @@ internal static class FindingBuilder
         IReadOnlyList<(string Label, ConditionResult Result)> checklist)
     {
         var values = new CardValues(result.Evidence, checklist, context);
-        var detail = new StringBuilder(rule.Detail.Render(values.Get).TrimEnd());
+        // One builder for the whole detail: the text, the evidence when the template does not place it, the footer.
+        var detail = TrimEnd(rule.Detail.RenderInto(new StringBuilder(1024), values.Get));
         if (!rule.DetailShowsEvidence && result.Evidence.Count > 0)
         {
             detail.Append("\n\n**Patient data:**\n").Append(values.Get("evidence"));
@@ -26,7 +27,7 @@ internal static class FindingBuilder
             Category = rule.Spec.Category,
             Indicator = rule.Indicator,
             Summary = CardTemplate.AsSummary(rule.Summary.Render(values.Get)),
-            Detail = detail.ToString().Trim(),
+            Detail = detail.ToString().TrimStart(),
             Source = rule.Source,
             Suggestions = Suggestions(rule, context),
             OverrideReasons = rule.OverrideReasons,
@@ -48,6 +49,16 @@ internal static class FindingBuilder
         Source = new FindingSource(rule.Spec.Card.Source.Label, rule.Spec.Card.Source.Url, null),
         IsIncompleteCheck = true,
     };
+
+    private static StringBuilder TrimEnd(StringBuilder text)
+    {
+        while (text.Length > 0 && char.IsWhiteSpace(text[^1]))
+        {
+            text.Length--;
+        }
+
+        return text;
+    }
 
     private static string Truncate(string text) =>
         text.Length < CardTemplate.MaxSummaryLength ? text : text[..(CardTemplate.MaxSummaryLength - 2)] + "…";

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace KetamineCds.Rules.Evaluation;
@@ -5,8 +6,15 @@ namespace KetamineCds.Rules.Evaluation;
 /// <summary>Escapes patient-supplied text before it goes into card Markdown, so data can never become markup or HTML.</summary>
 public static class Markdown
 {
+    private static readonly SearchValues<char> Special = SearchValues.Create("\\`*_[]<>#|!\r\n");
+
     public static string Escape(string text)
     {
+        if (!text.AsSpan().ContainsAny(Special))
+        {
+            return text; // most labels and values: nothing to escape, nothing to copy
+        }
+
         var builder = new StringBuilder(text.Length + 8);
         foreach (var c in text)
         {
