@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Hl7.Fhir.Model;
 using KetamineCds.Api.CdsHooks;
-using KetamineCds.Api.Fhir;
 using KetamineCds.Rules.Evaluation;
-using KetamineCds.Rules.Loading;
 using KetamineCds.Rules.Record;
 
 namespace KetamineCds.Benchmarks;
@@ -18,23 +15,13 @@ public static class EvaluationLoop
 {
     public static void Run(int resources, int runs)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(JsonDocument.Parse(RequestCorpus.OrderSign(resources)).RootElement);
-        var pack = RulePackLoader.Load(Path.Combine(RequestCorpus.FindRoot(), "rules")).Pack!;
-        var now = new DateTimeOffset(2012, 6, 1, 0, 0, 0, TimeSpan.Zero);
-        using var document = JsonDocument.Parse(body);
-        var parsed = new List<Resource>();
-        foreach (var value in document.RootElement.GetProperty("prefetch").EnumerateObject())
-        {
-            parsed.AddRange(FhirJson.Flatten(FhirJson.Parse(value.Value)));
-        }
-
-        var drafts = FhirJson.Flatten(FhirJson.Parse(document.RootElement.GetProperty("context").GetProperty("draftOrders"))).OfType<MedicationRequest>().ToList();
+        var (_, pack, now, parsed, drafts) = ProfiledOrderSign.Build(resources);
         var started = Stopwatch.GetTimestamp();
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         var bytes = 0;
         for (var run = 0; run < runs; run++)
         {
-            var result = RuleEvaluator.Evaluate(pack, new PatientRecord(parsed), new HookContext("order-sign", drafts, []), now);
+            var result = RuleEvaluator.Evaluate(pack, new PatientRecord(parsed), new HookContext("order-sign", [.. drafts], []), now);
             var cards = result.Findings.Select(f => CardMapper.ToCard(f, pack)).ToList();
             bytes += JsonSerializer.SerializeToUtf8Bytes(new CdsResponse(cards), CdsJsonContext.Default.CdsResponse).Length;
         }

@@ -4,7 +4,6 @@ using Hl7.Fhir.Model;
 using KetamineCds.Api.CdsHooks;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Rules.Evaluation;
-using KetamineCds.Rules.Loading;
 using KetamineCds.Rules.Record;
 
 namespace KetamineCds.Benchmarks;
@@ -18,9 +17,8 @@ public static class PhaseProfile
 {
     public static void Run(int resources, int runs = 40)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(JsonDocument.Parse(RequestCorpus.OrderSign(resources)).RootElement);
-        var pack = RulePackLoader.Load(Path.Combine(RequestCorpus.FindRoot(), "rules")).Pack!;
-        var now = new DateTimeOffset(2012, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        var profiled = ProfiledOrderSign.Build(resources);
+        var (body, pack, now) = (profiled.Body, profiled.Pack, profiled.Now);
         var phases = new Dictionary<string, List<double>>();
         var allocated = new Dictionary<string, long>();
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
@@ -80,25 +78,18 @@ public static class PhaseProfile
         }
 
         Console.WriteLine($"  {"total",-20} {total,8:0.00} ms");
-        RuleCosts(body, pack, now, runs);
+        RuleCosts(profiled, runs);
     }
 
     /// <summary>The costliest rules (their conditions, in pack order on one shared context, as the evaluator runs them).</summary>
-    private static void RuleCosts(byte[] body, CompiledPack pack, DateTimeOffset now, int runs)
+    private static void RuleCosts(ProfiledOrderSign request, int runs)
     {
-        using var document = JsonDocument.Parse(body);
-        var resources = new List<Resource>();
-        foreach (var value in document.RootElement.GetProperty("prefetch").EnumerateObject())
-        {
-            resources.AddRange(FhirJson.Flatten(FhirJson.Parse(value.Value)));
-        }
-
-        var drafts = FhirJson.Flatten(FhirJson.Parse(document.RootElement.GetProperty("context").GetProperty("draftOrders"))).OfType<MedicationRequest>().ToList();
+        var (_, pack, now, resources, drafts) = request;
         var costs = pack.Rules.ToDictionary(r => r.Id, _ => new List<double>());
         var bytes = pack.Rules.ToDictionary(r => r.Id, _ => 0L);
         for (var run = 0; run < runs; run++)
         {
-            var context = new EvaluationContext(new PatientRecord(resources), new HookContext("order-sign", drafts, []), now, pack);
+            var context = new EvaluationContext(new PatientRecord(resources), new HookContext("order-sign", [.. drafts], []), now, pack);
             foreach (var rule in pack.Rules.Where(r => r.IsActive && r.AppliesTo("order-sign")))
             {
                 var before = GC.GetAllocatedBytesForCurrentThread();
