@@ -47,7 +47,7 @@ function done(summary, latency, requests)
   for _, thread in ipairs(threads) do failed = failed + thread:get("non200") end
   io.write(string.format("requests %d, non-200 %d, socket errors %d\n", summary.requests, failed,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-  io.write(string.format("latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+  io.write(string.format("latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n",
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
   io.write(string.format("throughput %.0f requests/s\n", summary.requests / (summary.duration / 1e6)))
 end

@@ -14,19 +14,16 @@ case "$base" in http://127.*|http://localhost*|http://\[::1\]*) ;; *) echo "refu
 here=$(cd "$(dirname "$0")" && pwd)
 python3 "$here/make-requests.py" "$here/requests"
 
+source "$here/mix.sh"
 run() { # name request-file service-path
   echo "== $1 ($(wc -c < "$2" | awk '{printf "%d KB", $1/1024}'), ${seconds}s, $connections connections, 2 threads)"
   REQUEST_FILE="$2" SERVICE_PATH="$3" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$here/post.lua" "$base" | sed -n '/^requests/,$p'
 }
-for size in small medium large; do
-  run "order-sign, Synthea $size" "$here/requests/order-sign-synthea-$size.json" /cds-services/ketamine-order-sign
-done
-run "order-select, not ketamine" examples/requests/order-select-not-ketamine.json /cds-services/ketamine-order-select
-run "order-sign, BP crisis" examples/requests/order-sign-bp-crisis.json /cds-services/ketamine-order-sign
-run "patient-view" examples/requests/patient-view-candidate.json /cds-services/ketamine-patient-view
+while IFS='|' read -r name file path; do
+  run "$name" "$file" "$path"
+done < <(loadtest_requests "$here")
 
 # The mix an EHR sends: most order-entry calls are for other drugs (answered without reading the prefetch).
-source "$here/mix.sh"
 mix=$(loadtest_mix "$here")
 echo "== mix: 60 % non-ketamine order-select, the rest ketamine orders and chart views (${seconds}s, $connections connections)"
 MIX="$mix" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$here/post.lua" "$base" | sed -n '/^requests/,$p'

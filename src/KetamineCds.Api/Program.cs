@@ -13,8 +13,14 @@ if (args.Length > 0 && CommandLine.IsVerb(args[0]))
     return await CommandLine.RunAsync(args);
 }
 
-// Settings and the bundled rules sit beside the binary, wherever the service is started from.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// Settings and the bundled rules sit beside the binary, wherever the service is started from. Settings are validated
+// once at start-up and nothing reads them live, so their files are not watched: the default watcher covers the whole
+// content root, SQLite's data folder included, and woke on every audit write. Rule files have their own watcher.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
+    ContentRootPath = AppContext.BaseDirectory,
+});
 builder.AddKetamineCdsLogging();
 builder.AddKetamineCds();
 builder.AddCdsAuthentication();

@@ -79,6 +79,7 @@ public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixtu
         Assert.Equal(1, Value(metrics, "kcds_rule_pack_info", ("pack_name", "ketamine-trd"), ("pack_version", "1.0.0")));
         Assert.True(Value(metrics, "kcds_hook_phase_duration_seconds_count", ("phase", "evaluate")) >= 2);
         Assert.Equal(0, Value(metrics, "kcds_audit_dropped_total"));
+        Assert.Single(metrics, s => s.Name == "kcds_log_dropped_total" && s.Value == 0); // reported, and the async console sink kept up
 
         var labelValues = metrics.SelectMany(m => m.Labels.Values).Distinct().ToList();
         foreach (var secret in IdentifiedPatient.Secrets.Append("Practitioner/dr-1").Append("enc-1"))

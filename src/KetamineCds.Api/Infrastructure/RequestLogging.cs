@@ -1,3 +1,4 @@
+using KetamineCds.Api.Telemetry;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -10,6 +11,12 @@ public static class RequestLogging
     public static WebApplicationBuilder AddKetamineCdsLogging(this WebApplicationBuilder builder)
     {
         var json = string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
+        builder.Services.AddSingleton(provider =>
+        {
+            var monitor = new LogBufferMonitor();
+            provider.GetRequiredService<CdsMetrics>().ObserveLogBuffer(() => monitor.Depth, () => monitor.Dropped);
+            return monitor;
+        });
         builder.Services.AddSerilog((services, logger) =>
         {
             // Quiet framework defaults first, so that configuration (Serilog:MinimumLevel) can still turn them up.
@@ -18,14 +25,19 @@ public static class RequestLogging
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext();
-            if (json)
+            // Formatting and writing happen on the async sink's own thread, so a request never waits on the console
+            // (a slow terminal or log collector). When its buffer is full, events are dropped rather than block a call.
+            logger.WriteTo.Async(sink =>
             {
-                logger.WriteTo.Console(new CompactJsonFormatter());
-            }
-            else
-            {
-                logger.WriteTo.Console();
-            }
+                if (json)
+                {
+                    sink.Console(new CompactJsonFormatter());
+                }
+                else
+                {
+                    sink.Console();
+                }
+            }, bufferSize: 10_000, blockWhenFull: false, monitor: services.GetRequiredService<LogBufferMonitor>());
         }, preserveStaticLogger: true); // each host owns its logger; the static Log.Logger is not shared between hosts
 
         return builder;

@@ -83,4 +83,10 @@ public sealed class CdsMetrics
         _meter.CreateObservableGauge("kcds.audit.queue.depth", depth, "{record}", "Audit records waiting to be written to the store");
         _meter.CreateObservableCounter("kcds.audit.dropped", dropped, "{record}", "Audit records dropped because the queue was full");
     }
+
+    public void ObserveLogBuffer(Func<int> depth, Func<long> dropped)
+    {
+        _meter.CreateObservableGauge("kcds.log.queue.depth", depth, "{event}", "Log events waiting to be written to the console");
+        _meter.CreateObservableCounter("kcds.log.dropped", dropped, "{event}", "Log events dropped because the console could not keep up");
+    }
 }
