@@ -74,10 +74,10 @@ public static class PhaseProfile
         var total = phases.Values.Sum(Median);
         foreach (var (phase, times) in phases)
         {
-            Console.WriteLine($"  {phase,-20} {Median(times),8:0.00} ms  {Median(times) / total,6:P0}  {allocated.GetValueOrDefault(phase) / runs / 1024.0,9:0.0} KB");
+            Console.WriteLine($"  {phase,-20} {Median(times),8:0.000} ms  {Median(times) / total,6:P0}  {allocated.GetValueOrDefault(phase) / runs / 1024.0,9:0.0} KB");
         }
 
-        Console.WriteLine($"  {"total",-20} {total,8:0.00} ms");
+        Console.WriteLine($"  {"total",-20} {total,8:0.000} ms");
         RuleCosts(profiled, runs);
     }
 

@@ -8,6 +8,7 @@ public sealed class EvaluationContext
 {
     private readonly Dictionary<string, ConditionResult> _ruleResults = new(StringComparer.Ordinal);
     private readonly Dictionary<object, ConditionResult> _factResults = [];
+    private (Date? Element, DateTimeOffset Value) _birthDate;
 
     internal EvaluationContext(PatientRecord record, HookContext hook, DateTimeOffset now, CompiledPack pack)
     {
@@ -55,7 +56,13 @@ public sealed class EvaluationContext
 
     public int AgeInYears(Date birthDate)
     {
-        var birth = birthDate.ToDateTimeOffset();
+        // Several rules and card texts ask the patient's age: the birth date is read once per request.
+        if (!ReferenceEquals(_birthDate.Element, birthDate))
+        {
+            _birthDate = (birthDate, birthDate.ToDateTimeOffset());
+        }
+
+        var birth = _birthDate.Value;
         var age = Now.Year - birth.Year;
         if (Now.Month < birth.Month || (Now.Month == birth.Month && Now.Day < birth.Day))
         {

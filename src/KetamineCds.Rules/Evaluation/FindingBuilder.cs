@@ -10,12 +10,12 @@ internal static class FindingBuilder
     public static Finding Build(CompiledRule rule, ConditionResult result, EvaluationContext context,
         IReadOnlyList<(string Label, ConditionResult Result)> checklist)
     {
-        var values = new CardValues(result.Evidence, checklist, context);
+        Func<string, string> valueOf = new CardValues(result.Evidence, checklist, context).Get;
         // One builder for the whole detail: the text, the evidence when the template does not place it, the footer.
-        var detail = TrimEnd(rule.Detail.RenderInto(new StringBuilder(1024), values.Get));
+        var detail = TrimEnd(rule.Detail.RenderInto(new StringBuilder(1024), valueOf));
         if (!rule.DetailShowsEvidence && result.Evidence.Count > 0)
         {
-            detail.Append("\n\n**Patient data:**\n").Append(values.Get("evidence"));
+            detail.Append("\n\n**Patient data:**\n").Append(valueOf("evidence"));
         }
 
         detail.Append("\n\n").Append(rule.Footer);
@@ -26,7 +26,7 @@ internal static class FindingBuilder
             RuleVersion = rule.Version,
             Category = rule.Spec.Category,
             Indicator = rule.Indicator,
-            Summary = CardTemplate.AsSummary(rule.Summary.Render(values.Get)),
+            Summary = CardTemplate.AsSummary(rule.Summary.Render(valueOf)),
             Detail = detail.ToString().TrimStart(),
             Source = rule.Source,
             Suggestions = Suggestions(rule, context),
@@ -87,8 +87,21 @@ internal static class FindingBuilder
 
     private static string Cap(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
-    private static string EvidenceList(IReadOnlyList<Evidence> evidence) =>
-        evidence.Count == 0 ? "- no patient data recorded" : string.Join("\n", evidence.Select(e => $"- {e.ToMarkdown()}"));
+    private static string EvidenceList(IReadOnlyList<Evidence> evidence)
+    {
+        if (evidence.Count == 0)
+        {
+            return "- no patient data recorded";
+        }
+
+        var lines = new StringBuilder();
+        foreach (var item in evidence)
+        {
+            lines.Append(lines.Length == 0 ? "- " : "\n- ").Append(item.ToMarkdown());
+        }
+
+        return lines.ToString();
+    }
 
     private static string ChecklistMarkdown(IReadOnlyList<(string Label, ConditionResult Result)> checklist)
     {

@@ -30,10 +30,15 @@ public static class RuleEvaluator
             try
             {
                 var result = rule.Condition.Evaluate(context);
-                trace.Add(new RuleTrace(rule.Id, rule.Version, Outcome(result.Truth), () => result.Explanation, result.Evidence));
+                trace.Add(new RuleTrace(rule.Id, rule.Version, Outcome(result.Truth), result));
                 if (result.Truth == Truth.True)
                 {
-                    var checklist = rule.Checklist.Select(item => (item.Label, item.Condition.Evaluate(context))).ToList();
+                    var checklist = new (string Label, ConditionResult Result)[rule.Checklist.Count];
+                    for (var item = 0; item < checklist.Length; item++)
+                    {
+                        checklist[item] = (rule.Checklist[item].Label, rule.Checklist[item].Condition.Evaluate(context));
+                    }
+
                     fired.Add((rule, FindingBuilder.Build(rule, result, context, checklist)));
                 }
                 else if (result.Truth == Truth.Unknown && rule.Spec.Category == "contraindication")
@@ -49,34 +54,51 @@ public static class RuleEvaluator
             }
         }
 
-        var shown = ApplyGroups(fired, trace);
-        var ordered = shown
-            .Select((f, index) => (f, index))
-            .OrderByDescending(x => x.f.Finding.Indicator)
-            .ThenBy(x => x.index)
-            .Select(x => x.f.Finding)
-            .ToList();
+        // Most urgent first; equally urgent ones keep pack order (OrderBy is stable).
+        var ordered = ApplyGroups(fired, trace).OrderByDescending(f => f.Indicator).ToList();
         return new EvaluationResult(pack.Name, pack.Version, ordered, trace);
     }
 
-    /// <summary>Within a group only the most urgent finding is shown; the others are marked superseded in the trace.</summary>
-    private static List<(CompiledRule Rule, Finding Finding)> ApplyGroups(List<(CompiledRule Rule, Finding Finding)> fired, List<RuleTrace> trace)
+    /// <summary>
+    /// Within a group only the most urgent finding is shown (the first of equals), in the place of the group's first
+    /// finding; the others are marked superseded in the trace.
+    /// </summary>
+    private static List<Finding> ApplyGroups(List<(CompiledRule Rule, Finding Finding)> fired, List<RuleTrace> trace)
     {
-        var shown = new List<(CompiledRule, Finding)>();
-        foreach (var group in fired.GroupBy(f => f.Rule.Spec.Group ?? $"rule:{f.Rule.Id}"))
+        var shown = new List<(CompiledRule Rule, Finding Finding)>(fired.Count);
+        Dictionary<string, int>? groupAt = null;
+        foreach (var candidate in fired)
         {
-            var winner = group.OrderByDescending(f => f.Finding.Indicator).First();
-            shown.Add(winner);
-            foreach (var loser in group.Where(f => f.Rule != winner.Rule))
+            if (candidate.Rule.Spec.Group is not { } group)
             {
-                var index = trace.FindIndex(t => t.RuleId == loser.Rule.Id);
-                var superseded = trace[index];
-                trace[index] = new RuleTrace(superseded.RuleId, superseded.RuleVersion, RuleOutcome.Superseded,
-                    () => $"{superseded.Explanation} (shown as {winner.Rule.Id} instead)", superseded.Evidence);
+                shown.Add(candidate);
+            }
+            else if (!(groupAt ??= new(StringComparer.Ordinal)).TryGetValue(group, out var at))
+            {
+                groupAt[group] = shown.Count;
+                shown.Add(candidate);
+            }
+            else if (candidate.Finding.Indicator > shown[at].Finding.Indicator)
+            {
+                shown[at] = candidate;
             }
         }
 
-        return shown;
+        if (groupAt is not null)
+        {
+            foreach (var (rule, _) in fired)
+            {
+                if (rule.Spec.Group is { } group && shown[groupAt[group]].Rule is var winner && winner != rule)
+                {
+                    var index = trace.FindIndex(t => t.RuleId == rule.Id);
+                    var superseded = trace[index];
+                    trace[index] = new RuleTrace(superseded.RuleId, superseded.RuleVersion, RuleOutcome.Superseded,
+                        () => $"{superseded.Explanation} (shown as {winner.Id} instead)", superseded.Evidence);
+                }
+            }
+        }
+
+        return shown.ConvertAll(f => f.Finding);
     }
 
     private static RuleOutcome Outcome(Truth truth) => truth switch

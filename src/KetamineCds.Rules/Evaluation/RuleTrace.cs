@@ -16,6 +16,7 @@ public enum RuleOutcome
 public sealed record RuleTrace
 {
     private readonly Func<string>? _explain;
+    private readonly ConditionResult? _result;
     private string? _explanation;
 
     public RuleTrace(string ruleId, string ruleVersion, RuleOutcome outcome, string explanation, IReadOnlyList<Evidence> evidence)
@@ -24,6 +25,10 @@ public sealed record RuleTrace
     /// <param name="explain">Builds the explanation when it is first read.</param>
     public RuleTrace(string ruleId, string ruleVersion, RuleOutcome outcome, Func<string> explain, IReadOnlyList<Evidence> evidence)
         : this(ruleId, ruleVersion, outcome, evidence) => _explain = explain;
+
+    /// <summary>A rule's condition result as evaluated: its explanation is the result's, written only when read.</summary>
+    public RuleTrace(string ruleId, string ruleVersion, RuleOutcome outcome, ConditionResult result)
+        : this(ruleId, ruleVersion, outcome, result.Evidence) => _result = result;
 
     private RuleTrace(string ruleId, string ruleVersion, RuleOutcome outcome, IReadOnlyList<Evidence> evidence)
     {
@@ -37,5 +42,5 @@ public sealed record RuleTrace
     public string RuleVersion { get; }
     public RuleOutcome Outcome { get; }
     public IReadOnlyList<Evidence> Evidence { get; }
-    public string Explanation => _explanation ??= _explain!();
+    public string Explanation => _explanation ??= _result?.Explanation ?? _explain!();
 }

@@ -102,9 +102,27 @@ public sealed class PatientRecord
         (_administrationsByCode ??= MedicationIndex(MedicationAdministrations, static a => a.Medication)).CodedIn(valueSet);
 
     /// <summary>The matching coding of a medication: its concept (or the referenced Medication's), else an ingredient's.</summary>
-    public Coding? MedicationMatch(ValueSetIndex valueSet, DataType? medication, DomainResource owner) =>
-        Match(valueSet, MedicationConcept(medication, owner))
-        ?? MedicationIngredients(medication, owner).Select(valueSet.Match).FirstOrDefault(c => c is not null);
+    public Coding? MedicationMatch(ValueSetIndex valueSet, DataType? medication, DomainResource owner)
+    {
+        if (Match(valueSet, MedicationConcept(medication, owner)) is { } direct)
+        {
+            return direct;
+        }
+
+        // Only a referenced Medication has ingredients; a coded medication that missed has nothing more to try.
+        if (medication is ResourceReference)
+        {
+            foreach (var ingredient in MedicationIngredients(medication, owner))
+            {
+                if (valueSet.Match(ingredient) is { } coding)
+                {
+                    return coding;
+                }
+            }
+        }
+
+        return null;
+    }
 
     private CodeIndex<T> MedicationIndex<T>(IReadOnlyList<T> items, Func<T, DataType?> medicationOf) where T : DomainResource =>
         new(items,
