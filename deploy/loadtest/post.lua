@@ -4,11 +4,16 @@
 -- (file=path*weight, comma-separated). Responses other than 200 are counted per thread and summed at the end, so
 -- a load run cannot hide errors (wrk runs done() in its own Lua state: counters are fetched from each thread).
 local mix = os.getenv("MIX")
-if not mix then
+local get_path = os.getenv("GET_PATH") -- a plain GET instead (the health endpoint as a reference: see saturate.sh)
+if not mix and not get_path then
   mix = os.getenv("REQUEST_FILE") .. "=" .. (os.getenv("SERVICE_PATH") or "/cds-services/ketamine-order-sign") .. "*1"
 end
 
 local entries = {}
+if get_path then
+  mix = ""
+  table.insert(entries, { method = "GET", path = get_path })
+end
 for item in string.gmatch(mix, "[^,]+") do
   local file, path, weight = string.match(item, "^(.-)=(.-)%*(%d+)$")
   if not file then file, path, weight = string.match(item, "^(.-)=(.-)$"), nil, 1 end
@@ -34,6 +39,7 @@ end
 function request()
   next_entry = next_entry % #entries + 1
   local entry = entries[next_entry]
+  if entry.method == "GET" then return wrk.format("GET", entry.path) end
   return wrk.format("POST", entry.path, { ["Content-Type"] = "application/json" }, entry.body)
 end
 

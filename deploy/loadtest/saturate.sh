@@ -43,6 +43,9 @@ sweep() { # name, then the environment for post.lua
   echo "  saturated at ${saturated:-more than 128 connections}"
 }
 
+# The reference: an endpoint that does nothing. Its p99/p50 at a given concurrency is what the host and runtime add
+# (scheduling two cores between wrk and the service, GC, timers) to any request however cheap.
+sweep "reference: GET /health/live (does nothing)" GET_PATH=/health/live
 while IFS='|' read -r name file path; do
   sweep "$name" REQUEST_FILE="$file" SERVICE_PATH="$path"
 done < <(loadtest_requests "$here")
