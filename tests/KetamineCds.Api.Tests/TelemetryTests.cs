@@ -110,11 +110,25 @@ public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixtu
         using var response = await app.CreateClient().SendAsync(message);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        List<Activity> finished;
-        lock (spans)
+        List<Activity> Finished()
         {
-            finished = spans.Where(s => s.TraceId == traceId).ToList();
+            lock (spans)
+            {
+                return spans.Where(s => s.TraceId == traceId).ToList();
+            }
         }
+
+        // WireMock runs ASP.NET Core in this process, so its server spans (the FHIR server's side, children of our
+        // HTTP client spans) are recorded too; they are the EHR's, not ours. Each ends once its response is flushed,
+        // which can be just after our client has read it: wait for all eight before looking.
+        static List<Activity> FhirServerSpans(List<Activity> trace)
+        {
+            var clientSpans = trace.Where(s => s.Kind == ActivityKind.Client).Select(s => s.SpanId).ToHashSet();
+            return trace.Where(s => s.Kind == ActivityKind.Server && clientSpans.Contains(s.ParentSpanId)).ToList();
+        }
+
+        await Eventually.UntilAsync(() => FhirServerSpans(Finished()).Count >= 8, "the FHIR server's spans", seconds: 5);
+        var finished = Finished();
 
         var hook = Assert.Single(finished, s => s.DisplayName == "cds.hook ketamine-order-sign");
         var queries = finished.Where(s => s.ParentSpanId == hook.SpanId && s.DisplayName.StartsWith("fhir.search ", StringComparison.Ordinal)).ToList();
@@ -126,12 +140,10 @@ public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixtu
         Assert.Equal(8, traceparents.Count);
         Assert.All(traceparents, t => Assert.StartsWith($"00-{hook.TraceId.ToHexString()}-", t, StringComparison.Ordinal));
 
-        // No patient data, token or FHIR URL with ids in any span attribute.
-        // WireMock runs ASP.NET Core in this process, so its server spans (the FHIR server's side, children of our
-        // HTTP client spans) are recorded too; they are the EHR's, not ours.
-        var clientSpans = finished.Where(s => s.Kind == ActivityKind.Client).Select(s => s.SpanId).ToHashSet();
-        var ours = finished.Where(s => !(s.Kind == ActivityKind.Server && clientSpans.Contains(s.ParentSpanId))).ToList();
-        Assert.Equal(8, finished.Count - ours.Count);
+        // No patient data, token or FHIR URL with ids in any span attribute of ours (the FHIR server's are the EHR's).
+        var fhirServerSpans = FhirServerSpans(finished);
+        Assert.Equal(8, fhirServerSpans.Count);
+        var ours = finished.Except(fhirServerSpans).ToList();
         var attributes = ours.SelectMany(s => s.TagObjects.Select(t => $"{t.Key}={t.Value}")).ToList();
         foreach (var secret in IdentifiedPatient.Secrets)
         {
