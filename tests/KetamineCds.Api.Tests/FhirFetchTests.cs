@@ -48,7 +48,9 @@ public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirS
         var (status, body) = await Send(fhir.Request(Example, "observations", "allergies"));
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(["/AllergyIntolerance", "/Observation"], fhir.Calls().Select(c => c.RequestMessage.Path).Order());
+        // Distinct: on a busy CI machine a cold host's first attempt can outlast its timeout and be retried, which is
+        // not what this test is about (retries have their own tests); which keys were fetched is.
+        Assert.Equal(["/AllergyIntolerance", "/Observation"], fhir.Calls().Select(c => c.RequestMessage.Path).Distinct().Order());
         Assert.Equal("critical", HttpJson.Indicator(body, "KET-13-CRIT")); // the BP came from the fetched observations
     }
 
