@@ -128,23 +128,41 @@ public sealed class LimitTests
     }
 
     [Fact]
-    public async Task GivenConfiguredOrigin_WhenBrowserPreflights_ThenAllowedAndOthersNot()
+    public async Task GivenProductionWithConfiguredOrigin_WhenBrowserPreflights_ThenAllowedAndOthersNot()
     {
-        await using var app = App(("Http:AllowedOrigins:0", "https://sandbox.cds-hooks.org"));
+        await using var app = new ProductionApplication(new Dictionary<string, string?>
+        {
+            ["Http:AllowedOrigins:0"] = "https://sandbox.cds-hooks.org",
+            ["Auth:Enabled"] = "false",
+            ["Auth:AllowDisabledOutsideDevelopment"] = "true",
+            ["Store:AuditHashKey"] = "a-test-secret-of-at-least-thirty-two-characters",
+        });
         var client = app.CreateClient();
 
-        async Task<string?> Preflight(string origin)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Options, "/cds-services/ketamine-order-sign");
-            request.Headers.Add("Origin", origin);
-            request.Headers.Add("Access-Control-Request-Method", "POST");
-            request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
-            using var response = await client.SendAsync(request);
-            return response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) ? values.Single() : null;
-        }
+        Assert.Equal("https://sandbox.cds-hooks.org", await AllowedOriginAsync(client, "https://sandbox.cds-hooks.org"));
+        Assert.Null(await AllowedOriginAsync(client, "https://evil.example.org"));
+        Assert.Null(await AllowedOriginAsync(client, "http://localhost:8080"));
+    }
 
-        Assert.Equal("https://sandbox.cds-hooks.org", await Preflight("https://sandbox.cds-hooks.org"));
-        Assert.Null(await Preflight("https://evil.example.org"));
+    [Fact]
+    public async Task GivenDevelopmentWithNoOriginsConfigured_WhenABrowserEhrPreflights_ThenAnyOriginMayCall()
+    {
+        await using var app = App();
+        var client = app.CreateClient();
+
+        // A new user's sandbox, on whatever port it was served from, works on the first try.
+        Assert.Equal("*", await AllowedOriginAsync(client, "http://localhost:8080"));
+        Assert.Equal("*", await AllowedOriginAsync(client, "https://sandbox.cds-hooks.org"));
+    }
+
+    private static async Task<string?> AllowedOriginAsync(HttpClient client, string origin)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Options, "/cds-services/ketamine-order-sign");
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+        request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
+        using var response = await client.SendAsync(request);
+        return response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) ? values.Single() : null;
     }
 
     [Fact]

@@ -20,20 +20,7 @@ public sealed class LogPrivacyTests(FhirServerFixture fhir) : IClassFixture<Fhir
     private const string BirthDate = IdentifiedPatient.BirthDate;
     private const string Token = IdentifiedPatient.Token;
 
-    private sealed class CapturingSink : ILogEventSink
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public void Emit(LogEvent logEvent)
-        {
-            using var writer = new StringWriter();
-            logEvent.RenderMessage(writer);
-            var properties = string.Join(" ", logEvent.Properties.Select(p => $"{p.Key}={p.Value}"));
-            Lines.Enqueue($"{writer} {properties} {logEvent.Exception}");
-        }
-    }
-
-    private sealed class VerboseApplication(FhirServerFixture fhir, CapturingSink sink) : KetamineCdsApplication(new Dictionary<string, string?>
+    private sealed class VerboseApplication(FhirServerFixture fhir, CapturingLogSink sink) : KetamineCdsApplication(new Dictionary<string, string?>
     {
         ["Fhir:AllowedServers:0"] = fhir.BaseUrl,
         ["Fhir:DeadlineMilliseconds"] = "2000",
@@ -56,7 +43,7 @@ public sealed class LogPrivacyTests(FhirServerFixture fhir) : IClassFixture<Fhir
     [Fact]
     public async Task GivenEveryExampleAtVerboseLogging_WhenServed_ThenNoPatientDataOrTokenInAnyLogLine()
     {
-        var sink = new CapturingSink();
+        var sink = new CapturingLogSink();
         await using var app = new VerboseApplication(fhir, sink);
         var client = app.CreateClient();
         var statuses = new List<HttpStatusCode>();

@@ -29,6 +29,9 @@ public sealed class TrustedEhr : IDisposable
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(EhrSigner.Jwks(signers)));
     }
 
+    /// <summary>How many requests the EHR's key server got for a path (a JWKS URL the service must never fetch, say).</summary>
+    public int RequestsTo(string path) => _jwks.LogEntries.Count(e => e.RequestMessage.Path == path);
+
     /// <summary>Configuration keys (<c>Auth:…</c>) that turn authentication on and trust this EHR.</summary>
     public Dictionary<string, string?> Settings() => new()
     {

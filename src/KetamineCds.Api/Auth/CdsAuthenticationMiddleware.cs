@@ -29,17 +29,21 @@ public sealed class CdsAuthenticationMiddleware(RequestDelegate next, IOptions<A
 
         var header = context.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        var endpoint = settings.Audience!.TrimEnd('/') + context.Request.Path.Value!.TrimEnd('/');
-        var check = await validator.CheckAsync(token, endpoint, context.RequestAborted);
+        // The token's aud is the URL the EHR called: as routed, or as sent when the client doubled a slash (PathNormalization).
+        var audience = settings.Audience!.TrimEnd('/');
+        var sentPath = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget.Split('?')[0];
+        string[] endpoints = [audience + context.Request.Path.Value!.TrimEnd('/'), .. sentPath is null ? [] : new[] { audience + Uri.UnescapeDataString(sentPath).TrimEnd('/') }];
+        var check = await validator.CheckAsync(token, endpoints, context.RequestAborted);
         if (!check.IsValid)
         {
-            logger.JwtRejected(check.Issuer ?? "(none)", check.Reason!);
+            logger.JwtRejected(check.Issuer ?? "(none)", check.Kind ?? "invalid", check.Reason!);
             metrics.JwtRejected(check.Kind ?? "invalid");
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return;
         }
 
+        logger.JwtAccepted(check.Issuer!, check.KeySource!);
         context.Items[IssuerItem] = check.Issuer;
         await next(context);
     }

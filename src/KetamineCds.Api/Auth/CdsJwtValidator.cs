@@ -7,14 +7,16 @@ namespace KetamineCds.Api.Auth;
 
 /// <summary>The outcome of checking an EHR's JWT: the trusted issuer, or why the token was refused (for the log only).</summary>
 /// <param name="Kind">The reason as one low-cardinality word, for the rejection metric.</param>
-public sealed record JwtCheck(string? Issuer, string? Reason, string? Kind = null)
+/// <param name="KeySource">Where the signing keys were looked up (see <see cref="JwksSource"/>), once known.</param>
+public sealed record JwtCheck(string? Issuer, string? Reason, string? Kind = null, string? KeySource = null)
 {
     public bool IsValid => Reason is null;
 }
 
 /// <summary>
 /// Verifies the EHR's JWT as CDS Hooks 2.0 §Trusting CDS Clients and its best practices require: a trusted
-/// <c>iss</c>; its keys from the configured JWKS, or from <c>jku</c> only when allowlisted; <c>kid</c>, <c>typ</c>;
+/// <c>iss</c>; its keys from <c>jku</c> when allowlisted, else from the configured JWKS (<see cref="JwksSource"/>);
+/// a <c>kid</c> that set holds, <c>typ</c>;
 /// an allowlisted asymmetric <c>alg</c>; the signature; <c>aud</c> equal to the endpoint called; <c>exp</c>,
 /// <c>nbf</c> and <c>iat</c> with a small skew; and a <c>jti</c> not seen before. Extra claims are accepted.
 /// </summary>
@@ -22,7 +24,7 @@ public sealed class CdsJwtValidator(JwksCache jwks, IReplayCache replays, IOptio
 {
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
 
-    public async Task<JwtCheck> CheckAsync(string? token, string endpointUrl, CancellationToken cancellationToken)
+    public async Task<JwtCheck> CheckAsync(string? token, IReadOnlyList<string> endpointUrls, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (string.IsNullOrEmpty(token) || !Handler.CanReadToken(token))
@@ -30,7 +32,21 @@ public sealed class CdsJwtValidator(JwksCache jwks, IReplayCache replays, IOptio
             return new JwtCheck(null, "no bearer token, or not a JWT", "no_token");
         }
 
-        var jwt = Handler.ReadJsonWebToken(token);
+        JsonWebToken jwt;
+        string? jku;
+        try
+        {
+            // CanReadToken checks only the shape (three base64url segments). Decoding can still fail on a header
+            // or payload that is not JSON, or on claims of the wrong JSON type: that is a malformed token, a 401.
+            jwt = Handler.ReadJsonWebToken(token);
+            _ = (jwt.Issuer, jwt.Alg, jwt.Kid, jwt.Typ, jwt.Id, jwt.ValidTo);
+            jku = jwt.TryGetHeaderValue<string>("jku", out var headerJku) ? headerJku : null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or System.Text.Json.JsonException or FormatException or InvalidOperationException or SecurityTokenException)
+        {
+            return new JwtCheck(null, $"malformed token ({ex.GetType().Name})", "malformed");
+        }
+
         var trusted = settings.TrustedIssuers.FirstOrDefault(i => string.Equals(i.Issuer, jwt.Issuer, StringComparison.Ordinal));
         if (trusted is null)
         {
@@ -47,32 +63,31 @@ public sealed class CdsJwtValidator(JwksCache jwks, IReplayCache replays, IOptio
             return new JwtCheck(trusted.Issuer, "header lacks kid or typ JWT", "header");
         }
 
-        var jku = jwt.TryGetHeaderValue<string>("jku", out var headerJku) ? headerJku : null;
-        if (jku is not null && !trusted.AllowedJku.Contains(jku, StringComparer.Ordinal))
+        var source = JwksSource.For(trusted, jku);
+        if (source.Url is null)
         {
-            return new JwtCheck(trusted.Issuer, "jku is not on the issuer's allowlist", "jku");
-        }
-
-        var jwksUrl = jku ?? trusted.JwksUri;
-        if (jwksUrl is null)
-        {
-            return new JwtCheck(trusted.Issuer, "no JWKS for this issuer", "jwks_unavailable");
+            return new JwtCheck(trusted.Issuer, $"no JWKS to verify against ({source.Path})", "jku", source.Path);
         }
 
         IReadOnlyList<SecurityKey> keys;
         try
         {
-            keys = await jwks.KeysAsync(jwksUrl, jwt.Kid, cancellationToken);
+            keys = await jwks.KeysAsync(source.Url, jwt.Kid, cancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ArgumentException or System.Text.Json.JsonException)
         {
-            return new JwtCheck(trusted.Issuer, $"JWKS could not be fetched ({ex.GetType().Name})", "jwks_unavailable");
+            return new JwtCheck(trusted.Issuer, $"JWKS could not be fetched ({ex.GetType().Name}; {source.Path})", "jwks_unavailable", source.Path);
+        }
+
+        if (!keys.Any(k => string.Equals(k.KeyId, jwt.Kid, StringComparison.Ordinal)))
+        {
+            return new JwtCheck(trusted.Issuer, $"kid is not in the issuer's JWKS ({source.Path})", "unknown_kid", source.Path);
         }
 
         var parameters = new TokenValidationParameters
         {
             ValidIssuer = trusted.Issuer,
-            ValidAudiences = [endpointUrl, endpointUrl + "/"],
+            ValidAudiences = [.. endpointUrls.Distinct(StringComparer.Ordinal).SelectMany(url => new[] { url, url + "/" })],
             IssuerSigningKeys = keys,
             ValidAlgorithms = trusted.Algorithms,
             ClockSkew = TimeSpan.FromSeconds(settings.ClockSkewSeconds),
@@ -87,10 +102,10 @@ public sealed class CdsJwtValidator(JwksCache jwks, IReplayCache replays, IOptio
         var result = await Handler.ValidateTokenAsync(token, parameters);
         if (!result.IsValid)
         {
-            return new JwtCheck(trusted.Issuer, $"token rejected: {result.Exception?.GetType().Name ?? "invalid"}", KindOf(result.Exception));
+            return new JwtCheck(trusted.Issuer, $"token rejected: {result.Exception?.GetType().Name ?? "invalid"} ({source.Path})", KindOf(result.Exception), source.Path);
         }
 
-        return await CheckIssuedAtAndReplayAsync(jwt, trusted.Issuer, settings, cancellationToken);
+        return await CheckIssuedAtAndReplayAsync(jwt, trusted.Issuer, settings, cancellationToken) with { KeySource = source.Path };
     }
 
     private async Task<JwtCheck> CheckIssuedAtAndReplayAsync(JsonWebToken jwt, string issuer, AuthOptions settings, CancellationToken cancellationToken)

@@ -25,6 +25,19 @@ public static class CardMapper
         },
     };
 
+    /// <summary>
+    /// Cards in the order a clinician must read them: critical, then warning, then info, each tier keeping the pack's
+    /// order. Every answer goes through here, so a card added after evaluation (incomplete data) takes its place too.
+    /// </summary>
+    public static List<Card> MostUrgentFirst(IEnumerable<Card> cards) => [.. cards.OrderBy(c => Urgency(c.Indicator))];
+
+    private static int Urgency(string indicator) => indicator switch
+    {
+        "critical" => 0,
+        "warning" => 1,
+        _ => 2,
+    };
+
     private static Suggestion ToSuggestion(FindingSuggestion suggestion) => new()
     {
         Label = suggestion.Label,

@@ -72,11 +72,10 @@ public sealed class HookHandler(
         }
 
         var cardsStarted = Stopwatch.GetTimestamp();
-        var cards = result.Findings.Select(f => CardMapper.ToCard(f, pack)).ToList();
-        if (data.UnavailableOptionalKeys.Count > 0)
-        {
-            cards.Add(CardMapper.IncompleteData(data.UnavailableOptionalKeys, pack));
-        }
+        var found = result.Findings.Select(f => CardMapper.ToCard(f, pack));
+        var cards = CardMapper.MostUrgentFirst(data.UnavailableOptionalKeys.Count > 0
+            ? found.Append(CardMapper.IncompleteData(data.UnavailableOptionalKeys, pack))
+            : found);
 
         metrics.Phase(service.Id, "cards", Stopwatch.GetElapsedTime(cardsStarted));
         foreach (var card in cards)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Hl7.Fhir.Model;
 using KetamineCds.Api.CdsHooks;
 using KetamineCds.Api.Infrastructure;
+using KetamineCds.Api.Rules;
 using KetamineCds.Api.Store;
 using KetamineCds.Api.Telemetry;
 
@@ -28,7 +29,7 @@ public static class FeedbackApi
         return app;
     }
 
-    public static async Task<IResult> ReceiveAsync(string id, HttpRequest http, ICdsStore store, TimeProvider time, CdsMetrics metrics, ILogger<FeedbackAnswer> logger, CancellationToken cancellationToken)
+    public static async Task<IResult> ReceiveAsync(string id, HttpRequest http, ICdsStore store, RulePackProvider packs, TimeProvider time, CdsMetrics metrics, ILogger<FeedbackAnswer> logger, CancellationToken cancellationToken)
     {
         if (!CdsServiceCatalog.Services.ContainsKey(id))
         {
@@ -44,7 +45,11 @@ public static class FeedbackApi
         try
         {
             using var document = await JsonDocument.ParseAsync(http.Body, new JsonDocumentOptions { MaxDepth = 16 }, cancellationToken);
-            records = FeedbackReader.Read(document.RootElement, id, time.GetUtcNow());
+            var pack = packs.Current;
+            records = [.. FeedbackReader.Read(document.RootElement, id, time.GetUtcNow()).Select(r =>
+                r is { ReasonDisplay: null, ReasonSystem: { } system, ReasonCode: { } code }
+                    ? r with { ReasonDisplay = pack.OverrideReasonDisplay(system, code) }
+                    : r)];
         }
         catch (JsonException)
         {

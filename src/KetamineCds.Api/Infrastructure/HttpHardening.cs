@@ -21,12 +21,17 @@ public static class HttpHardening
             kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyMegabytes * 1024L * 1024L;
         });
 
-        // CORS: CDS Hooks notes browser-based clients need it; origins come from configuration, never "*".
-        services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
-            .WithOrigins([.. limits.AllowedOrigins])
-            .WithMethods("GET", "POST", "OPTIONS")
-            .WithHeaders("Authorization", "Content-Type", "Accept")
-            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+        // CORS: CDS Hooks notes browser-based clients (the Sandbox among them) need it. Outside Development the origins
+        // come from configuration, never "*"; in Development any origin, so a new user's first try with a browser EHR works
+        // (UseCdsCors says so at start-up, as it does for disabled authentication).
+        var anyOrigin = builder.Environment.IsDevelopment();
+        services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
+        {
+            _ = anyOrigin ? policy.AllowAnyOrigin() : policy.WithOrigins([.. limits.AllowedOrigins]);
+            policy.WithMethods("GET", "POST", "OPTIONS")
+                .WithHeaders("Authorization", "Content-Type", "Accept")
+                .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
+        }));
 
         services.AddRateLimiter(limiter =>
         {
@@ -52,6 +57,18 @@ public static class HttpHardening
             };
         });
         return builder;
+    }
+
+    /// <summary>CORS for browser EHRs, with a start-up warning when any origin may call (Development).</summary>
+    public static WebApplication UseCdsCors(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment())
+        {
+            app.Logger.CorsAllowsAnyOrigin();
+        }
+
+        app.UseCors(CorsPolicy);
+        return app;
     }
 
     /// <summary>Headers that keep a browser from sniffing, framing or caching clinical answers.</summary>

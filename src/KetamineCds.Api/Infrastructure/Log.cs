@@ -21,8 +21,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Required data unavailable for keys {Keys}: {Reason}")]
     public static partial void RequiredDataUnavailable(this ILogger logger, string keys, string reason);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "JWT from issuer {Issuer} rejected: {Reason}")]
-    public static partial void JwtRejected(this ILogger logger, string issuer, string reason);
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "JWT from issuer {Issuer} rejected ({RejectionKind}): {Reason}")]
+    public static partial void JwtRejected(this ILogger logger, string issuer, string rejectionKind, string reason);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "JWT from issuer {Issuer} accepted; keys from {KeySource}")]
+    public static partial void JwtAccepted(this ILogger logger, string issuer, string keySource);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "CORS allows ANY origin (Development): browser EHRs and sandboxes can call from anywhere; set Http:AllowedOrigins outside Development")]
+    public static partial void CorsAllowsAnyOrigin(this ILogger logger);
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} (trace {TraceId}); no advice was produced\n{StackTrace}")]
     public static partial void UnhandledError(this ILogger logger, string exceptionType, string traceId, string stackTrace);

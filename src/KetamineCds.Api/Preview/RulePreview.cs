@@ -42,7 +42,7 @@ public static class RulePreview
             ? HookContext.PatientView
             : new HookContext(hook, drafts, hook == "order-select" ? drafts.Select(d => $"MedicationRequest/{d.Id}").ToList() : []);
         var result = RuleEvaluator.Evaluate(pack, record, context, at);
-        var cards = result.Findings.Select(f => CardMapper.ToCard(f, pack)).ToList();
+        var cards = CardMapper.MostUrgentFirst(result.Findings.Select(f => CardMapper.ToCard(f, pack)));
         return new PreviewOutcome(pack, hook, at, cards, result.Trace, drafts.FirstOrDefault(), assumed);
     }
 

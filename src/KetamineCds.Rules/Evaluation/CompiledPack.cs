@@ -23,7 +23,20 @@ public sealed class CompiledPack
         {
             rule.JoinPack(name, version);
         }
+
+        _overrideReasonDisplays = rules.SelectMany(r => r.OverrideReasons)
+            .Where(r => r.System is not null && r.Code is not null && !string.IsNullOrEmpty(r.Display))
+            .DistinctBy(r => (r.System, r.Code))
+            .ToDictionary(r => (r.System!, r.Code!), r => r.Display!);
     }
+
+    private readonly Dictionary<(string System, string Code), string> _overrideReasonDisplays;
+
+    /// <summary>
+    /// The display of an override reason the pack's cards offer. Clients may send back only code and system
+    /// (CDS Hooks 2.0 §Overridden guidance lets them), so statistics fill the words from what the card offered.
+    /// </summary>
+    public string? OverrideReasonDisplay(string system, string code) => _overrideReasonDisplays.GetValueOrDefault((system, code));
 
     public string Name { get; }
     public string Version { get; }
