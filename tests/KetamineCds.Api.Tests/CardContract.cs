@@ -5,7 +5,8 @@ namespace KetamineCds.Api.Tests;
 /// <summary>
 /// The CDS Hooks 2.0 card rules, checked on every response the tests receive: §Use of JSON (no null or empty
 /// members, G-2), §Card attributes (uuid, summary under 140, indicator, source.label), suggestions with uuid and
-/// selectionBehavior (C-9, C-10), actions (C-11), override reasons with display (C-12), links (C-13).
+/// selectionBehavior (C-9, C-10), actions (C-11), override reasons with display (C-12), links (C-13); and the
+/// service's order of cards: critical, warning, info.
 /// </summary>
 public static class CardContract
 {
@@ -18,6 +19,13 @@ public static class CardContract
         }
 
         NoNullOrEmpty(response, "$", problems, allowEmptyArrayAt: "$.cards");
+        // The service's own rule on top of the spec: a clinician reads critical first, then warning, then info.
+        var urgency = cards.EnumerateArray().Select(c => Array.IndexOf(["critical", "warning", "info"], Text(c, "indicator"))).ToList();
+        if (!urgency.SequenceEqual(urgency.Order()))
+        {
+            problems.Add($"cards are not critical, then warning, then info: {string.Join(", ", cards.EnumerateArray().Select(c => Text(c, "indicator")))}");
+        }
+
         var index = 0;
         foreach (var card in cards.EnumerateArray())
         {

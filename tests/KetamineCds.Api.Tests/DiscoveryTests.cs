@@ -48,4 +48,50 @@ public sealed class DiscoveryTests(KetamineCdsApplication app) : IClassFixture<K
         Assert.True(post.TryGetProperty("requestBody", out _));
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("Card", out _));
     }
+
+    [Theory]
+    [InlineData("/cds-services/")]
+    [InlineData("/cds-services")]
+    public async Task GivenDiscoveryUrlWithOrWithoutTrailingSlash_WhenCalled_ThenTheSameServices(string path)
+    {
+        var body = JsonDocument.Parse(await app.CreateClient().GetStringAsync(path)).RootElement;
+
+        Assert.Equal(3, body.GetProperty("services").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task GivenServiceUrlBuiltFromADiscoveryUrlWithTrailingSlash_WhenCalled_ThenAnswered()
+    {
+        // What the CDS Hooks Sandbox calls after discovery at ".../cds-services/".
+        var (status, body, _) = await HttpJson.SendAsync(app.CreateClient(), "/cds-services//ketamine-order-sign",
+            HttpJson.Example("order-sign-bp-crisis.json").ToJsonString(), bearer: null);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("critical", body.GetProperty("cards")[0].GetProperty("indicator").GetString());
+    }
+
+    [Theory]
+    [InlineData("GET", "/no-such-thing")]
+    [InlineData("GET", "/cds-services/ketamine-order-sign/extra")]
+    [InlineData("POST", "/cds-services/no-such-service")]
+    [InlineData("POST", "/cds-services/no-such-service/feedback")]
+    [InlineData("GET", "/cds-services//")]
+    public async Task GivenUnknownPath_WhenCalled_Then404WithOperationOutcome(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+        using var response = await app.CreateClient().SendAsync(request);
+
+        if (path == "/cds-services//")
+        {
+            // Collapses to discovery, which is what the caller meant.
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return;
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
+        var outcome = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("OperationOutcome", outcome.GetProperty("resourceType").GetString());
+        Assert.Equal("not-found", outcome.GetProperty("issue")[0].GetProperty("code").GetString());
+    }
 }

@@ -99,7 +99,13 @@ public sealed class InvalidRequestTests(KetamineCdsApplication app) : IClassFixt
         var (status, body, _) = await HttpJson.PostAsync(app.CreateClient(), request);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains(body.GetProperty("cards").EnumerateArray(), c => c.GetProperty("summary").GetString()!.Contains("incomplete", StringComparison.Ordinal));
+        var cards = body.GetProperty("cards").EnumerateArray().ToList();
+        Assert.Contains(cards, c => c.GetProperty("summary").GetString()!.Contains("incomplete", StringComparison.Ordinal));
+        // The eligible patient's info cards follow the warning: a clinician reads the gap first.
+        Assert.Equal("warning", cards[0].GetProperty("indicator").GetString());
+        Assert.Contains("incomplete", cards[0].GetProperty("summary").GetString()!, StringComparison.Ordinal);
+        Assert.All(cards.Skip(1), c => Assert.Equal("info", c.GetProperty("indicator").GetString()));
+        Assert.Empty(CardContract.Violations(body));
     }
 
     [Fact]

@@ -92,6 +92,39 @@ public abstract class StoreTests
     }
 
     [Fact]
+    public async Task GivenOverrideReasonWithCodeAndSystemOnly_WhenStatisticsAsked_ThenItsDisplayIsTheOneTheCardOffered()
+    {
+        await using var app = await AppAsync();
+        var client = app.CreateClient();
+        var store = app.Services.GetRequiredService<ICdsStore>();
+        var (_, answer, _) = await HttpJson.PostAsync(client, HttpJson.Example("order-sign-bp-crisis.json"));
+        var card = answer.GetProperty("cards")[0];
+        var offered = card.GetProperty("overrideReasons")[0];
+        await Eventually.ValueAsync(() => CountAsync(store, "cards"), n => n >= 1);
+
+        // As the CDS Hooks Sandbox sends it: the reason's code and system, no display.
+        var feedback = new JsonObject
+        {
+            ["feedback"] = new JsonArray(new JsonObject
+            {
+                ["card"] = card.GetProperty("uuid").GetString(),
+                ["outcome"] = "overridden",
+                ["outcomeTimestamp"] = "2026-11-26T10:05:00Z",
+                ["overrideReason"] = new JsonObject
+                {
+                    ["reason"] = new JsonObject { ["code"] = offered.GetProperty("code").GetString(), ["system"] = offered.GetProperty("system").GetString() },
+                },
+            }),
+        };
+        var (status, _, _) = await HttpJson.PostAsync(client, "ketamine-order-sign/feedback", feedback.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var statistics = JsonDocument.Parse(await client.GetStringAsync("/admin/statistics?since=30d")).RootElement.EnumerateArray();
+        var reason = statistics.Single(s => s.GetProperty("ruleId").GetString() == "KET-13-CRIT").GetProperty("topOverrideReasons")[0];
+        Assert.Equal(offered.GetProperty("display").GetString(), reason.GetProperty("display").GetString());
+    }
+
+    [Fact]
     public async Task GivenInvalidFeedback_WhenPosted_Then400NamingTheField()
     {
         await using var app = await AppAsync();

@@ -1,5 +1,3 @@
-using Hl7.Fhir.Model;
-
 namespace KetamineCds.Api.Infrastructure;
 
 /// <summary>
@@ -22,15 +20,6 @@ public static partial class PathNormalization
 
             return next(context);
         });
-        return app;
-    }
-
-    /// <summary>Every 404 carries an OperationOutcome, whatever path was asked for.</summary>
-    public static WebApplication MapNotFoundFallback(this WebApplication app)
-    {
-        app.MapFallback(() => OperationOutcomes.Result(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound,
-                "Nothing is served at this path; CDS services are listed at GET /cds-services."))
-            .ExcludeFromDescription();
         return app;
     }
 
