@@ -133,6 +133,39 @@ public sealed class RulePackLoaderTests : IDisposable
         Assert.Contains("terminology server", error.Message);
     }
 
+    [Fact]
+    public void GivenSchemaAndSemanticMistakesInOneFile_WhenLoaded_ThenBothReportedInOneRun()
+    {
+        Edit("rulesets/contraindications.yaml", "    title: Primary psychotic disorder\n", "");
+        Edit("rulesets/contraindications.yaml", "valueSet: aneurysm-or-avm", "valueSet: aneurysm-or-avn");
+
+        var result = RulePackLoader.Load(_copy);
+
+        Assert.Null(result.Pack);
+        var schema = Assert.Single(result.Errors, e => e.RuleId == "KET-08");
+        Assert.Contains("title", schema.Message);
+        var semantic = Assert.Single(result.Errors, e => e.RuleId == "KET-10");
+        Assert.Equal(LineOf("rulesets/contraindications.yaml", "aneurysm-or-avn"), semantic.Line);
+        Assert.Equal(2, result.Errors.Count);
+    }
+
+    [Fact]
+    public void GivenRuleFileNotListedInPackYaml_WhenLoaded_ThenAnErrorNamesItAndExcludingItOnPurposeIsValid()
+    {
+        File.WriteAllText(Path.Combine(_copy, "rulesets", "local-additions.yaml"), "rules: []\n");
+
+        var unlisted = RulePackLoader.Load(_copy);
+
+        Assert.Null(unlisted.Pack);
+        var error = Assert.Single(unlisted.Errors);
+        Assert.Equal("rulesets/local-additions.yaml", error.File);
+        Assert.Contains("not listed in pack.yaml", error.Message);
+
+        Edit("pack.yaml", "valueSetFolders:", "excludeFiles:\n  - rulesets/local-additions.yaml\nvalueSetFolders:");
+        var result = RulePackLoader.Load(_copy);
+        Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Errors));
+    }
+
     private void Edit(string file, string from, string to)
     {
         var path = Path.Combine(_copy, file);

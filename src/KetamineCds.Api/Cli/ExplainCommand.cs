@@ -8,8 +8,8 @@ using KetamineCds.Rules.Loading;
 namespace KetamineCds.Api.Cli;
 
 /// <summary>
-/// <c>ketamine-cds rules explain --hook order-sign --patient bundle.json [--at 2026-01-01]</c>: the preview page in
-/// the terminal. The cards the EHR would get, then every rule's outcome, why, and the data it looked at.
+/// <c>ketamine-cds rules explain --hook order-sign --patient bundle.json [--at 2026-01-01]</c> (or
+/// <c>--example NAME</c> for a bundled example patient): the preview page in the terminal. The cards the EHR would get, then every rule's outcome, why, and the data it looked at.
 /// </summary>
 public static class ExplainCommand
 {
@@ -17,15 +17,23 @@ public static class ExplainCommand
     {
         var hook = new Option<string>("--hook") { Description = "order-select, order-sign or patient-view", DefaultValueFactory = _ => "order-sign" };
         hook.AcceptOnlyFromAmong(RulePreview.Hooks);
-        var patient = new Option<FileInfo>("--patient") { Description = "A FHIR Bundle (or one resource) with the patient's record; draft MedicationRequests in it are the orders", Required = true };
+        var patient = new Option<FileInfo?>("--patient") { Description = "A FHIR Bundle (or one resource) with the patient's record; draft MedicationRequests in it are the orders" };
+        var example = new Option<string?>("--example") { Description = "A bundled example request (see 'example') instead of --patient: its prefetch and draft orders" };
         var at = new Option<string?>("--at") { Description = "Evaluate as of this date or instant (default: now)" };
         var folder = new Option<string>("--rules") { Description = "The rule pack folder", DefaultValueFactory = _ => "rules" };
-        var explain = new Command("explain", "Show the cards and the trace of every rule for one patient") { hook, patient, at, folder };
-        explain.SetAction(parse => Run(parse.GetValue(folder)!, parse.GetValue(hook)!, parse.GetValue(patient)!, parse.GetValue(at)));
+        var explain = new Command("explain", "Show the cards and the trace of every rule for one patient") { hook, patient, example, at, folder };
+        explain.Validators.Add(result =>
+        {
+            if ((result.GetValue(patient) is null) == (result.GetValue(example) is null))
+            {
+                result.AddError("give either --patient FILE or --example NAME");
+            }
+        });
+        explain.SetAction(parse => Run(parse.GetValue(folder)!, parse.GetValue(hook)!, parse.GetValue(patient), parse.GetValue(example), parse.GetValue(at)));
         return explain;
     }
 
-    private static int Run(string folder, string hook, FileInfo patient, string? atText)
+    private static int Run(string folder, string hook, FileInfo? patient, string? example, string? atText)
     {
         var loaded = RulePackLoader.Load(folder);
         if (!loaded.IsValid)
@@ -34,9 +42,8 @@ public static class ExplainCommand
             return 1;
         }
 
-        if (!patient.Exists || FhirJson.Parse(File.ReadAllText(patient.FullName)) is not { } resource)
+        if (ReadRecord(patient, example) is not { } resources)
         {
-            Console.Error.WriteLine($"{patient.FullName}: not a readable FHIR resource or Bundle");
             return 2;
         }
 
@@ -47,7 +54,7 @@ public static class ExplainCommand
             return 2;
         }
 
-        var outcome = RulePreview.Evaluate(loaded.Pack!, hook, FhirJson.Flatten(resource).ToList(), at);
+        var outcome = RulePreview.Evaluate(loaded.Pack!, hook, resources, at);
         Console.WriteLine($"{outcome.Pack.Name}@{outcome.Pack.Version} · {hook} at {at:yyyy-MM-dd HH:mm}Z");
         if (outcome.DraftOrderAssumed)
         {
@@ -78,6 +85,28 @@ public static class ExplainCommand
         }
 
         return 0;
+    }
+
+    private static List<Hl7.Fhir.Model.Resource>? ReadRecord(FileInfo? patient, string? example)
+    {
+        if (example is not null)
+        {
+            var found = new ExamplePatients().Find(example);
+            if (found is null)
+            {
+                Console.Error.WriteLine($"no example '{example}'; 'ketamine-cds example' lists them");
+            }
+
+            return found?.Resources.ToList();
+        }
+
+        if (!patient!.Exists || FhirJson.Parse(File.ReadAllText(patient.FullName)) is not { } resource)
+        {
+            Console.Error.WriteLine($"{patient.FullName}: not a readable FHIR resource or Bundle");
+            return null;
+        }
+
+        return [.. FhirJson.Flatten(resource)];
     }
 
     private static string Label(RuleOutcome outcome) => outcome switch

@@ -28,6 +28,10 @@ public sealed class ExamplePatients
             .Select(path => (Path.GetFileNameWithoutExtension(path), Hook: HookOf(path)))
             .ToList();
 
+    /// <summary>The example request's text by id, or null for an unknown id (nothing outside the folder is read).</summary>
+    public string? Read(string id) =>
+        List().Any(e => e.Id == id) ? File.ReadAllText(Path.Combine(_folder, $"{id}.json")) : null;
+
     /// <summary>The example by id, or null for an unknown id (ids are file names; nothing outside the folder is read).</summary>
     public ExamplePatient? Find(string id)
     {

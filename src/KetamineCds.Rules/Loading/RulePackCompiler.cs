@@ -12,7 +12,7 @@ namespace KetamineCds.Rules.Loading;
 internal static class RulePackCompiler
 {
     public static List<CompiledRule> Compile(
-        IReadOnlyList<(string File, RuleFile Spec, IReadOnlyDictionary<string, int> Lines)> files,
+        IReadOnlyList<LoadedRuleFile> files,
         IReadOnlyDictionary<string, ValueSetIndex> valueSets,
         AntidepressantDoseTable doses,
         List<RuleFileError> errors,
@@ -20,11 +20,10 @@ internal static class RulePackCompiler
     {
         var ruleIds = new HashSet<string>(StringComparer.Ordinal);
         var firstSeen = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (file, spec, lines) in files)
+        foreach (var (file, rules, lines, _) in files)
         {
-            for (var i = 0; i < spec.Rules.Count; i++)
+            foreach (var (i, rule) in rules)
             {
-                var rule = spec.Rules[i];
                 if (!ruleIds.Add(rule.Id))
                 {
                     errors.Add(new RuleFileError(file, YamlJsonConverter.LineOf(lines, $"/rules/{i}/id"), rule.Id,
@@ -37,18 +36,19 @@ internal static class RulePackCompiler
             }
         }
 
+        // A ref to a rule the schema already rejected is not reported again as unknown.
+        var referable = new HashSet<string>(ruleIds.Concat(files.SelectMany(f => f.SchemaInvalidRuleIds)), StringComparer.Ordinal);
         var compiled = new List<CompiledRule>();
         var references = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var (file, spec, lines) in files)
+        foreach (var (file, rules, lines, _) in files)
         {
-            for (var i = 0; i < spec.Rules.Count; i++)
+            foreach (var (i, rule) in rules)
             {
-                var rule = spec.Rules[i];
                 var pointer = $"/rules/{i}";
                 void Report(string at, string message) =>
                     errors.Add(new RuleFileError(file, YamlJsonConverter.LineOf(lines, at), rule.Id, message));
 
-                var compiler = new ConditionCompiler(valueSets, doses, ruleIds, Report);
+                var compiler = new ConditionCompiler(valueSets, doses, referable, Report);
                 var condition = compiler.Compile(rule.When, $"{pointer}/when");
                 var checklist = (rule.Checklist ?? [])
                     .Select((item, j) => (item.Label, compiler.Compile(item.When, $"{pointer}/checklist/{j}/when")))

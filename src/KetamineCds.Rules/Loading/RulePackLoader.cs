@@ -43,12 +43,13 @@ public static class RulePackLoader
         var valueSets = LoadValueSets(root, manifest, errors, hash);
         var doses = LoadDoseTable(root, manifest, errors, hash);
 
-        var files = new List<(string File, RuleFile Spec, IReadOnlyDictionary<string, int> Lines)>();
+        ReportUnlistedRuleFiles(root, manifest, errors);
+        var files = new List<LoadedRuleFile>();
         foreach (var file in manifest.RuleFiles)
         {
-            if (ReadYaml<RuleFile>(root, file, SchemaValidator.RuleFile, errors, hash) is { } parsed)
+            if (ReadRuleFile(root, file, errors, hash) is { } parsed)
             {
-                files.Add((file, parsed.Value, parsed.Lines));
+                files.Add(parsed);
             }
         }
 
@@ -79,6 +80,21 @@ public static class RulePackLoader
     private static Parsed<T>? ReadYaml<T>(string root, string file, SchemaValidator schema, List<RuleFileError> errors, IncrementalHash hash)
         where T : class
     {
+        if (ReadValidated(root, file, schema, errors, hash) is not { Failures.Count: 0 } converted)
+        {
+            return null;
+        }
+
+        return Deserialize<T>(converted.Document.Root, file, converted.Document.Lines, "", errors) is { } value
+            ? new Parsed<T>(value, converted.Document.Lines)
+            : null;
+    }
+
+    private sealed record Validated(YamlJsonConverter.Result Document, IReadOnlyList<(string Pointer, string Message)> Failures);
+
+    /// <summary>Reads a YAML file and checks it against its schema, reporting every schema failure; null when unreadable.</summary>
+    private static Validated? ReadValidated(string root, string file, SchemaValidator schema, List<RuleFileError> errors, IncrementalHash hash)
+    {
         var path = Path.Combine(root, file);
         if (!File.Exists(path))
         {
@@ -106,21 +122,92 @@ public static class RulePackLoader
                 $"{(pointer.Length == 0 ? "file" : pointer)}: {message}"));
         }
 
-        if (failures.Count > 0)
+        return new Validated(converted, failures);
+    }
+
+    private static T? Deserialize<T>(JsonNode? node, string file, IReadOnlyDictionary<string, int> lines, string at, List<RuleFileError> errors)
+        where T : class
+    {
+        try
+        {
+            return node.Deserialize<T>(Json) ?? throw new JsonException("empty document");
+        }
+        catch (JsonException ex)
+        {
+            errors.Add(new RuleFileError(file, YamlJsonConverter.LineOf(lines, at + JsonPathToPointer(ex.Path)), null, ex.Message));
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A rule file's rules. Rules the schema rejected are reported and left out; the others still go on to the
+    /// semantic checks, so an admin sees schema and semantic mistakes of one file in one run.
+    /// </summary>
+    private static LoadedRuleFile? ReadRuleFile(string root, string file, List<RuleFileError> errors, IncrementalHash hash)
+    {
+        if (ReadValidated(root, file, SchemaValidator.RuleFile, errors, hash) is not { } validated)
         {
             return null;
         }
 
-        try
+        var (document, failures) = validated;
+        if (document.Root?["rules"] is not JsonArray elements)
         {
-            var value = converted.Root.Deserialize<T>(Json) ?? throw new JsonException("empty document");
-            return new Parsed<T>(value, converted.Lines);
-        }
-        catch (JsonException ex)
-        {
-            errors.Add(new RuleFileError(file, YamlJsonConverter.LineOf(converted.Lines, JsonPathToPointer(ex.Path)), null, ex.Message));
             return null;
         }
+
+        var rules = new List<(int, RuleSpec)>();
+        var invalidIds = new List<string>();
+        for (var i = 0; i < elements.Count; i++)
+        {
+            var at = $"/rules/{i}";
+            if (failures.Any(f => f.Pointer == at || f.Pointer.StartsWith(at + "/", StringComparison.Ordinal)))
+            {
+                if (RuleIdAt(document.Root, at) is { } id)
+                {
+                    invalidIds.Add(id);
+                }
+
+                continue;
+            }
+
+            if (Deserialize<RuleSpec>(elements[i], file, document.Lines, at, errors) is { } rule)
+            {
+                rules.Add((i, rule));
+            }
+        }
+
+        return new LoadedRuleFile(file, rules, document.Lines, invalidIds);
+    }
+
+    /// <summary>
+    /// A rule file in a rule folder that pack.yaml does not list would never run, and nothing would say so: each is an
+    /// error unless pack.yaml names it under <c>excludeFiles</c> (kept out on purpose).
+    /// </summary>
+    private static void ReportUnlistedRuleFiles(string root, PackManifest manifest, List<RuleFileError> errors)
+    {
+        var accounted = manifest.RuleFiles.Concat(manifest.ExcludeFiles).Select(Normalize).ToHashSet(StringComparer.Ordinal);
+        var folders = manifest.RuleFiles.Select(f => Path.GetDirectoryName(Normalize(f)) ?? "").Distinct(StringComparer.Ordinal);
+        foreach (var folder in folders)
+        {
+            var directory = Path.Combine(root, folder);
+            if (!Directory.Exists(directory))
+            {
+                continue;
+            }
+
+            foreach (var path in Directory.EnumerateFiles(directory).Where(p => p.EndsWith(".yaml", StringComparison.Ordinal) || p.EndsWith(".yml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            {
+                var relative = Normalize(Path.GetRelativePath(root, path));
+                if (relative != ManifestFile && !accounted.Contains(relative))
+                {
+                    errors.Add(new RuleFileError(relative, 1, null,
+                        $"not listed in {ManifestFile} 'ruleFiles', so its rules would never run; add it there, or under 'excludeFiles' to keep it out on purpose"));
+                }
+            }
+        }
+
+        static string Normalize(string path) => path.Replace('\\', '/').TrimStart('.', '/');
     }
 
     /// <summary>The id of the rule a pointer like <c>/rules/3/when</c> falls in, so errors name it.</summary>

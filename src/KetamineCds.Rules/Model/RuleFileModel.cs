@@ -5,22 +5,20 @@ namespace KetamineCds.Rules.Model;
 // The wire shape of rule files, as admins write them (YAML, converted to JSON and checked against
 // rules/schema/rule-file.schema.json before it gets here). Compiled into executable rules by RulePackCompiler.
 
-/// <summary>pack.yaml: identity of the pack and the files it is made of.</summary>
+/// <summary>pack.yaml: identity of the pack and the files it is made of. A rule file is a list of <see cref="RuleSpec"/>
+/// under <c>rules</c>, read rule by rule so one rule's schema error does not hide the others' semantic errors.</summary>
 public sealed record PackManifest
 {
     public required string Name { get; init; }
     public required string Version { get; init; }
     public string? Description { get; init; }
     public IReadOnlyList<string> RuleFiles { get; init; } = [];
+    /// <summary>Rule files kept in the pack's folders but deliberately not loaded (drafts, retired files).</summary>
+    public IReadOnlyList<string> ExcludeFiles { get; init; } = [];
     public IReadOnlyList<string> ValueSetFolders { get; init; } = ["valuesets"];
     public string? AntidepressantDoseTable { get; init; }
     /// <summary>The value set that identifies a ketamine order (ingredient and clinical-drug codes).</summary>
     public required string OrderValueSet { get; init; }
-}
-
-public sealed record RuleFile
-{
-    public IReadOnlyList<RuleSpec> Rules { get; init; } = [];
 }
 
 public sealed record RuleSpec
