@@ -9,6 +9,9 @@ namespace KetamineCds.Api.Tests;
 /// </summary>
 public sealed class MedplumFhirServer : IAsyncLifetime
 {
+    /// <summary>More bundles to load beside the Synthea ones (files the test wrote).</summary>
+    public IReadOnlyList<string> ExtraBundleFiles { get; init; } = [];
+
     public static readonly string[] Bundles =
     [
         "Stephen_McLaughlin_7735ab79-6ac8-4b81-9936-f7ddabd18751.json",
@@ -28,7 +31,8 @@ public sealed class MedplumFhirServer : IAsyncLifetime
             (await Command.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], Folder, TimeSpan.FromMinutes(5))).EnsureSuccess();
         }
 
-        var bundles = string.Join(" ", Bundles.Select(b => $"\"{Path.Combine(Repository.SharedExternal, "fhir-patients", "synthea-smart-r4", b)}\""));
+        var files = Bundles.Select(b => Path.Combine(Repository.SharedExternal, "fhir-patients", "synthea-smart-r4", b)).Concat(ExtraBundleFiles);
+        var bundles = string.Join(" ", files.Select(f => $"\"{f}\""));
         _node = Process.Start(new ProcessStartInfo("node", $"fhir-server.mjs 0 {bundles}")
         {
             WorkingDirectory = Folder,

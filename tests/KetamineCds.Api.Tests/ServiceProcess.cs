@@ -29,9 +29,10 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
-    public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string?> environment)
+    /// <param name="port">A port chosen by the caller (when a setting such as Auth:Audience must name it), else a free one.</param>
+    public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -130,7 +131,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
