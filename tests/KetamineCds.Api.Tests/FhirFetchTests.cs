@@ -32,12 +32,13 @@ public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirS
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(HttpJson.Rules(withPrefetch), HttpJson.Rules(body));
         Assert.Equal("critical", HttpJson.Indicator(body, "KET-13-CRIT"));
-        Assert.Equal(8, fhir.Calls().Count);
+        // Eight searches, one per template (a slow first attempt on a cold host may be hedged: counted by path).
+        Assert.Equal(8, fhir.Calls().Select(c => c.RequestMessage.Path).Distinct().Count());
         Assert.All(fhir.Calls(), call => Assert.Equal($"Bearer {FhirServerFixture.Token}", call.RequestMessage.Headers!["Authorization"].Single()));
-        Assert.Equal("p1", fhir.Calls("/Condition").Single().RequestMessage.Query!["patient"].Single());
+        Assert.Equal("p1", fhir.Calls("/Condition").First().RequestMessage.Query!["patient"].Single());
         // Observations are asked for only as far back as the pack's longest observation window (BMI, 12 months).
-        Assert.Equal("ge2025-11-26", fhir.Calls("/Observation").Single().RequestMessage.Query!["date"].Single());
-        Assert.False(fhir.Calls("/Condition").Single().RequestMessage.Query!.ContainsKey("date"));
+        Assert.Equal("ge2025-11-26", fhir.Calls("/Observation").First().RequestMessage.Query!["date"].Single());
+        Assert.False(fhir.Calls("/Condition").First().RequestMessage.Query!.ContainsKey("date"));
     }
 
     [Fact]
@@ -138,16 +139,22 @@ public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirS
     }
 
     [Fact]
-    public async Task GivenServerThatHangs_WhenFetched_ThenTheDeadlineHoldsAnd412()
+    public async Task GivenServerThatHangsOnOneKey_WhenFetched_ThenTheDeadlineHoldsAndTheAnswerNamesWhatIsMissing()
     {
-        fhir.ServeExample(HttpJson.Example(Example), delayMilliseconds: 20_000);
+        fhir.ServeExample(HttpJson.Example(Example), delayMilliseconds: 20_000, spreadMilliseconds: 0);
         var started = Stopwatch.GetTimestamp();
 
-        var (status, _) = await Send(fhir.Request(Example, "observations"));
+        var (status, body) = await Send(fhir.Request(Example, "observations"));
 
-        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
-        // The answer comes from the 2 s deadline, long before the server's 20 s reply.
+        // The answer comes from the 2 s deadline, long before the server's 20 s reply: the prefetched data is evaluated,
+        // the missing observations are named, and the BP contraindication they would decide is an incomplete check.
         Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(12));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var incomplete = IncompleteDataCard(body);
+        Assert.Contains("`observations`", incomplete.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("did not answer in time", incomplete.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("KET-13-CRIT", HttpJson.Rules(body));
+        Assert.Empty(CardContract.Violations(body));
     }
 
     [Fact]
@@ -177,7 +184,7 @@ public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirS
     }
 
     [Fact]
-    public async Task GivenFailingServer_WhenCircuitOpens_ThenNoMoreCallsAndFast412()
+    public async Task GivenFailingServer_WhenCircuitOpens_ThenNoMoreCallsAndTheAnswerComesFromThePrefetch()
     {
         fhir.ServeExample(HttpJson.Example(Example));
         fhir.Server.Given(Request.Create().WithPath("/Observation").UsingGet()).AtPriority(1).RespondWith(Response.Create().WithStatusCode(500));
@@ -190,9 +197,13 @@ public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirS
         }
 
         var callsBefore = fhir.Calls("/Observation").Count;
-        var (status, _, _) = await HttpJson.PostAsync(client, fhir.Request(Example, "observations"));
+        var (status, body, _) = await HttpJson.PostAsync(client, fhir.Request(Example, "observations"));
 
-        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(callsBefore, fhir.Calls("/Observation").Count);
+        Assert.Contains("calls to it are paused", IncompleteDataCard(body).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
+
+    internal static System.Text.Json.JsonElement IncompleteDataCard(System.Text.Json.JsonElement body) =>
+        body.GetProperty("cards").EnumerateArray().Single(c => c.GetProperty("summary").GetString()!.StartsWith("Checks incomplete", StringComparison.Ordinal));
 }

@@ -36,22 +36,33 @@ public sealed class FhirServerFixture : IDisposable
         ["medicationDispenses"] = "/MedicationDispense",
     };
 
-    /// <summary>Serves an example request's prefetch from the server, key by key (null values as empty searchsets).</summary>
-    public void ServeExample(JsonNode request, int delayMilliseconds = RealisticLatencyMilliseconds)
+    /// <summary>
+    /// Serves an example request's prefetch from the server, key by key (null values as empty searchsets), each answer
+    /// after a delay drawn uniformly from <paramref name="delayMilliseconds"/> ± <paramref name="spreadMilliseconds"/>
+    /// (real servers never answer in a fixed time).
+    /// </summary>
+    public void ServeExample(JsonNode request, int delayMilliseconds = RealisticLatencyMilliseconds, int spreadMilliseconds = RealisticLatencyMilliseconds / 2)
     {
         Server.Reset();
         foreach (var (key, path) in Paths)
         {
-            var body = request["prefetch"]?[key]?.ToJsonString() ?? """{"resourceType":"Bundle","type":"searchset","entry":[]}""";
-            Serve(path, body, delayMilliseconds);
+            Serve(path, Body(request, key), delayMilliseconds, spreadMilliseconds: spreadMilliseconds);
         }
     }
 
-    public void Serve(string path, string body, int delayMilliseconds = RealisticLatencyMilliseconds, int status = 200) =>
-        // Priority 10 (WireMock: lower wins), so a test can override one path with a failure at a higher priority.
-        Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(new WildcardMatcher(path)).UsingGet()).AtPriority(10)
-            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/fhir+json")
-                .WithBody(body).WithDelay(TimeSpan.FromMilliseconds(Math.Max(1, delayMilliseconds))));
+    /// <summary>The example's prefetch value for a key, as the server answers it.</summary>
+    public static string Body(JsonNode request, string key) =>
+        request["prefetch"]?[key]?.ToJsonString() ?? """{"resourceType":"Bundle","type":"searchset","entry":[]}""";
+
+    public void Serve(string path, string body, int delayMilliseconds = RealisticLatencyMilliseconds, int status = 200, int spreadMilliseconds = 0, int priority = 10)
+    {
+        // Priority 10 by default (WireMock: lower wins), so a test can override one path at a higher priority.
+        var response = Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/fhir+json").WithBody(body);
+        Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(new WildcardMatcher(path)).UsingGet()).AtPriority(priority)
+            .RespondWith(spreadMilliseconds > 0
+                ? response.WithRandomDelay(Math.Max(1, delayMilliseconds - spreadMilliseconds), delayMilliseconds + spreadMilliseconds)
+                : response.WithDelay(TimeSpan.FromMilliseconds(Math.Max(1, delayMilliseconds))));
+    }
 
     public IReadOnlyList<ILogEntry> Calls(string? path = null) =>
         Server.LogEntries.Where(e => path is null || e.RequestMessage.Path == path).ToList();

@@ -61,12 +61,17 @@ public sealed class LogPrivacyTests(FhirServerFixture fhir) : IClassFixture<Fhir
             statuses.Add((await HttpJson.PostAsync(client, request)).Status);
         }
 
-        // A failing FHIR server and a malformed request log warnings: those must be clean too.
+        // A failing FHIR server (a partial answer, then nothing to evaluate: 412) and a malformed request log warnings:
+        // those must be clean too.
         fhir.Server.Reset();
         var failing = IdentifiedPatient.Apply(HttpJson.Example("order-sign-bp-crisis.json"));
         failing["fhirServer"] = fhir.BaseUrl;
+        failing["fhirAuthorization"] = FhirServerFixture.Authorization(Token);
         failing["prefetch"]!.AsObject().Remove("observations");
         statuses.Add((await HttpJson.PostAsync(client, failing)).Status);
+        var nothing = failing.DeepClone();
+        nothing.AsObject().Remove("prefetch");
+        statuses.Add((await HttpJson.PostAsync(client, nothing)).Status);
         statuses.Add((await HttpJson.PostAsync(client, "ketamine-order-sign", failing.ToJsonString()[..300])).Status);
 
         Assert.Contains(HttpStatusCode.OK, statuses);

@@ -1,3 +1,4 @@
+using KetamineCds.Api.Fhir;
 using KetamineCds.Rules.Evaluation;
 
 namespace KetamineCds.Api.CdsHooks;
@@ -55,17 +56,28 @@ public static class CardMapper
         ],
     };
 
-    /// <summary>The card for optional data the service could not get: which checks are incomplete (fail visible).</summary>
-    public static Card IncompleteData(IReadOnlyList<string> keys, CompiledPack pack)
+    /// <summary>
+    /// The card for data the service could not get (fail visible): which parts of the record are missing and why, so
+    /// the clinician knows which checks did not run. Rules that read that data are undecidable, and a contraindication
+    /// among them has its own "check incomplete" card.
+    /// </summary>
+    public static Card IncompleteData(IReadOnlyList<UnavailableData> unavailable, CompiledPack pack)
     {
-        var described = CdsServiceCatalog.Templates.Where(t => keys.Contains(t.Key)).Select(t => $"- {t.Describes} (`{t.Key}`)");
+        var described = unavailable.Select(u => (u.Key, What: CdsServiceCatalog.Templates.FirstOrDefault(t => t.Key == u.Key)?.Describes ?? u.Key, u.Reason)).ToList();
+        var summary = $"Checks incomplete: {string.Join("; ", described.Select(d => d.What.Split('(')[0].Trim()))} not retrieved";
+        if (summary.Length >= 140)
+        {
+            summary = "Checks incomplete: some of the patient's record could not be retrieved";
+        }
+
         return new Card
         {
             Uuid = Guid.NewGuid().ToString(),
-            Summary = "Some patient data could not be retrieved: interaction and history checks are incomplete",
-            Detail = "These parts of the record were neither prefetched nor retrievable from the EHR:\n\n"
-                + string.Join("\n", described)
-                + "\n\nChecks that read them (interactions, antidepressant trial history, infusion frequency) may have missed something. Review the medication history manually.",
+            Summary = summary,
+            Detail = "These parts of the record were neither prefetched nor retrieved, so the checks that read them could not run:\n\n"
+                + string.Join("\n", described.Select(d => $"- {d.What} (`{d.Key}`): not retrieved, {d.Reason}"))
+                + "\n\nA contraindication that could not be checked has its own card; none of these is reported as absent. "
+                + "Review this part of the chart before ordering.",
             Indicator = "warning",
             Source = new CardSource("KetamineCds data access"),
             Extension = new Dictionary<string, string> { ["org.ketaminecds.pack"] = $"{pack.Name}@{pack.Version}" },

@@ -56,11 +56,21 @@ public sealed class HookHandler(
         metrics.Phase(service.Id, "fetch", data.FetchTime);
         diagnostics.Set("FhirQueries", data.QueriesSent);
         diagnostics.Set("FetchMs", data.FetchTime.TotalMilliseconds);
+        diagnostics.Set("FhirHedged", data.Hedged);
+        diagnostics.Set("FhirRetried", data.Retried);
+        diagnostics.Set("FhirTimedOut", data.TimedOut);
+        diagnostics.Set("Partial", data.IsPartial);
+        span?.SetTag("cds.partial", data.IsPartial);
+        if (data.IsPartial)
+        {
+            metrics.PartialAnswer(service.Id);
+        }
 
         var evaluateStarted = Stopwatch.GetTimestamp();
         var evaluation = CdsMetrics.Traces.StartActivity("cds.evaluate");
         // Medication resources sent with the draft orders resolve medicationReference; the draft requests stay in the hook context.
-        var record = new PatientRecord(data.Resources.Concat(draft.Where(r => r is not MedicationRequest)));
+        // Data that could not be retrieved makes the rules that read it undecidable, never "no concern".
+        var record = new PatientRecord(data.Resources.Concat(draft.Where(r => r is not MedicationRequest)), data.UnretrievedTypes);
         var result = RuleEvaluator.Evaluate(pack, record, hook, now);
         diagnostics.Set("EvaluateMs", Stopwatch.GetElapsedTime(evaluateStarted).TotalMilliseconds);
         metrics.Phase(service.Id, "evaluate", Stopwatch.GetElapsedTime(evaluateStarted));
@@ -73,9 +83,8 @@ public sealed class HookHandler(
 
         var cardsStarted = Stopwatch.GetTimestamp();
         var found = result.Findings.Select(f => CardMapper.ToCard(f, pack));
-        var cards = CardMapper.MostUrgentFirst(data.UnavailableOptionalKeys.Count > 0
-            ? found.Append(CardMapper.IncompleteData(data.UnavailableOptionalKeys, pack))
-            : found);
+        // The incomplete-data card leads the warnings: what could not be checked comes first after any critical card.
+        var cards = CardMapper.MostUrgentFirst(data.IsPartial ? found.Prepend(CardMapper.IncompleteData(data.Unavailable, pack)) : found);
 
         metrics.Phase(service.Id, "cards", Stopwatch.GetElapsedTime(cardsStarted));
         foreach (var card in cards)

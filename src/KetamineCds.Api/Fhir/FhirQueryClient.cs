@@ -7,12 +7,13 @@ namespace KetamineCds.Api.Fhir;
 
 /// <summary>
 /// Runs prefetch queries against the EHR's FHIR server with the request's bearer token, following <c>next</c> links.
-/// Resilience (timeouts, retries, circuit breaker) comes from the HttpClient pipeline configured at start-up.
+/// Resilience (hedging, timeouts, retries, circuit breaker) comes from the HttpClient pipeline configured at start-up.
 /// The token lives only in the outgoing request headers of this call.
 /// </summary>
 public sealed class FhirQueryClient(HttpClient http, CdsMetrics metrics)
 {
-    public async Task<List<Resource>> SearchAsync(Uri baseUrl, string relativeQuery, string? accessToken, int pageLimit, CancellationToken cancellationToken)
+    /// <param name="tallies">Receives one tally per HTTP call (a page), for the request's hedge and retry counts.</param>
+    public async Task<List<Resource>> SearchAsync(Uri baseUrl, string relativeQuery, string? accessToken, int pageLimit, ICollection<FhirCallTally> tallies, CancellationToken cancellationToken)
     {
         var resources = new List<Resource>();
         var next = new Uri(new Uri(baseUrl.ToString().TrimEnd('/') + "/"), relativeQuery);
@@ -25,7 +26,14 @@ public sealed class FhirQueryClient(HttpClient http, CdsMetrics metrics)
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
             }
 
-            var resource = await SendAsync(request, cancellationToken);
+            var tally = new FhirCallTally();
+            lock (tallies)
+            {
+                tallies.Add(tally);
+            }
+
+            request.Options.Set(FhirCallTally.Key, tally);
+            var resource = await SendAsync(request, tally, cancellationToken);
             resources.AddRange(FhirJson.Flatten(resource));
             var link = (resource as Bundle)?.Link.FirstOrDefault(l => l.Relation == "next")?.Url;
             next = link is null ? null : new Uri(link, UriKind.Absolute);
@@ -39,11 +47,9 @@ public sealed class FhirQueryClient(HttpClient http, CdsMetrics metrics)
         return resources;
     }
 
-    /// <summary>One call (the resilience pipeline's retries included), measured by outcome.</summary>
-    private async Task<Resource> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>One call (the pipeline's hedges and retries included), measured by outcome.</summary>
+    private async Task<Resource> SendAsync(HttpRequestMessage request, FhirCallTally tally, CancellationToken cancellationToken)
     {
-        var attempts = new int[1];
-        request.Options.Set(FhirAttemptCounter.Attempts, attempts);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -51,7 +57,7 @@ public sealed class FhirQueryClient(HttpClient http, CdsMetrics metrics)
             response.EnsureSuccessStatusCode();
             var resource = FhirJson.Parse(await response.Content.ReadAsStringAsync(cancellationToken))
                 ?? throw new InvalidDataException("the FHIR server answered with something that is not a FHIR resource");
-            metrics.FhirCall(Volatile.Read(ref attempts[0]) > 1 ? "retried" : "ok", Stopwatch.GetElapsedTime(started));
+            metrics.FhirCall(tally.Hedges > 0 ? "hedged" : tally.Retries > 0 ? "retried" : "ok", Stopwatch.GetElapsedTime(started));
             return resource;
         }
         catch (Exception ex) when (FhirFailure.IsExpected(ex))

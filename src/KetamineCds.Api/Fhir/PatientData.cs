@@ -2,11 +2,33 @@ using Hl7.Fhir.Model;
 
 namespace KetamineCds.Api.Fhir;
 
-/// <summary>The assembled record, the data that could not be had, and how long fetching took.</summary>
-public sealed record PatientData(IReadOnlyList<Resource> Resources, IReadOnlyList<string> UnavailableOptionalKeys, int QueriesSent, TimeSpan FetchTime);
+/// <summary>A prefetch key whose data the record lacks, the resource type it holds, and why, in words for the card.</summary>
+public sealed record UnavailableData(string Key, string ResourceType, string Reason);
 
-/// <summary>Required data could not be had: the spec's 412 (§Prefetch, P-13), naming the keys and why.</summary>
-/// <param name="Cause">The reason as one word for the 412 metric: no_fhir_server, fhir_not_https, fhir_not_allowed, fhir_failed.</param>
+/// <summary>
+/// The assembled record, the data that could not be had (so the rules that read it are undecidable), and what
+/// fetching took: queries sent, extra attempts (hedges and retries), queries that ran out of time.
+/// </summary>
+public sealed record PatientData(
+    IReadOnlyList<Resource> Resources,
+    IReadOnlyList<UnavailableData> Unavailable,
+    int QueriesSent,
+    TimeSpan FetchTime,
+    int Hedged = 0,
+    int Retried = 0,
+    int TimedOut = 0)
+{
+    /// <summary>Whether the answer rests on part of the record: some data was neither prefetched nor fetched.</summary>
+    public bool IsPartial => Unavailable.Count > 0;
+
+    public IReadOnlyList<string> UnretrievedTypes => [.. Unavailable.Select(u => u.ResourceType).Distinct(StringComparer.Ordinal)];
+}
+
+/// <summary>
+/// Nothing can be evaluated: the spec's 412 (§Prefetch, P-13), naming the keys and why. Only when required data was
+/// not prefetched and cannot be fetched at all (no, disallowed or refusing FHIR server), or not one query answered.
+/// </summary>
+/// <param name="Cause">The reason as one word for the 412 metric: no_fhir_server, fhir_not_https, fhir_not_allowed, fhir_refused, fhir_failed.</param>
 public sealed class RequiredDataUnavailableException(IReadOnlyList<string> keys, string reason, string cause)
     : Exception($"Required data unavailable ({string.Join(", ", keys)}): {reason}")
 {

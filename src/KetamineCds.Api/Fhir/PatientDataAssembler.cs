@@ -8,24 +8,33 @@ namespace KetamineCds.Api.Fhir;
 
 /// <summary>
 /// Builds the patient's record from prefetch, fetching every key the EHR did not supply (or answered with an
-/// OperationOutcome) from fhirServer: all queries at once, under one deadline (spec §Prefetch P-12, P-13).
+/// OperationOutcome) from fhirServer: all queries at once, hedged, under one deadline (spec §Prefetch P-12, P-13).
+/// What cannot be had is reported, not hidden: the answer rests on the data that arrived and names what is missing,
+/// and only a request with nothing to evaluate is refused (412).
 /// </summary>
 public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOptions> options, IHostEnvironment environment, ILogger<PatientDataAssembler> logger)
 {
+    private sealed record Fetched(PrefetchTemplate Template, List<Resource>? Resources, string? FailureKind);
+
     /// <param name="observationsSince">The earliest observation the rules can read (from the pack), or null for all history.</param>
     public async Task<PatientData> AssembleAsync(CdsRequest request, DateTimeOffset? observationsSince, CancellationToken cancellationToken)
     {
         var resources = new List<Resource>();
         var missing = new List<PrefetchTemplate>();
+        var supplied = 0;
         foreach (var template in CdsServiceCatalog.Templates)
         {
             switch (request.StateOf(template.Key))
             {
                 case PrefetchState.Supplied:
                     resources.AddRange(ParsePrefetch(request, template.Key));
+                    supplied++;
                     break;
                 case PrefetchState.NotSupplied or PrefetchState.Failed:
                     missing.Add(template);
+                    break;
+                default:
+                    supplied++; // null: the EHR says there is no data, which is an answer
                     break;
             }
         }
@@ -37,43 +46,50 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
 
         if (request.FhirServer is null)
         {
-            return Degrade(resources, missing, "no fhirServer was given to fetch them from", "no_fhir_server", 0, TimeSpan.Zero);
+            return CannotFetch(resources, missing, "not prefetched, and no fhirServer was given to fetch it from", "no_fhir_server");
         }
 
         if (request.FhirServer.Scheme != Uri.UriSchemeHttps && !environment.IsDevelopment())
         {
             // CDS Hooks 2.0 §Security: production data only over TLS; the token must never travel in clear.
             logger.FhirServerNotAllowed(request.FhirServer.Host);
-            return Degrade(resources, missing, "the fhirServer is not https", "fhir_not_https", 0, TimeSpan.Zero);
+            return CannotFetch(resources, missing, "not prefetched, and the fhirServer is not https", "fhir_not_https");
         }
 
         if (!IsAllowed(request.FhirServer))
         {
             logger.FhirServerNotAllowed(request.FhirServer.Host);
-            return Degrade(resources, missing, "the fhirServer is not on this service's allowlist", "fhir_not_allowed", 0, TimeSpan.Zero);
+            return CannotFetch(resources, missing, "not prefetched, and the fhirServer is not on this service's allowlist", "fhir_not_allowed");
         }
 
         var started = Stopwatch.GetTimestamp();
+        var tallies = new List<FhirCallTally>();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Value.DeadlineMilliseconds);
-        var queries = missing.Select(t => FetchAsync(request, t, observationsSince, deadline.Token)).ToList();
-        var results = await System.Threading.Tasks.Task.WhenAll(queries);
+        var fetched = await System.Threading.Tasks.Task.WhenAll(missing.Select(t => FetchAsync(request, t, observationsSince, tallies, deadline.Token)));
         var elapsed = Stopwatch.GetElapsedTime(started);
+        cancellationToken.ThrowIfCancellationRequested(); // the EHR hung up: nothing to answer
 
-        var failed = new List<PrefetchTemplate>();
-        foreach (var (template, fetched) in missing.Zip(results))
+        var failed = fetched.Where(f => f.Resources is null).ToList();
+        if (failed.FirstOrDefault(f => f.FailureKind == "refused") is not null)
         {
-            if (fetched is null)
-            {
-                failed.Add(template);
-            }
-            else
-            {
-                resources.AddRange(fetched);
-            }
+            // The server refused the EHR's token: no amount of waiting helps, and the EHR must know (412, not partial).
+            throw new RequiredDataUnavailableException([.. failed.Select(f => f.Template.Key)], "the FHIR server refused the access token", "fhir_refused");
         }
 
-        return Degrade(resources, failed, "the FHIR server failed or was too slow", "fhir_failed", missing.Count, elapsed);
+        if (failed.Count == fetched.Length && supplied == 0)
+        {
+            throw new RequiredDataUnavailableException([.. failed.Select(f => f.Template.Key)], FhirFailure.Describe(failed[0].FailureKind!), "fhir_failed");
+        }
+
+        foreach (var success in fetched.Where(f => f.Resources is not null))
+        {
+            resources.AddRange(success.Resources!);
+        }
+
+        var unavailable = failed.Select(f => Unavailable(f.Template, FhirFailure.Describe(f.FailureKind!))).ToList();
+        return new PatientData(resources, unavailable, missing.Count, elapsed,
+            Hedged: tallies.Sum(t => t.Hedges), Retried: tallies.Sum(t => t.Retries), TimedOut: failed.Count(f => f.FailureKind == "timed_out"));
     }
 
     private static List<Resource> ParsePrefetch(CdsRequest request, string key)
@@ -88,7 +104,8 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         }
     }
 
-    private static PatientData Degrade(List<Resource> resources, List<PrefetchTemplate> missing, string reason, string cause, int queries, TimeSpan elapsed)
+    /// <summary>Data that cannot be fetched at all: 412 when any of it is required, else an answer that names it.</summary>
+    private static PatientData CannotFetch(List<Resource> resources, List<PrefetchTemplate> missing, string reason, string cause)
     {
         var required = missing.Where(t => t.Required).Select(t => t.Key).ToList();
         if (required.Count > 0)
@@ -96,10 +113,13 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
             throw new RequiredDataUnavailableException(required, reason, cause);
         }
 
-        return new PatientData(resources, missing.Select(t => t.Key).ToList(), queries, elapsed);
+        return new PatientData(resources, [.. missing.Select(t => Unavailable(t, reason))], 0, TimeSpan.Zero);
     }
 
-    private async Task<List<Resource>?> FetchAsync(CdsRequest request, PrefetchTemplate template, DateTimeOffset? observationsSince, CancellationToken cancellationToken)
+    private static UnavailableData Unavailable(PrefetchTemplate template, string reason) =>
+        new(template.Key, template.Query.Split('?', '/')[0], reason);
+
+    private async Task<Fetched> FetchAsync(CdsRequest request, PrefetchTemplate template, DateTimeOffset? observationsSince, List<FhirCallTally> tallies, CancellationToken cancellationToken)
     {
         var query = PrefetchTokens.Substitute(template.Query, request);
         if (template.RecentObservationsOnly && observationsSince is { } since)
@@ -113,14 +133,14 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         span?.SetTag("fhir.resource_type", template.Query.Split('?', '/')[0]);
         try
         {
-            return await client.SearchAsync(request.FhirServer!, query, request.AccessToken, options.Value.PageLimit, cancellationToken);
+            return new Fetched(template, await client.SearchAsync(request.FhirServer!, query, request.AccessToken, options.Value.PageLimit, tallies, cancellationToken), null);
         }
         catch (Exception ex) when (FhirFailure.IsExpected(ex))
         {
             var kind = FhirFailure.Kind(ex);
             logger.FhirQueryFailed(template.Key, kind);
             span?.SetStatus(ActivityStatusCode.Error, kind);
-            return null;
+            return new Fetched(template, null, kind);
         }
     }
 

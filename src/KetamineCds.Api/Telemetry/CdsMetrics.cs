@@ -26,6 +26,8 @@ public sealed class CdsMetrics
     private readonly Histogram<double> _phaseDuration;
     private readonly Counter<long> _cards;
     private readonly Counter<long> _fhirCalls;
+    private readonly Counter<long> _fhirHedges;
+    private readonly Counter<long> _partialAnswers;
     private readonly Histogram<double> _fhirDuration;
     private readonly Counter<long> _preconditionFailed;
     private readonly Counter<long> _reloads;
@@ -38,7 +40,9 @@ public sealed class CdsMetrics
         _hookDuration = _meter.CreateHistogram<double>("kcds.hook.duration", "s", "CDS service calls and their duration, by service, hook and outcome", tags: null, advice: LatencyBuckets);
         _phaseDuration = _meter.CreateHistogram<double>("kcds.hook.phase.duration", "s", "Time per phase of a hook call: assemble (record incl. FHIR fetch), fetch, evaluate, cards", tags: null, advice: LatencyBuckets);
         _cards = _meter.CreateCounter<long>("kcds.cards.issued", "{card}", "Cards returned, by service, indicator and rule id");
-        _fhirCalls = _meter.CreateCounter<long>("kcds.fhir.calls", "{call}", "HTTP calls to EHR FHIR servers by outcome: ok, retried, timed_out, circuit_open, http_error, unreachable, not_fhir");
+        _fhirCalls = _meter.CreateCounter<long>("kcds.fhir.calls", "{call}", "HTTP calls to EHR FHIR servers by outcome: ok, hedged, retried, timed_out, circuit_open, refused, http_error, unreachable, not_fhir");
+        _fhirHedges = _meter.CreateCounter<long>("kcds.fhir.hedges", "{attempt}", "Extra attempts sent to EHR FHIR servers (hedges after the hedge delay, and retries after a failure)");
+        _partialAnswers = _meter.CreateCounter<long>("kcds.partial_answers", "{response}", "Answers given on part of the record because some FHIR data could not be retrieved, by service");
         _fhirDuration = _meter.CreateHistogram<double>("kcds.fhir.call.duration", "s", "Duration of FHIR calls (retries included), by outcome", tags: null, advice: LatencyBuckets);
         _preconditionFailed = _meter.CreateCounter<long>("kcds.precondition_failed", "{response}", "412 answers by service and cause");
         _reloads = _meter.CreateCounter<long>("kcds.rule_pack.reloads", "{reload}", "Rule pack reload attempts by outcome: swapped, unchanged, rejected");
@@ -60,6 +64,10 @@ public sealed class CdsMetrics
         _fhirCalls.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
         _fhirDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
     }
+
+    public void FhirHedge() => _fhirHedges.Add(1);
+
+    public void PartialAnswer(string service) => _partialAnswers.Add(1, new KeyValuePair<string, object?>("cds.service", service));
 
     public void PreconditionFailed(string service, string cause) =>
         _preconditionFailed.Add(1, new("cds.service", service), new("cause", cause));

@@ -17,7 +17,6 @@ public static class TelemetryExtensions
     {
         var options = builder.AddValidatedOptions<TelemetryOptions>(TelemetryOptions.Section);
         builder.Services.AddSingleton<CdsMetrics>();
-        builder.Services.AddTransient<FhirAttemptCounter>();
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("ketamine-cds", serviceVersion: typeof(TelemetryExtensions).Assembly.GetName().Version?.ToString()));

@@ -65,7 +65,32 @@ internal sealed partial class ConditionCompiler(
             return new RuleReferenceCondition(reference);
         }
 
-        return CompileFact(spec, pointer);
+        return GuardUnretrievedData(spec, CompileFact(spec, pointer));
+    }
+
+    /// <summary>The record data each fact reads, so a fact over data the host could not retrieve is undecidable.</summary>
+    private static ICondition GuardUnretrievedData(ConditionSpec spec, ICondition fact)
+    {
+        string[] reads = spec.Fact switch
+        {
+            "condition" => ["Condition"],
+            "observation" => ["Observation"],
+            "allergy" => ["AllergyIntolerance"],
+            "medication" when spec.Property == "administrations" => ["MedicationAdministration"],
+            "medication" => ["MedicationRequest", "MedicationStatement", "MedicationAdministration"],
+            "antidepressantTrials" => ["MedicationRequest", "MedicationStatement", "MedicationDispense"],
+            _ => [],
+        };
+        if (reads.Length == 0)
+        {
+            // age and gender read the Patient (already undecidable without a birth date or gender); draftOrder reads the
+            // hook's draft orders, and its body weight is already undecidable when missing.
+            return fact;
+        }
+
+        var existence = spec.Absent != true && spec.Value is null
+            && spec.Count is not ({ Lt: not null } or { Le: not null } or { Eq: not null } or { Ne: not null });
+        return new UnretrievedDataGuard(fact, reads, existence);
     }
 
     private ICondition CompileFact(ConditionSpec spec, string pointer)

@@ -31,8 +31,15 @@ public sealed class PatientRecord
     private CodeIndex<MedicationStatement>? _statementsByCode;
     private CodeIndex<MedicationAdministration>? _administrationsByCode;
 
-    public PatientRecord(IEnumerable<Resource> resources)
+    private readonly IReadOnlySet<string> _unretrieved;
+
+    /// <param name="unretrievedTypes">
+    /// Resource types the host could not retrieve (a prefetch key that failed, a FHIR query that timed out): facts
+    /// over them become undecidable instead of reading the absence of data as "no concern".
+    /// </param>
+    public PatientRecord(IEnumerable<Resource> resources, IReadOnlyCollection<string>? unretrievedTypes = null)
     {
+        _unretrieved = unretrievedTypes is { Count: > 0 } ? new HashSet<string>(unretrievedTypes, StringComparer.Ordinal) : EmptySet;
         var all = resources as IReadOnlyList<Resource> ?? resources.ToList();
         _resources = all;
         var conditions = new List<Condition>();
@@ -67,6 +74,11 @@ public sealed class PatientRecord
         MedicationDispenses = medicationDispenses;
         Allergies = allergies;
     }
+
+    private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
+
+    /// <summary>Whether data of this resource type (e.g. <c>AllergyIntolerance</c>) could not be retrieved for this record.</summary>
+    public bool IsUnretrieved(string resourceType) => _unretrieved.Contains(resourceType);
 
     public Patient? Patient { get; }
     public IReadOnlyList<Condition> Conditions { get; }
