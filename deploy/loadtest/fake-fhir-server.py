@@ -1,9 +1,23 @@
 #!/usr/bin/env python3
 """A stand-in EHR FHIR server for latency measurements: serves the prefetch data of an example request, key by key,
-with every answer delayed by DELAY_MS. Loopback only. Usage: fake-fhir-server.py EXAMPLE.json PORT DELAY_MS"""
-import http.server, json, sys, threading, time, urllib.parse
+every answer delayed. Loopback only.
+Usage: fake-fhir-server.py EXAMPLE.json PORT DELAY
+  DELAY is milliseconds (every answer takes that long), or lognormal:MEDIAN_MS:SIGMA (each answer's delay drawn from a
+  lognormal distribution, as production FHIR APIs' latencies are: lognormal:120:1 gives a median of 120 ms, p95 about
+  620 ms and p99 about 1.2 s), with a fixed seed so runs are comparable."""
+import http.server, json, math, random, sys, threading, time, urllib.parse
 
-example, port, delay = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) / 1000
+example, port, spec = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+if spec.startswith('lognormal:'):
+    _, median, sigma = spec.split(':')
+    rng = random.Random(20261130)
+    rng_lock = threading.Lock()
+    def delay():
+        with rng_lock:
+            return rng.lognormvariate(math.log(float(median) / 1000), float(sigma))
+else:
+    def delay():
+        return int(spec) / 1000
 prefetch = json.load(open(example))['prefetch']
 PATHS = {'Patient': 'patient', 'Condition': 'conditions', 'Observation': 'observations', 'MedicationRequest': 'medicationRequests',
          'AllergyIntolerance': 'allergies', 'MedicationStatement': 'medicationStatements',
@@ -17,14 +31,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         global count
         with lock:
             count += 1
-        time.sleep(delay)
+        time.sleep(delay())
         kind = urllib.parse.urlparse(self.path).path.strip('/').split('/')[0]
         body = json.dumps(prefetch.get(PATHS.get(kind, ''), None) or EMPTY).encode()
         self.send_response(200)
         self.send_header('Content-Type', 'application/fhir+json')
         self.send_header('Content-Length', str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up on this copy (a hedge answered first, or its deadline passed)
 
     def log_message(self, *args):
         pass

@@ -39,6 +39,7 @@ public static class KetamineCdsServiceExtensions
         // HTTP/2 where the server offers it (one connection for all of a call's searches), so a first call costs one
         // connection set-up, not eight.
         services.AddSingleton<FhirLatency>();
+        services.AddHostedService<FhirAccessWarmUp>();
         services.AddTransient<FhirAttemptObserver>();
         var fhirClient = services.AddHttpClient<FhirQueryClient>(http =>
             {

@@ -27,6 +27,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "JWT from issuer {Issuer} accepted; keys from {KeySource}")]
     public static partial void JwtAccepted(this ILogger logger, string issuer, string keySource);
 
+    [LoggerMessage(EventId = 22, Level = LogLevel.Debug, Message = "FHIR access warm-up skipped: {Reason}")]
+    public static partial void FhirWarmUpSkipped(this ILogger logger, string reason);
+
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "CORS allows ANY origin (Development): browser EHRs and sandboxes can call from anywhere; set Http:AllowedOrigins outside Development")]
     public static partial void CorsAllowsAnyOrigin(this ILogger logger);
 
