@@ -31,9 +31,10 @@ public sealed class FhirAccessWarmUp(IServiceProvider services, ExamplePatients 
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or HttpRequestException or OperationCanceledException or FormatException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // A warm-up that cannot run only costs the first call its cold start.
+            // A warm-up that cannot run (a host stopping at once, a loaded machine's timeout) only costs the first call
+            // its cold start; it must never stop the host, which an escaping exception from a BackgroundService does.
             var reason = ex.GetType().Name;
             logger.FhirWarmUpSkipped(reason);
         }
