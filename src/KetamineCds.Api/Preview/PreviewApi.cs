@@ -7,7 +7,7 @@ using KetamineCds.Api.Fhir;
 using KetamineCds.Api.Infrastructure;
 using KetamineCds.Api.Rules;
 using KetamineCds.Rules.Evaluation;
-using Evidence = KetamineCds.Rules.Evaluation.Evidence;
+using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Api.Preview;
 

@@ -1,3 +1,4 @@
+using KetamineCds.Rules.Conditions;
 using Hl7.Fhir.Model;
 using KetamineCds.Rules.Facts;
 using KetamineCds.Rules.Model;

@@ -1,10 +1,11 @@
 using Hl7.Fhir.Model;
+using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Record;
 
 namespace KetamineCds.Rules.Evaluation;
 
 /// <summary>Everything one evaluation reads. Built per request; never shared between requests.</summary>
-public sealed class EvaluationContext
+public sealed class EvaluationContext : IFactContext
 {
     private readonly Dictionary<string, ConditionResult> _ruleResults = new(StringComparer.Ordinal);
     private readonly Dictionary<object, ConditionResult> _factResults = [];
@@ -28,7 +29,7 @@ public sealed class EvaluationContext
     public IReadOnlyList<MedicationRequest> KetamineOrders { get; }
 
     /// <summary>Evaluates another rule's condition once per request (for <c>ref:</c>).</summary>
-    internal ConditionResult RuleCondition(string ruleId)
+    public ConditionResult RuleCondition(string ruleId)
     {
         if (!_ruleResults.TryGetValue(ruleId, out var result))
         {
@@ -43,7 +44,7 @@ public sealed class EvaluationContext
     /// A fact evaluated once per request for a given key: the same costly fact with the same parameters appears in
     /// a rule and in the summary's checklist, and must give the same answer anyway.
     /// </summary>
-    internal ConditionResult Once(object key, Func<EvaluationContext, ConditionResult> evaluate)
+    ConditionResult IFactContext.Once(object key, Func<IFactContext, ConditionResult> evaluate)
     {
         if (!_factResults.TryGetValue(key, out var result))
         {

@@ -1,3 +1,4 @@
+using KetamineCds.Rules.Conditions;
 namespace KetamineCds.Rules.Evaluation;
 
 /// <summary>The findings to show (most urgent first) and the trace of every rule that applied to the hook.</summary>

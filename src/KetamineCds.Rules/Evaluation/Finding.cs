@@ -1,3 +1,5 @@
+using Evidence = KetamineCds.Rules.Conditions.Evidence;
+using KetamineCds.Rules.Conditions;
 using Hl7.Fhir.Model;
 
 namespace KetamineCds.Rules.Evaluation;

@@ -1,3 +1,5 @@
+using Evidence = KetamineCds.Rules.Conditions.Evidence;
+using KetamineCds.Rules.Conditions;
 using System.Globalization;
 using System.Text;
 using Hl7.Fhir.Model;

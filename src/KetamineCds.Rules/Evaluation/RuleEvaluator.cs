@@ -1,3 +1,4 @@
+using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Record;
 
 namespace KetamineCds.Rules.Evaluation;

@@ -1,3 +1,4 @@
+using KetamineCds.Rules.Conditions;
 namespace KetamineCds.Rules.Evaluation;
 
 public enum RuleOutcome

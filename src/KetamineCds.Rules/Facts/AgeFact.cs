@@ -1,11 +1,11 @@
-using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Conditions;
 
 namespace KetamineCds.Rules.Facts;
 
 /// <summary><c>fact: age</c>: the patient's age in whole years at the evaluation date, compared with <c>value</c>.</summary>
 internal sealed class AgeFact(Comparison comparison) : ICondition
 {
-    public ConditionResult Evaluate(EvaluationContext context)
+    public ConditionResult Evaluate(IFactContext context)
     {
         var birthDate = context.Record.Patient?.BirthDateElement;
         if (birthDate?.Value is null)

@@ -1,8 +1,8 @@
 using Hl7.Fhir.Model;
-using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Record;
 using KetamineCds.Rules.Terminology;
-using Evidence = KetamineCds.Rules.Evaluation.Evidence;
+using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Rules.Facts;
 
@@ -15,7 +15,7 @@ internal sealed class AllergyFact(ValueSetIndex valueSet, FhirPathFilter? where)
     private static readonly HashSet<string> ExcludedVerification = ["refuted", "entered-in-error"];
     private static readonly HashSet<string> ExcludedClinical = ["inactive", "resolved"];
 
-    public ConditionResult Evaluate(EvaluationContext context)
+    public ConditionResult Evaluate(IFactContext context)
     {
         List<Evidence>? evidence = null;
         foreach (var allergy in context.Record.Allergies)

@@ -1,10 +1,10 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
-using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Model;
 using KetamineCds.Rules.Record;
 using KetamineCds.Rules.Terminology;
-using Evidence = KetamineCds.Rules.Evaluation.Evidence;
+using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Rules.Facts;
 
@@ -22,9 +22,9 @@ internal sealed class AntidepressantTrialsFact(ValueSetIndex valueSet, Antidepre
     // Equal parameters, equal answer: the value set and dose table by reference, the rest by value.
     private readonly (ValueSetIndex, AntidepressantDoseTable, int, string, string) _key = (valueSet, doses, minDays, within.Describe(), count.Describe());
 
-    public ConditionResult Evaluate(EvaluationContext context) => context.Once(_key, EvaluateOnce);
+    public ConditionResult Evaluate(IFactContext context) => context.Once(_key, EvaluateOnce);
 
-    private ConditionResult EvaluateOnce(EvaluationContext context)
+    private ConditionResult EvaluateOnce(IFactContext context)
     {
         var courses = new List<Course>();
         var record = context.Record;
@@ -111,7 +111,7 @@ internal sealed class AntidepressantTrialsFact(ValueSetIndex valueSet, Antidepre
             $"{trials.Count} adequate antidepressant trial(s) (≥{minDays} days, adequate dose) in the last {within.Describe()} {count.Describe()}");
     }
 
-    private void Add(List<Course> courses, EvaluationContext context, DataType? medication, DomainResource owner,
+    private void Add(List<Course> courses, IFactContext context, DataType? medication, DomainResource owner,
         DateTimeOffset start, DateTimeOffset end, Dosage? dosage, string reference)
     {
         var concept = context.Record.MedicationConcept(medication, owner);

@@ -1,8 +1,8 @@
 using Hl7.Fhir.Model;
-using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Record;
 using KetamineCds.Rules.Terminology;
-using Evidence = KetamineCds.Rules.Evaluation.Evidence;
+using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Rules.Facts;
 
@@ -17,7 +17,7 @@ internal sealed class ConditionFact(ValueSetIndex valueSet, bool everStatus, Loo
     private static readonly HashSet<string> ActiveStatuses = ["active", "recurrence", "relapse"];
     private static readonly HashSet<string> ExcludedVerification = ["refuted", "entered-in-error"];
 
-    public ConditionResult Evaluate(EvaluationContext context)
+    public ConditionResult Evaluate(IFactContext context)
     {
         var since = within?.Since(context.Now);
         List<Evidence>? evidence = null;

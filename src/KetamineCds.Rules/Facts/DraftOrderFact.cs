@@ -1,9 +1,9 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
-using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Record;
 using KetamineCds.Rules.Terminology;
-using Evidence = KetamineCds.Rules.Evaluation.Evidence;
+using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Rules.Facts;
 
@@ -20,7 +20,7 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
     public const string DurationMinutes = "durationMinutes";
     public static readonly IReadOnlySet<string> Properties = new HashSet<string> { DosePerKg, DoseMg, DurationMinutes };
 
-    public ConditionResult Evaluate(EvaluationContext context)
+    public ConditionResult Evaluate(IFactContext context)
     {
         var order = context.KetamineOrders.Count > 0 ? context.KetamineOrders[0] : null;
         if (order is null)
@@ -56,7 +56,7 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
         return Result(mg, "mg", "Ordered dose", orderRef);
     }
 
-    private ConditionResult ComparePerKg(EvaluationContext context, Quantity? dose, string orderRef)
+    private ConditionResult ComparePerKg(IFactContext context, Quantity? dose, string orderRef)
     {
         if (dose?.Value is null)
         {

@@ -1,11 +1,11 @@
-using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Conditions;
 
 namespace KetamineCds.Rules.Facts;
 
 /// <summary><c>fact: gender</c>: administrative gender is one of <c>gender</c>. Missing gender is unknown, not "no".</summary>
 internal sealed class GenderFact(IReadOnlyList<string> genders) : ICondition
 {
-    public ConditionResult Evaluate(EvaluationContext context)
+    public ConditionResult Evaluate(IFactContext context)
     {
         var gender = context.Record.Patient?.GenderElement?.JsonValue as string;
         if (gender is null)

@@ -1,10 +1,10 @@
-using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Conditions;
 
 namespace KetamineCds.Rules.Facts;
 
 internal sealed class AllCondition(IReadOnlyList<ICondition> parts) : ICondition
 {
-    public ConditionResult Evaluate(EvaluationContext context)
+    public ConditionResult Evaluate(IFactContext context)
     {
         var results = new ConditionResult[parts.Count];
         var truth = Truth.True;
@@ -33,7 +33,7 @@ internal sealed class AllCondition(IReadOnlyList<ICondition> parts) : ICondition
 
 internal sealed class AnyCondition(IReadOnlyList<ICondition> parts) : ICondition
 {
-    public ConditionResult Evaluate(EvaluationContext context)
+    public ConditionResult Evaluate(IFactContext context)
     {
         var results = new ConditionResult[parts.Count];
         var evidence = new List<Evidence>();
@@ -60,7 +60,7 @@ internal sealed class AnyCondition(IReadOnlyList<ICondition> parts) : ICondition
 
 internal sealed class NotCondition(ICondition inner) : ICondition
 {
-    public ConditionResult Evaluate(EvaluationContext context)
+    public ConditionResult Evaluate(IFactContext context)
     {
         var result = inner.Evaluate(context);
         var truth = result.Truth switch
@@ -76,7 +76,7 @@ internal sealed class NotCondition(ICondition inner) : ICondition
 /// <summary><c>ref: KET-08</c>: holds when that rule's condition holds (evaluated once per request).</summary>
 internal sealed class RuleReferenceCondition(string ruleId) : ICondition
 {
-    public ConditionResult Evaluate(EvaluationContext context)
+    public ConditionResult Evaluate(IFactContext context)
     {
         var result = context.RuleCondition(ruleId);
         return new ConditionResult(result.Truth, result.Evidence, () => $"{ruleId}: {result.Explanation}");
@@ -88,5 +88,5 @@ internal sealed class AlwaysCondition : ICondition
 {
     public static AlwaysCondition Instance { get; } = new();
 
-    public ConditionResult Evaluate(EvaluationContext context) => new(Truth.True, [], "always applies");
+    public ConditionResult Evaluate(IFactContext context) => new(Truth.True, [], "always applies");
 }

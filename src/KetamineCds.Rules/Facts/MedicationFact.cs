@@ -1,8 +1,8 @@
 using Hl7.Fhir.Model;
-using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Record;
 using KetamineCds.Rules.Terminology;
-using Evidence = KetamineCds.Rules.Evaluation.Evidence;
+using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Rules.Facts;
 
@@ -23,7 +23,7 @@ internal enum MedicationSource
 /// </summary>
 internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, Comparison? count, MedicationSource source, FhirPathFilter? where) : ICondition
 {
-    public ConditionResult Evaluate(EvaluationContext context)
+    public ConditionResult Evaluate(IFactContext context)
     {
         var since = within?.Since(context.Now);
         var record = context.Record;
@@ -88,7 +88,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
             $"{found} {valueSet.Title} {(within is null ? "active" : $"in the last {within.Describe()}")}" + (count is null ? "" : $" {count.Describe()}"));
     }
 
-    private bool Matches(EvaluationContext context, DataType? medication, DomainResource owner, out string label)
+    private bool Matches(IFactContext context, DataType? medication, DomainResource owner, out string label)
     {
         var concept = context.Record.MedicationConcept(medication, owner);
         var coding = context.Record.MedicationMatch(valueSet, medication, owner);

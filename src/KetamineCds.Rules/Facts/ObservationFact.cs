@@ -1,9 +1,9 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
-using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Record;
 using KetamineCds.Rules.Terminology;
-using Evidence = KetamineCds.Rules.Evaluation.Evidence;
+using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Rules.Facts;
 
@@ -34,7 +34,7 @@ internal sealed class ObservationFact(
     IReadOnlyList<string>? texts,
     FhirPathFilter? where) : ICondition
 {
-    public ConditionResult Evaluate(EvaluationContext context)
+    public ConditionResult Evaluate(IFactContext context)
     {
         var since = within?.Since(context.Now);
         var latestAllowed = context.Now.AddDays(1);

@@ -1,4 +1,4 @@
-using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Conditions;
 
 namespace KetamineCds.Rules.Facts;
 
@@ -15,7 +15,7 @@ namespace KetamineCds.Rules.Facts;
 /// </param>
 internal sealed class UnretrievedDataGuard(ICondition fact, IReadOnlyList<string> reads, bool moreDataOnlyAddsEvidence) : ICondition
 {
-    public ConditionResult Evaluate(EvaluationContext context)
+    public ConditionResult Evaluate(IFactContext context)
     {
         var result = fact.Evaluate(context);
         if (result.Truth == Truth.True && moreDataOnlyAddsEvidence)

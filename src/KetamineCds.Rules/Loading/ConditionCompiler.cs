@@ -1,3 +1,4 @@
+using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Facts;
 using KetamineCds.Rules.Model;
 using KetamineCds.Rules.Terminology;

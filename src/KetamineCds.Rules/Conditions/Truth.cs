@@ -1,4 +1,4 @@
-namespace KetamineCds.Rules.Evaluation;
+namespace KetamineCds.Rules.Conditions;
 
 /// <summary>
 /// Three-valued logic: a fact that lacks the data to decide is <see cref="Unknown"/>, which is never read as

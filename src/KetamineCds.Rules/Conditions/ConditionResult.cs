@@ -1,4 +1,4 @@
-namespace KetamineCds.Rules.Evaluation;
+namespace KetamineCds.Rules.Conditions;
 
 /// <summary>
 /// The outcome of one condition node: its truth, the data it looked at, and why, in words. The words are built only

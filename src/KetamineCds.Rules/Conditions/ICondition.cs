@@ -1,9 +1,7 @@
-using KetamineCds.Rules.Evaluation;
-
-namespace KetamineCds.Rules.Facts;
+namespace KetamineCds.Rules.Conditions;
 
 /// <summary>A compiled condition node. Implementations are pure: they read the context and return a result.</summary>
 internal interface ICondition
 {
-    ConditionResult Evaluate(EvaluationContext context);
+    ConditionResult Evaluate(IFactContext context);
 }
