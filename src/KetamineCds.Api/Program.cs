@@ -1,13 +1,17 @@
-using KetamineCds.Api.Auth;
 using KetamineCds.Api.Admin;
+using KetamineCds.Api.Audit;
+using KetamineCds.Api.Auth;
 using KetamineCds.Api.CdsHooks;
-using KetamineCds.Api.Feedback;
-using KetamineCds.Api.Store;
 using KetamineCds.Api.Cli;
-using KetamineCds.Api.Infrastructure;
+using KetamineCds.Api.Feedback;
+using KetamineCds.Api.Fhir;
+using KetamineCds.Api.Hosting;
+using KetamineCds.Api.Preview;
+using KetamineCds.Api.Rules;
+using KetamineCds.Api.Store;
 using KetamineCds.Api.Telemetry;
 
-// Command-line verbs (rules check / rules test) run without starting the web host.
+// Command-line verbs (rules check / rules test / example …) run without starting the web host.
 if (args.Length > 0 && CommandLine.IsVerb(args[0]))
 {
     return await CommandLine.RunAsync(args);
@@ -22,12 +26,17 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = AppContext.BaseDirectory,
 });
 builder.AddKetamineCdsLogging();
-builder.AddKetamineCds();
+builder.AddHosting();
+builder.AddKetamineCdsTelemetry();
+builder.AddRulePack();
+builder.AddFhirAccess();
 builder.AddCdsAuthentication();
 builder.AddCdsStore();
+builder.AddAudit();
+builder.AddCdsHooks();
+builder.AddPreview();
+builder.AddAdmin();
 builder.AddHttpHardening();
-builder.AddKetamineCdsTelemetry();
-builder.Services.AddExceptionHandler<UnhandledErrors>();
 
 var app = builder.Build();
 app.UsePathNormalization();
@@ -43,7 +52,8 @@ app.MapOpenApi();
 app.MapCdsServices();
 app.MapFeedback();
 app.MapAdmin();
+app.MapPreview();
+app.MapMetrics();
 app.MapHealthEndpoints();
-app.MapMetricsEndpoint();
 await app.RunAsync();
 return 0;

@@ -1,20 +1,21 @@
 using Hl7.Fhir.Model;
-using KetamineCds.Api.Infrastructure;
-using KetamineCds.Api.Preview;
+using KetamineCds.Api.Core;
+using KetamineCds.Api.Telemetry;
+using Microsoft.Extensions.Options;
 using KetamineCds.Api.Store;
 using KetamineCds.Rules.Facts;
 
 namespace KetamineCds.Api.Admin;
 
 /// <summary>
-/// Endpoints for clinical admins, behind the admin credential: the live pack and reload status, a reload on demand,
-/// the card preview (page and JSON), and rule statistics.
+/// Endpoints for clinical admins and operators, behind the admin credential: the live pack and reload status, a reload
+/// on demand, rule statistics and the Prometheus scrape endpoint. The preview maps its own on the same group.
 /// </summary>
 public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/admin").WithTags("Admin").AddEndpointFilter(AdminAuthorization.RequireAdmin);
+        var group = app.MapAdminGroup();
         group.MapGet("/statistics", StatisticsAsync).WithName("RuleStatistics")
             .WithSummary("Per rule: cards issued, accepted, overridden, override rate, top override reasons, since a look-back (e.g. 30d)")
             .Produces<IReadOnlyList<RuleStatistics>>();
@@ -22,15 +23,28 @@ public static class AdminApi
             .WithSummary("The live rule pack (name, version, hash, load time, every rule) and the last reload attempt with its errors");
         group.MapPost("/rules/reload", RulePackAdmin.Reload).WithName("ReloadRulePack")
             .WithSummary("Validate the rule folder and its tests now; swap it in if it passes (422 with every error if not)");
-        group.MapGet("/preview/examples", PreviewApi.Examples).WithName("PreviewExamples")
-            .WithSummary("The bundled example patients the preview offers");
-        group.MapPost("/preview", PreviewApi.PreviewAsync).WithName("PreviewCards")
-            .WithSummary("Cards and the trace of every rule for an example patient or a FHIR Bundle, at a chosen date")
-            .Accepts<PreviewRequestDocument>("application/json")
-            .Produces<PreviewResponse>();
-        group.MapGet("/", (HttpContext context) => PreviewApi.Asset("", context)).ExcludeFromDescription();
-        group.MapGet("/{file}", (string file, HttpContext context) => PreviewApi.Asset(file, context)).ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>The admin group, behind the admin credential, for other features to map their admin endpoints on (the preview).</summary>
+    public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/admin").WithTags("Admin").AddEndpointFilter(AdminAuthorization.RequireAdmin);
+
+    /// <summary><c>/metrics</c> for Prometheus, behind the admin key like every operator endpoint.</summary>
+    public static WebApplication MapMetrics(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.PrometheusEnabled)
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics").AddEndpointFilter(AdminAuthorization.RequireAdmin);
+        }
+
+        return app;
+    }
+
+    public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
+    {
+        builder.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
+        return builder;
     }
 
     public static async Task<IResult> StatisticsAsync(string? since, ICdsStore store, TimeProvider time, CancellationToken cancellationToken)
@@ -51,6 +65,3 @@ public static class AdminApi
         }
     }
 }
-
-/// <summary>The preview request, for the OpenAPI document: an example id or a FHIR Bundle, the hook, and the date to evaluate at.</summary>
-public sealed record PreviewRequestDocument(string Hook, string? Example, System.Text.Json.JsonElement? Bundle, string? At);

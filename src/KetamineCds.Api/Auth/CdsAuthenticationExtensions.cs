@@ -1,4 +1,4 @@
-using KetamineCds.Api.Infrastructure;
+using KetamineCds.Api.Core;
 using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.Auth;

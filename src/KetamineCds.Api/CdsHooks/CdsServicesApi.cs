@@ -3,7 +3,8 @@ using Hl7.Fhir.Model;
 using System.Diagnostics;
 using KetamineCds.Api.Audit;
 using KetamineCds.Api.Fhir;
-using KetamineCds.Api.Infrastructure;
+using KetamineCds.Api.Core;
+using KetamineCds.Api.Hosting;
 using KetamineCds.Api.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -49,7 +50,7 @@ public static class CdsServicesApi
             if (known)
             {
                 // Every invocation of a known service is audited, answered or refused; the write happens off the request path.
-                audit.Complete(http.HttpContext, id, status, Stopwatch.GetElapsedTime(started));
+                audit.Complete(http.HttpContext.Items[Auth.CdsAuthenticationMiddleware.IssuerItem] as string, id, status, Stopwatch.GetElapsedTime(started));
             }
 
             return result;

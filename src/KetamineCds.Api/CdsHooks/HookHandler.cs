@@ -33,7 +33,7 @@ public sealed class HookHandler(
         span?.SetTag("cds.hook", service.Hook);
         span?.SetTag("cds.rule_pack", $"{pack.Name}@{pack.Version}");
         var request = CdsRequestReader.Read(body, service);
-        audit.Request(request, $"{pack.Name}@{pack.Version}");
+        audit.Request(request.Hook, request.HookInstance, request.PatientId, request.UserId, $"{pack.Name}@{pack.Version}");
         diagnostics.Set("Hook", request.Hook);
         diagnostics.Set("HookInstance", request.HookInstance);
         diagnostics.Set("RulePack", $"{pack.Name}@{pack.Version}");

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using KetamineCds.Api.CdsHooks;
-using KetamineCds.Api.Infrastructure;
+using KetamineCds.Api.Core;
 using KetamineCds.Api.Rules;
 using KetamineCds.Api.Store;
 using KetamineCds.Api.Telemetry;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using KetamineCds.Api.Preview;
 
 namespace KetamineCds.Api.Fhir;
 
@@ -11,25 +10,13 @@ namespace KetamineCds.Api.Fhir;
 /// listener, and the FHIR parser
 /// reads every resource type the bundled examples hold, as it reads a FHIR server's answers. No EHR is contacted.
 /// </summary>
-public sealed class FhirAccessWarmUp(IServiceProvider services, ExamplePatients examples, ILogger<FhirAccessWarmUp> logger) : BackgroundService
+public sealed class FhirAccessWarmUp(IServiceProvider services, ILogger<FhirAccessWarmUp> logger) : BackgroundService
 {
     protected override async System.Threading.Tasks.Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            var searchset = "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[]}";
-            await ExchangeOverLoopbackAsync(searchset, stoppingToken);
-            foreach (var (id, _) in examples.List())
-            {
-                using var request = System.Text.Json.JsonDocument.Parse(examples.Read(id) ?? "{}");
-                if (request.RootElement.TryGetProperty("prefetch", out var prefetch) && prefetch.ValueKind == System.Text.Json.JsonValueKind.Object)
-                {
-                    foreach (var value in prefetch.EnumerateObject().Where(p => p.Value.ValueKind == System.Text.Json.JsonValueKind.Object))
-                    {
-                        FhirJson.Parse(value.Value.GetRawText());
-                    }
-                }
-            }
+            await ExchangeOverLoopbackAsync(OneOfEachType, stoppingToken);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -39,6 +26,20 @@ public sealed class FhirAccessWarmUp(IServiceProvider services, ExamplePatients 
             logger.FhirWarmUpSkipped(reason);
         }
     }
+
+    /// <summary>A searchset with one small resource of each type the prefetch templates ask for.</summary>
+    private const string OneOfEachType = """
+        {"resourceType":"Bundle","type":"searchset","entry":[
+          {"resource":{"resourceType":"Patient","id":"w","birthDate":"1980-01-01","gender":"female"}},
+          {"resource":{"resourceType":"Condition","id":"w","clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},"code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"F33.2"}]},"subject":{"reference":"Patient/w"},"onsetDateTime":"2024-06-01"}},
+          {"resource":{"resourceType":"Observation","id":"w","status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],"code":{"coding":[{"system":"http://loinc.org","code":"85354-9"}]},"subject":{"reference":"Patient/w"},"effectiveDateTime":"2026-01-01T10:00:00Z","component":[{"code":{"coding":[{"system":"http://loinc.org","code":"8480-6"}]},"valueQuantity":{"value":120,"unit":"mmHg","system":"http://unitsofmeasure.org","code":"mm[Hg]"}}]}},
+          {"resource":{"resourceType":"MedicationRequest","id":"w","status":"active","intent":"order","medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"312940"}]},"subject":{"reference":"Patient/w"},"authoredOn":"2025-01-10","dosageInstruction":[{"timing":{"repeat":{"frequency":1,"period":1,"periodUnit":"d"}},"doseAndRate":[{"doseQuantity":{"value":100,"unit":"mg","system":"http://unitsofmeasure.org","code":"mg"}}]}]}},
+          {"resource":{"resourceType":"AllergyIntolerance","id":"w","patient":{"reference":"Patient/w"},"code":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"6130"}]}}},
+          {"resource":{"resourceType":"MedicationStatement","id":"w","status":"active","medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"312940"}]},"subject":{"reference":"Patient/w"},"effectivePeriod":{"start":"2025-01-10"}}},
+          {"resource":{"resourceType":"MedicationAdministration","id":"w","status":"completed","medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"6130"}]},"subject":{"reference":"Patient/w"},"effectiveDateTime":"2026-01-01T10:00:00Z"}},
+          {"resource":{"resourceType":"MedicationDispense","id":"w","status":"completed","medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"312940"}]},"subject":{"reference":"Patient/w"},"whenHandedOver":"2025-01-10","daysSupply":{"value":30,"unit":"d","system":"http://unitsofmeasure.org","code":"d"}}}
+        ]}
+        """;
 
     private async System.Threading.Tasks.Task ExchangeOverLoopbackAsync(string body, CancellationToken cancellationToken)
     {

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Hl7.Fhir.Model;
 using KetamineCds.Api.CdsHooks;
 using KetamineCds.Api.Fhir;
-using KetamineCds.Api.Infrastructure;
+using KetamineCds.Api.Core;
 using KetamineCds.Api.Rules;
 using KetamineCds.Rules.Evaluation;
 using Evidence = KetamineCds.Rules.Conditions.Evidence;

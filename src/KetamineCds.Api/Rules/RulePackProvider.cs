@@ -1,4 +1,4 @@
-using KetamineCds.Api.Infrastructure;
+using KetamineCds.Api.Core;
 using KetamineCds.Api.Telemetry;
 using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Loading;

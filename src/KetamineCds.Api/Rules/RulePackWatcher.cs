@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using KetamineCds.Api.Infrastructure;
+using KetamineCds.Api.Core;
 using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.Rules;

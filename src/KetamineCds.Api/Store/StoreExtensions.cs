@@ -1,6 +1,4 @@
-using KetamineCds.Api.Telemetry;
-using KetamineCds.Api.Audit;
-using KetamineCds.Api.Infrastructure;
+using KetamineCds.Api.Core;
 using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.Store;
@@ -12,15 +10,6 @@ public static class StoreExtensions
         builder.AddValidatedOptions<StoreOptions, StoreOptionsValidator>(StoreOptions.Section);
         var services = builder.Services;
         services.AddSingleton<ICdsStore, SqlCdsStore>();
-        services.AddSingleton(provider =>
-        {
-            var buffer = ActivatorUtilities.CreateInstance<AuditBuffer>(provider);
-            provider.GetRequiredService<CdsMetrics>().ObserveAuditQueue(() => buffer.Depth, () => buffer.Dropped);
-            return buffer;
-        });
-        services.AddSingleton<AuditHasher>();
-        services.AddScoped<AuditScope>();
-        services.AddHostedService<AuditWriter>();
         services.AddHostedService<StoreMaintenance>();
         return builder;
     }

@@ -1,4 +1,3 @@
-using KetamineCds.Api.Audit;
 using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.Store;

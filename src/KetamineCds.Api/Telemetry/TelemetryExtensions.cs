@@ -1,5 +1,4 @@
-using KetamineCds.Api.Admin;
-using KetamineCds.Api.Infrastructure;
+using KetamineCds.Api.Core;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -55,17 +54,6 @@ public static class TelemetryExtensions
         }
 
         return builder;
-    }
-
-    /// <summary><c>/metrics</c> for Prometheus, behind the admin key like every operator endpoint.</summary>
-    public static WebApplication MapMetricsEndpoint(this WebApplication app)
-    {
-        if (app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.PrometheusEnabled)
-        {
-            app.MapPrometheusScrapingEndpoint("/metrics").AddEndpointFilter(AdminAuthorization.RequireAdmin);
-        }
-
-        return app;
     }
 
     public static string? RedactedUrl(Uri? url)

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using Hl7.Fhir.Model;
+using KetamineCds.Api.Fhir;
 using KetamineCds.Api.CdsHooks;
 using Microsoft.Extensions.Options;
 using KetamineCds.Api.Telemetry;
 
-namespace KetamineCds.Api.Fhir;
+namespace KetamineCds.Api.CdsHooks;
 
 /// <summary>
 /// Builds the patient's record from prefetch, fetching every key the EHR did not supply (or answered with an

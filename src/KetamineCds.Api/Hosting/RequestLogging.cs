@@ -3,7 +3,7 @@ using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 
-namespace KetamineCds.Api.Infrastructure;
+namespace KetamineCds.Api.Hosting;
 
 /// <summary>Serilog: readable console by default, compact JSON with <c>Logging:Format=json</c>; one event per request.</summary>
 public static class RequestLogging

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace KetamineCds.Api.Infrastructure;
+namespace KetamineCds.Api.Hosting;
 
 /// <summary>Configuration section <c>Http</c>: limits and browser access.</summary>
 public sealed class HttpHardeningOptions

@@ -1,25 +1,10 @@
 using Hl7.Fhir.Model;
-using Hl7.Fhir.Serialization;
+using KetamineCds.Api.Core;
 
-namespace KetamineCds.Api.Infrastructure;
+namespace KetamineCds.Api.Hosting;
 
-/// <summary>
-/// Error bodies as FHIR OperationOutcome (CDS Hooks 3.0 ballot: non-2xx responses SHOULD carry one; 2.0 allows it).
-/// The diagnostics text is ours, never the request echoed back.
-/// </summary>
-public static class OperationOutcomes
+public static class EmptyErrorOutcomes
 {
-    private static readonly FhirJsonSerializer Serializer = new();
-
-    public static IResult Result(int status, OperationOutcome.IssueType type, string diagnostics)
-    {
-        var outcome = new OperationOutcome
-        {
-            Issue = [new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Error, Code = type, Diagnostics = diagnostics }],
-        };
-        return Results.Content(Serializer.SerializeToString(outcome), "application/fhir+json", statusCode: status);
-    }
-
     /// <summary>
     /// Errors the framework answers on its own (no route: 404; wrong method: 405; a content type the endpoint does not
     /// accept: 415) get an OperationOutcome too, so every client error reads the same. 401 stays empty, as the CDS
@@ -45,7 +30,7 @@ public static class OperationOutcomes
             };
             if (type is { } issue)
             {
-                await Result(response.StatusCode, issue, text).ExecuteAsync(context);
+                await OperationOutcomes.Result(response.StatusCode, issue, text).ExecuteAsync(context);
             }
         });
         return app;

@@ -1,6 +1,6 @@
 using KetamineCds.Api.CdsHooks;
 
-namespace KetamineCds.Api.Fhir;
+namespace KetamineCds.Api.CdsHooks;
 
 /// <summary>
 /// Fills CDS Hooks 2.0 prefetch tokens: root-level context fields and the four user tokens derived from

@@ -1,37 +1,18 @@
-using KetamineCds.Api.Admin;
-using KetamineCds.Api.CdsHooks;
-using KetamineCds.Api.Fhir;
-using KetamineCds.Api.Preview;
+using KetamineCds.Api.Core;
 using KetamineCds.Api.Telemetry;
-using KetamineCds.Api.Rules;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
-using Polly;
 using Microsoft.Extensions.Options;
+using Polly;
 
-namespace KetamineCds.Api.Infrastructure;
+namespace KetamineCds.Api.Fhir;
 
-/// <summary>Composition of the service: options (validated at start), the rule pack, FHIR access, the hook handler.</summary>
-public static class KetamineCdsServiceExtensions
+/// <summary>FHIR access: the client of the EHR's FHIR server, its time budget and resilience, and its start-up warm-up.</summary>
+public static class FhirAccessRegistration
 {
-    public static WebApplicationBuilder AddKetamineCds(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddFhirAccess(this WebApplicationBuilder builder)
     {
-        builder.AddValidatedOptions<RulesOptions>(RulesOptions.Section);
         builder.AddValidatedOptions<FhirOptions, FhirOptionsValidator>(FhirOptions.Section);
-        builder.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
         var services = builder.Services;
-        // SIGTERM: Kestrel stops accepting, in-flight requests finish, then the audit writer flushes; all of it inside
-        // this budget, which must stay under the orchestrator's grace period (Kubernetes: 30 s by default).
-        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Shutdown:TimeoutSeconds", 25)));
-        services.AddSingleton(TimeProvider.System);
-        services.AddKeyedSingleton(ClinicalClock.Key, TimeProvider.System);
-        services.AddSingleton<RulePackProvider>();
-        services.AddHostedService<RulePackWarmUp>();
-        services.AddHostedService<RulePackWatcher>();
-        services.AddSingleton<ExamplePatients>();
-        services.AddScoped<HookHandler>();
-        services.AddScoped<PatientDataAssembler>();
-
         // Reads of the EHR's FHIR server: hedged (a copy of a slow search is sent after the server's recent p90 answer
         // time, the first answer wins, the loser is cancelled), retried at once on 408/429/5xx (never 401/403), each
         // attempt under its own timeout, all inside the request's one deadline; one circuit breaker per FHIR server
@@ -39,7 +20,6 @@ public static class KetamineCdsServiceExtensions
         // HTTP/2 where the server offers it (one connection for all of a call's searches), so a first call costs one
         // connection set-up, not eight.
         services.AddSingleton<FhirLatency>();
-        services.AddHostedService<FhirAccessWarmUp>();
         services.AddTransient<FhirAttemptObserver>();
         var fhirClient = services.AddHttpClient<FhirQueryClient>(http =>
             {
@@ -89,25 +69,7 @@ public static class KetamineCdsServiceExtensions
         // Inside the hedging handler: sees each attempt (tally, answer times for the hedge delay).
         fhirClient.AddHttpMessageHandler<FhirAttemptObserver>();
 
-        services.AddHealthChecks().AddCheck<RulePackHealthCheck>("rule-pack", tags: ["ready"]);
-        services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddHostedService<FhirAccessWarmUp>();
         return builder;
     }
-
-    public static WebApplication MapHealthEndpoints(this WebApplication app)
-    {
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
-        return app;
-    }
-}
-
-/// <summary>Ready only with a valid rule pack loaded.</summary>
-public sealed class RulePackHealthCheck(RulePackProvider packs) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(packs.Current is { } pack
-            ? HealthCheckResult.Healthy($"{pack.Name}@{pack.Version}")
-            : HealthCheckResult.Unhealthy("no rule pack loaded"));
 }

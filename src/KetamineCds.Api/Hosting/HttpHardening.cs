@@ -1,10 +1,11 @@
+using KetamineCds.Api.Core;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Hl7.Fhir.Model;
 using KetamineCds.Api.Auth;
 using Microsoft.Extensions.Options;
 
-namespace KetamineCds.Api.Infrastructure;
+namespace KetamineCds.Api.Hosting;
 
 /// <summary>Body size limit, CORS for browser EHRs, per-issuer rate limiting, and security headers on every response.</summary>
 public static class HttpHardening

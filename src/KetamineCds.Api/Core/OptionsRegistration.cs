@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace KetamineCds.Api.Infrastructure;
+namespace KetamineCds.Api.Core;
 
 /// <summary>One way every settings section is registered: bound, validated at start-up (fail fast), available now.</summary>
 public static class OptionsRegistration

@@ -1,7 +1,8 @@
+using KetamineCds.Api.Core;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Diagnostics;
 
-namespace KetamineCds.Api.Infrastructure;
+namespace KetamineCds.Api.Hosting;
 
 /// <summary>Anything unexpected is a 500 with an OperationOutcome and the trace id, never a stack trace.</summary>
 public sealed class UnhandledErrors(ILogger<UnhandledErrors> logger) : IExceptionHandler

@@ -1,6 +1,6 @@
 using Serilog.Sinks.Async;
 
-namespace KetamineCds.Api.Infrastructure;
+namespace KetamineCds.Api.Hosting;
 
 /// <summary>
 /// What Serilog's async sink holds: events waiting for the console, and events dropped because its buffer was full.

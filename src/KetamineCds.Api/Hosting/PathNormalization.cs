@@ -1,4 +1,4 @@
-namespace KetamineCds.Api.Infrastructure;
+namespace KetamineCds.Api.Hosting;
 
 /// <summary>
 /// Forgiving URLs for real clients. A discovery URL entered with a trailing slash (<c>/cds-services/</c>) makes

@@ -1,6 +1,6 @@
 using Hl7.Fhir.Model;
 
-namespace KetamineCds.Api.Fhir;
+namespace KetamineCds.Api.CdsHooks;
 
 /// <summary>A prefetch key whose data the record lacks, the resource type it holds, and why, in words for the card.</summary>
 public sealed record UnavailableData(string Key, string ResourceType, string Reason);

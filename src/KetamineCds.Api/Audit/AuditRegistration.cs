@@ -1,0 +1,22 @@
+using KetamineCds.Api.Telemetry;
+
+namespace KetamineCds.Api.Audit;
+
+/// <summary>The audit trail: a bounded buffer off the request path, keyed hashes of identifiers, and the background writer.</summary>
+public static class AuditRegistration
+{
+    public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(provider =>
+        {
+            var buffer = ActivatorUtilities.CreateInstance<AuditBuffer>(provider);
+            provider.GetRequiredService<CdsMetrics>().ObserveAuditQueue(() => buffer.Depth, () => buffer.Dropped);
+            return buffer;
+        });
+        services.AddSingleton<AuditHasher>();
+        services.AddScoped<AuditScope>();
+        services.AddHostedService<AuditWriter>();
+        return builder;
+    }
+}
