@@ -1,5 +1,6 @@
 using KetamineCds.Api.Fhir;
 using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Model;
 
 namespace KetamineCds.Api.CdsHooks;
 
@@ -21,8 +22,8 @@ public static class CardMapper
         Links = finding.Links.Count == 0 ? null : finding.Links.Select(l => new CardLink(l.Label, l.Url, "absolute")).ToList(),
         Extension = new Dictionary<string, string>
         {
-            ["org.ketaminecds.rule"] = $"{finding.RuleId}@{finding.RuleVersion}",
-            ["org.ketaminecds.pack"] = $"{pack.Name}@{pack.Version}",
+            [CardExtensions.Rule] = $"{finding.RuleId}@{finding.RuleVersion}",
+            [CardExtensions.Pack] = pack.Label,
         },
     };
 
@@ -32,7 +33,8 @@ public static class CardMapper
     /// </summary>
     public static List<Card> MostUrgentFirst(IEnumerable<Card> cards) => [.. cards.OrderBy(c => Urgency(c.Indicator))];
 
-    private static int Urgency(string indicator) => indicator switch
+    /// <summary>0 for critical, 1 for warning, 2 for info: the order cards are read in.</summary>
+    public static int Urgency(string indicator) => indicator switch
     {
         "critical" => 0,
         "warning" => 1,
@@ -80,7 +82,7 @@ public static class CardMapper
                 + "Review this part of the chart before ordering.",
             Indicator = "warning",
             Source = new CardSource("KetamineCds data access"),
-            Extension = new Dictionary<string, string> { ["org.ketaminecds.pack"] = $"{pack.Name}@{pack.Version}" },
+            Extension = new Dictionary<string, string> { [CardExtensions.Pack] = pack.Label },
         };
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KetamineCds.Rules.Model;
 
 namespace KetamineCds.Api.CdsHooks;
 
@@ -56,7 +57,7 @@ public static class CdsRequestReader
         var encounterId = OptionalString(context, "encounterId", "context");
         JsonElement? draftOrders = null;
         var selections = new List<string>();
-        if (hook is "order-select" or "order-sign")
+        if (Hooks.IsOrderHook(hook))
         {
             if (!context.TryGetProperty("draftOrders", out var bundle) || bundle.ValueKind != JsonValueKind.Object
                 || !bundle.TryGetProperty("resourceType", out var type) || !type.ValueEquals("Bundle"))
@@ -67,7 +68,7 @@ public static class CdsRequestReader
             draftOrders = bundle;
         }
 
-        if (hook == "order-select")
+        if (hook == Hooks.OrderSelect)
         {
             if (!context.TryGetProperty("selections", out var items) || items.ValueKind != JsonValueKind.Array || items.GetArrayLength() == 0)
             {

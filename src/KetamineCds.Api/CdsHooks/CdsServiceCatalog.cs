@@ -1,3 +1,4 @@
+using KetamineCds.Rules.Model;
 namespace KetamineCds.Api.CdsHooks;
 
 /// <summary>One prefetch template; required data whose absence (and no FHIR server) is a 412 (spec §Prefetch: P-13).</summary>
@@ -29,11 +30,11 @@ public static class CdsServiceCatalog
 
     public static readonly IReadOnlyDictionary<string, CdsServiceDescription> Services = new[]
     {
-        Describe(OrderSelect, "order-select", "Ketamine infusion advice at order selection",
+        Describe(OrderSelect, Hooks.OrderSelect, "Ketamine infusion advice at order selection",
             "As soon as an IV ketamine infusion is selected: TRD eligibility from the record, contraindications, interactions and missing baseline data."),
-        Describe(OrderSign, "order-sign", "Ketamine infusion safety check before signing",
+        Describe(OrderSign, Hooks.OrderSign, "Ketamine infusion safety check before signing",
             "The final safety check of a draft IV ketamine order: contraindications, blood pressure, pregnancy, interactions, mg/kg dose against the latest weight, and monitoring."),
-        Describe(PatientView, "patient-view", "Ketamine candidacy for treatment-resistant depression",
+        Describe(PatientView, Hooks.PatientView, "Ketamine candidacy for treatment-resistant depression",
             "On chart review, says when the patient meets TRD criteria with no recorded contraindication, so IV ketamine (off-label) can be considered."),
     }.ToDictionary(s => s.Id, StringComparer.Ordinal);
 

@@ -7,6 +7,7 @@ using KetamineCds.Api.Store;
 using KetamineCds.Api.Rules;
 using KetamineCds.Api.Telemetry;
 using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Model;
 using KetamineCds.Rules.Record;
 using Serilog;
 
@@ -31,16 +32,17 @@ public sealed class HookHandler(
         using var span = CdsMetrics.Traces.StartActivity($"cds.hook {service.Id}");
         span?.SetTag("cds.service", service.Id);
         span?.SetTag("cds.hook", service.Hook);
-        span?.SetTag("cds.rule_pack", $"{pack.Name}@{pack.Version}");
+        span?.SetTag("cds.rule_pack", pack.Label);
         var request = CdsRequestReader.Read(body, service);
-        audit.Request(request.Hook, request.HookInstance, request.PatientId, request.UserId, $"{pack.Name}@{pack.Version}");
+        audit.Request(request.Hook, request.HookInstance, request.PatientId, request.UserId, pack.Label);
         diagnostics.Set("Hook", request.Hook);
         diagnostics.Set("HookInstance", request.HookInstance);
-        diagnostics.Set("RulePack", $"{pack.Name}@{pack.Version}");
+        diagnostics.Set("RulePack", pack.Label);
 
         var draft = ReadDraftOrders(request);
         var hook = new HookContext(request.Hook, draft.OfType<MedicationRequest>().ToList(), request.Selections);
-        if (request.Hook != "patient-view" && !hook.DraftOrders.Any(o => pack.IsKetamineOrder(o, new PatientRecord(draft))))
+        var draftRecord = new PatientRecord(draft);
+        if (Hooks.IsOrderHook(request.Hook) && !hook.DraftOrders.Any(o => pack.IsKetamineOrder(o, draftRecord)))
         {
             // The common case at order entry: not a ketamine order. Answer before touching the prefetch.
             diagnostics.Set("KetamineOrder", false);
@@ -82,24 +84,25 @@ public sealed class HookHandler(
         }
 
         var cardsStarted = Stopwatch.GetTimestamp();
-        var found = result.Findings.Select(f => CardMapper.ToCard(f, pack));
-        // The incomplete-data card leads the warnings: what could not be checked comes first after any critical card.
-        var cards = CardMapper.MostUrgentFirst(data.IsPartial ? found.Prepend(CardMapper.IncompleteData(data.Unavailable, pack)) : found);
+        // Each card with the finding it came from (none for the incomplete-data card), so nothing reads a rule id back
+        // out of a card. The incomplete-data card leads the warnings: what could not be checked comes first after any
+        // critical card.
+        var found = result.Findings.Select(f => new IssuedCard(CardMapper.ToCard(f, pack), f));
+        var issued = data.IsPartial ? found.Prepend(new IssuedCard(CardMapper.IncompleteData(data.Unavailable, pack), null)) : found;
+        var ordered = issued.OrderBy(c => CardMapper.Urgency(c.Card.Indicator)).ToList();
+        var cards = ordered.Select(c => c.Card).ToList();
 
         metrics.Phase(service.Id, "cards", Stopwatch.GetElapsedTime(cardsStarted));
-        foreach (var card in cards)
+        foreach (var (card, finding) in ordered)
         {
-            metrics.CardIssued(service.Id, card.Indicator, RuleOf(card)?.Id ?? "none");
+            metrics.CardIssued(service.Id, card.Indicator, finding?.RuleId ?? "none");
         }
 
-        audit.Cards(cards.Select(c => new AuditedCard(c.Uuid, RuleOf(c)?.Id, RuleOf(c)?.Version, c.Indicator)).ToList());
+        audit.Cards([.. ordered.Select(c => new AuditedCard(c.Card.Uuid, c.Finding?.RuleId, c.Finding?.RuleVersion, c.Card.Indicator))]);
         diagnostics.Set("RulesFired", result.Findings.Select(f => $"{f.RuleId}@{f.RuleVersion}").ToArray());
         diagnostics.Set("CardsByIndicator", cards.GroupBy(c => c.Indicator).ToDictionary(g => g.Key, g => g.Count()), destructureObjects: true);
         return new CdsResponse(cards);
     }
-
-    private static (string Id, string Version)? RuleOf(Card card) =>
-        card.Extension?.TryGetValue("org.ketaminecds.rule", out var rule) == true && rule.Split('@') is [var id, var version] ? (id, version) : null;
 
     private static List<Resource> ReadDraftOrders(CdsRequest request)
     {
@@ -113,3 +116,6 @@ public sealed class HookHandler(
         }
     }
 }
+
+/// <summary>A card as issued, with the finding it came from (none for the incomplete-data card).</summary>
+internal sealed record IssuedCard(Card Card, Finding? Finding);

@@ -86,7 +86,7 @@ public static class CommandLine
             Console.WriteLine($"{file.Key}: ok ({file.Count()} rules)");
         }
 
-        Console.WriteLine($"{pack.Name}@{pack.Version}: {pack.Rules.Count} rules, {pack.ValueSets.Count} value sets, hash {pack.ContentHash[..12]}: valid");
+        Console.WriteLine($"{pack.Label}: {pack.Rules.Count} rules, {pack.ValueSets.Count} value sets, hash {pack.ContentHash[..12]}: valid");
         return 0;
     }
 

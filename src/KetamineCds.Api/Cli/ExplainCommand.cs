@@ -16,7 +16,7 @@ public static class ExplainCommand
     public static Command Create()
     {
         var hook = new Option<string>("--hook") { Description = "order-select, order-sign or patient-view", DefaultValueFactory = _ => "order-sign" };
-        hook.AcceptOnlyFromAmong(RulePreview.Hooks);
+        hook.AcceptOnlyFromAmong([.. RulePreview.Hooks]);
         var patient = new Option<FileInfo?>("--patient") { Description = "A FHIR Bundle (or one resource) with the patient's record; draft MedicationRequests in it are the orders" };
         var example = new Option<string?>("--example") { Description = "A bundled example request (see 'example') instead of --patient: its prefetch and draft orders" };
         var at = new Option<string?>("--at") { Description = "Evaluate as of this date or instant (default: now)" };
@@ -55,7 +55,7 @@ public static class ExplainCommand
         }
 
         var outcome = RulePreview.Evaluate(loaded.Pack!, hook, resources, at);
-        Console.WriteLine($"{outcome.Pack.Name}@{outcome.Pack.Version} · {hook} at {at:yyyy-MM-dd HH:mm}Z");
+        Console.WriteLine($"{outcome.Pack.Label} · {hook} at {at:yyyy-MM-dd HH:mm}Z");
         if (outcome.DraftOrderAssumed)
         {
             Console.WriteLine("No draft order in the bundle: evaluated with ketamine 35 mg IV over 40 min.");

@@ -96,7 +96,7 @@ public static class PreviewApi
     }
 
     public static PreviewResponse ToResponse(PreviewOutcome outcome) => new(
-        $"{outcome.Pack.Name}@{outcome.Pack.Version}",
+        outcome.Pack.Label,
         outcome.Hook,
         outcome.At,
         outcome.DraftOrder is { } order ? DescribeOrder(order) : null,

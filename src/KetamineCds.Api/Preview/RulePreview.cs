@@ -21,7 +21,7 @@ public sealed record PreviewOutcome(
 /// </summary>
 public static class RulePreview
 {
-    public static readonly string[] Hooks = ["order-select", "order-sign", "patient-view"];
+    public static readonly IReadOnlyList<string> Hooks = KetamineCds.Rules.Model.Hooks.All;
 
     public static PreviewOutcome Evaluate(CompiledPack pack, string hook, IReadOnlyList<Resource> resources, DateTimeOffset at)
     {
@@ -32,15 +32,15 @@ public static class RulePreview
 
         var drafts = resources.OfType<MedicationRequest>().Where(m => m.Status == MedicationRequest.MedicationrequestStatus.Draft).ToList();
         var record = new PatientRecord(resources.Where(r => !drafts.Contains(r)));
-        var assumed = hook != "patient-view" && drafts.Count == 0;
+        var assumed = KetamineCds.Rules.Model.Hooks.IsOrderHook(hook) && drafts.Count == 0;
         if (assumed)
         {
             drafts.Add(StandardOrder(record));
         }
 
-        var context = hook == "patient-view"
+        var context = !KetamineCds.Rules.Model.Hooks.IsOrderHook(hook)
             ? HookContext.PatientView
-            : new HookContext(hook, drafts, hook == "order-select" ? drafts.Select(d => $"MedicationRequest/{d.Id}").ToList() : []);
+            : new HookContext(hook, drafts, hook == KetamineCds.Rules.Model.Hooks.OrderSelect ? drafts.Select(d => $"MedicationRequest/{d.Id}").ToList() : []);
         var result = RuleEvaluator.Evaluate(pack, record, context, at);
         var cards = CardMapper.MostUrgentFirst(result.Findings.Select(f => CardMapper.ToCard(f, pack)));
         return new PreviewOutcome(pack, hook, at, cards, result.Trace, drafts.FirstOrDefault(), assumed);

@@ -24,6 +24,6 @@ public sealed class RulePackHealthCheck(RulePackProvider packs) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(packs.Current is { } pack
-            ? HealthCheckResult.Healthy($"{pack.Name}@{pack.Version}")
+            ? HealthCheckResult.Healthy(pack.Label)
             : HealthCheckResult.Unhealthy("no rule pack loaded"));
 }

@@ -2,6 +2,7 @@ using Hl7.Fhir.Model;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Record;
+using KetamineCds.Rules.Model;
 
 namespace KetamineCds.Api.Rules;
 
@@ -19,7 +20,7 @@ public sealed class RulePackWarmUp(RulePackProvider packs, [FromKeyedServices(Cl
             Id = "warm-up",
             Medication = new CodeableConcept("http://www.nlm.nih.gov/research/umls/rxnorm", "6130"),
         };
-        foreach (var hook in new[] { "order-sign", "patient-view" })
+        foreach (var hook in new[] { Hooks.OrderSign, Hooks.PatientView })
         {
             RuleEvaluator.Evaluate(packs.Current, new PatientRecord([patient]), new HookContext(hook, [order], []), clock.GetUtcNow());
         }

@@ -40,6 +40,9 @@ public sealed class CompiledPack
 
     public string Name { get; }
     public string Version { get; }
+
+    /// <summary><c>name@version</c>: how cards, logs, audit and metrics name the pack.</summary>
+    public string Label => $"{Name}@{Version}";
     /// <summary>SHA-256 of every file of the pack, so a card can be traced to the exact text that produced it.</summary>
     public string ContentHash { get; }
     public IReadOnlyList<CompiledRule> Rules { get; }

@@ -16,7 +16,7 @@ public sealed class CompiledRule
         File = file;
         Line = line;
         Indicator = Enum.Parse<Indicator>(spec.Card.Indicator, ignoreCase: true);
-        IsActive = spec.Status == "active";
+        IsActive = spec.Status == RuleStatuses.Active;
         _hooks = [.. spec.Hooks];
         // The card's fixed parts, made once per pack instead of once per card.
         Summary = CardTemplate.Compile(spec.Card.Summary);

@@ -1,5 +1,6 @@
 using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Record;
+using KetamineCds.Rules.Model;
 
 namespace KetamineCds.Rules.Evaluation;
 
@@ -12,7 +13,7 @@ public static class RuleEvaluator
     public static EvaluationResult Evaluate(CompiledPack pack, PatientRecord record, HookContext hook, DateTimeOffset now)
     {
         var context = new EvaluationContext(record, hook, now, pack);
-        if (hook.Hook != "patient-view" && context.KetamineOrders.Count == 0)
+        if (Hooks.IsOrderHook(hook.Hook) && context.KetamineOrders.Count == 0)
         {
             // Order hooks advise on ketamine orders only; anything else gets no cards (and no trace to explain).
             return new EvaluationResult(pack.Name, pack.Version, [], []);
@@ -42,7 +43,7 @@ public static class RuleEvaluator
 
                     fired.Add((rule, FindingBuilder.Build(rule, result, context, checklist)));
                 }
-                else if (result.Truth == Truth.Unknown && rule.Spec.Category == "contraindication")
+                else if (result.Truth == Truth.Unknown && rule.Spec.Category == RuleCategories.Contraindication)
                 {
                     // A contraindication we cannot rule out must be visible (fail visible, design §Clinical safety).
                     fired.Add((rule, FindingBuilder.Incomplete(rule, result.Explanation, context)));

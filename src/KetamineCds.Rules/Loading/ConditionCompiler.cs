@@ -161,7 +161,7 @@ internal sealed partial class ConditionCompiler(
 
                 return new DraftOrderFact(spec.Property ?? "", RequireComparison(spec.Value, $"{pointer}/value", unitAllowed: true),
                     spec.ValueSet is null ? null : RequireValueSet(spec.ValueSet, pointer), weightWindow);
-            default:
+            case "antidepressantTrials":
                 Allow(spec, pointer, "valueSet", "within", "minDays", "count");
                 if (doses.Count == 0)
                 {
@@ -181,6 +181,10 @@ internal sealed partial class ConditionCompiler(
 
                 return new AntidepressantTrialsFact(RequireValueSet(spec.ValueSet, pointer), doses, spec.MinDays ?? 1,
                     within ?? new LookBack(2, "y", "2y"), RequireComparison(spec.Count, $"{pointer}/count", unitAllowed: false));
+            default:
+                // Facts lists every fact, and the check above returned for any other name: a fact in the list without a
+                // case here is a programming error, never a rule-file error.
+                throw new System.Diagnostics.UnreachableException($"fact '{fact}' is in Facts but has no compiler");
         }
     }
 

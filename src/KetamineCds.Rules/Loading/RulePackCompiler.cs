@@ -112,7 +112,7 @@ internal static class RulePackCompiler
                 report($"{pointer}/card/suggestions/{i}", "create-service-request needs the 'code' of the service to order");
             }
 
-            if (suggestion.Action == "delete-draft-order" && rule.Hooks.All(h => h == "patient-view"))
+            if (suggestion.Action == "delete-draft-order" && rule.Hooks.All(h => h == Hooks.PatientView))
             {
                 report($"{pointer}/card/suggestions/{i}", "delete-draft-order needs an order hook; patient-view has no draft orders");
             }

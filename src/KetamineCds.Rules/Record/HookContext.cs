@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using KetamineCds.Rules.Model;
 
 namespace KetamineCds.Rules.Record;
 
@@ -8,5 +9,5 @@ namespace KetamineCds.Rules.Record;
 /// <param name="Selections">For order-select: references of the orders just selected (<c>MedicationRequest/123</c>).</param>
 public sealed record HookContext(string Hook, IReadOnlyList<MedicationRequest> DraftOrders, IReadOnlyList<string> Selections)
 {
-    public static HookContext PatientView { get; } = new("patient-view", [], []);
+    public static HookContext PatientView { get; } = new(Hooks.PatientView, [], []);
 }

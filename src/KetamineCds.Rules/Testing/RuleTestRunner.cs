@@ -6,6 +6,7 @@ using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Loading;
 using KetamineCds.Rules.Record;
 using YamlDotNet.Core;
+using KetamineCds.Rules.Model;
 
 namespace KetamineCds.Rules.Testing;
 
@@ -87,7 +88,7 @@ public static class RuleTestRunner
 
         resources.AddRange((testCase["resources"] as JsonArray ?? []).Select(r => Parse(r!.ToJsonString())));
         var drafts = (testCase["draftOrders"] as JsonArray ?? []).Select(r => Parse(r!.ToJsonString())).OfType<MedicationRequest>().ToList();
-        var selections = hook == "order-select" ? drafts.Select(d => $"MedicationRequest/{d.Id}").ToList() : [];
+        var selections = hook == Hooks.OrderSelect ? drafts.Select(d => $"MedicationRequest/{d.Id}").ToList() : [];
         return RuleEvaluator.Evaluate(pack, new PatientRecord(resources), new HookContext(hook, drafts, selections), now);
     }
 
