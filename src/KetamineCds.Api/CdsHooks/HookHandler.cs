@@ -40,9 +40,7 @@ public sealed class HookHandler(
         diagnostics.Set("RulePack", pack.Label);
 
         var draft = ReadDraftOrders(request);
-        var hook = new HookContext(request.Hook, draft.OfType<MedicationRequest>().ToList(), request.Selections);
-        var draftRecord = new PatientRecord(draft);
-        if (Hooks.IsOrderHook(request.Hook) && !hook.DraftOrders.Any(o => pack.IsKetamineOrder(o, draftRecord)))
+        if (!HookEvaluation.Applies(pack, request.Hook, draft))
         {
             // The common case at order entry: not a ketamine order. Answer before touching the prefetch.
             diagnostics.Set("KetamineOrder", false);
@@ -70,10 +68,8 @@ public sealed class HookHandler(
 
         var evaluateStarted = Stopwatch.GetTimestamp();
         var evaluation = CdsMetrics.Traces.StartActivity("cds.evaluate");
-        // Medication resources sent with the draft orders resolve medicationReference; the draft requests stay in the hook context.
         // Data that could not be retrieved makes the rules that read it undecidable, never "no concern".
-        var record = new PatientRecord(data.Resources.Concat(draft.Where(r => r is not MedicationRequest)), data.UnretrievedTypes);
-        var result = RuleEvaluator.Evaluate(pack, record, hook, now);
+        var result = HookEvaluation.Evaluate(pack, request.Hook, data.Resources, draft, request.Selections, now, data.UnretrievedTypes);
         diagnostics.Set("EvaluateMs", Stopwatch.GetElapsedTime(evaluateStarted).TotalMilliseconds);
         metrics.Phase(service.Id, "evaluate", Stopwatch.GetElapsedTime(evaluateStarted));
         evaluation?.SetTag("cds.rules_fired", result.Findings.Count);

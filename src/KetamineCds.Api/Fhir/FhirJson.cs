@@ -3,17 +3,17 @@ using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Utility;
+using KetamineCds.Rules.Record;
 
 namespace KetamineCds.Api.Fhir;
 
 /// <summary>
-/// FHIR JSON in and out. Parsing uses Ostrich mode on purpose: EHR data carries local extensions and minor
-/// deviations, and one odd element must not discard a patient's whole record (design §Data access: parsing is the
-/// dominant cost; Ostrich is ~4x faster than the validating mode). Resource types are still checked by the callers.
+/// FHIR JSON in and out, parsed as the engine's <see cref="FhirParsing"/> says (Ostrich mode: the same for live calls
+/// and for the pack's test cases).
 /// </summary>
 public static class FhirJson
 {
-    private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings().UsingMode(DeserializationMode.Ostrich));
+    private static FhirJsonDeserializer Deserializer => FhirParsing.Deserializer;
     private static readonly FhirJsonSerializer Serializer = new();
 
     /// <summary>Parses a resource embedded in a request; throws <see cref="FormatException"/> when it is not FHIR at all.</summary>
@@ -47,24 +47,8 @@ public static class FhirJson
         }
     }
 
-    /// <summary>The resources of a searchset or collection Bundle, or the resource itself.</summary>
-    /// <exception cref="FormatException">The bundle's structure is broken (Firely reports data it could not bind when it is read).</exception>
-    public static IEnumerable<Resource> Flatten(Resource? resource)
-    {
-        try
-        {
-            return resource switch
-            {
-                null => [],
-                Bundle bundle => bundle.Entry.Select(e => e.Resource).OfType<Resource>().Where(r => r is not OperationOutcome).ToList(),
-                _ => [resource],
-            };
-        }
-        catch (CodedException ex)
-        {
-            throw new FormatException("not a valid FHIR Bundle", ex);
-        }
-    }
+    /// <inheritdoc cref="FhirParsing.Flatten"/>
+    public static IEnumerable<Resource> Flatten(Resource? resource) => FhirParsing.Flatten(resource);
 
     /// <summary>Writes the resource as FHIR JSON into a writer that is producing a larger document.</summary>
     public static void Write(Resource resource, Utf8JsonWriter writer) => Serializer.Serialize(resource, writer);

@@ -30,18 +30,16 @@ public static class RulePreview
             throw new ArgumentException($"hook must be one of {string.Join(", ", Hooks)}", nameof(hook));
         }
 
+        // In a preview bundle the draft MedicationRequests are the orders; active ones are the patient's history.
         var drafts = resources.OfType<MedicationRequest>().Where(m => m.Status == MedicationRequest.MedicationrequestStatus.Draft).ToList();
-        var record = new PatientRecord(resources.Where(r => !drafts.Contains(r)));
+        var record = resources.Where(r => !drafts.Contains(r)).ToList();
         var assumed = KetamineCds.Rules.Model.Hooks.IsOrderHook(hook) && drafts.Count == 0;
         if (assumed)
         {
-            drafts.Add(StandardOrder(record));
+            drafts.Add(StandardOrder(record.OfType<Patient>().FirstOrDefault()?.Id));
         }
 
-        var context = !KetamineCds.Rules.Model.Hooks.IsOrderHook(hook)
-            ? HookContext.PatientView
-            : new HookContext(hook, drafts, hook == KetamineCds.Rules.Model.Hooks.OrderSelect ? drafts.Select(d => $"MedicationRequest/{d.Id}").ToList() : []);
-        var result = RuleEvaluator.Evaluate(pack, record, context, at);
+        var result = HookEvaluation.Evaluate(pack, hook, record, drafts, selections: null, at);
         var cards = CardMapper.MostUrgentFirst(result.Findings.Select(f => CardMapper.ToCard(f, pack)));
         return new PreviewOutcome(pack, hook, at, cards, result.Trace, drafts.FirstOrDefault(), assumed);
     }
@@ -50,12 +48,12 @@ public static class RulePreview
     /// The order previewed when the bundle holds no draft: the usual first infusion, 0.5 mg/kg over 40 minutes
     /// (35 mg for 70 kg; Sanacora 2017 consensus), so order-time rules have an order to check.
     /// </summary>
-    private static MedicationRequest StandardOrder(PatientRecord record) => new()
+    private static MedicationRequest StandardOrder(string? patientId) => new()
     {
         Id = "preview-ketamine-order",
         Status = MedicationRequest.MedicationrequestStatus.Draft,
         Intent = MedicationRequest.MedicationRequestIntent.Order,
-        Subject = new ResourceReference(record.Patient?.Id is { } id ? $"Patient/{id}" : "Patient/unknown"),
+        Subject = new ResourceReference(patientId is { } id ? $"Patient/{id}" : "Patient/unknown"),
         Medication = new CodeableConcept("http://www.nlm.nih.gov/research/umls/rxnorm", "6130", "ketamine", "ketamine IV infusion (preview)"),
         DosageInstruction =
         [

@@ -22,7 +22,7 @@ public sealed class RulePackWarmUp(RulePackProvider packs, [FromKeyedServices(Cl
         };
         foreach (var hook in new[] { Hooks.OrderSign, Hooks.PatientView })
         {
-            RuleEvaluator.Evaluate(packs.Current, new PatientRecord([patient]), new HookContext(hook, [order], []), clock.GetUtcNow());
+            HookEvaluation.Evaluate(packs.Current, hook, [patient], [order], selections: null, clock.GetUtcNow());
         }
 
         return System.Threading.Tasks.Task.CompletedTask;

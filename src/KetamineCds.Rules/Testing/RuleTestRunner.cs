@@ -17,7 +17,6 @@ namespace KetamineCds.Rules.Testing;
 /// </summary>
 public static class RuleTestRunner
 {
-    private static readonly FhirJsonDeserializer Parser = new(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable));
 
     public static IReadOnlyList<RuleTestResult> Run(CompiledPack pack, string testsFolder)
     {
@@ -87,16 +86,14 @@ public static class RuleTestRunner
         }
 
         resources.AddRange((testCase["resources"] as JsonArray ?? []).Select(r => Parse(r!.ToJsonString())));
-        var drafts = (testCase["draftOrders"] as JsonArray ?? []).Select(r => Parse(r!.ToJsonString())).OfType<MedicationRequest>().ToList();
-        var selections = hook == Hooks.OrderSelect ? drafts.Select(d => $"MedicationRequest/{d.Id}").ToList() : [];
-        return RuleEvaluator.Evaluate(pack, new PatientRecord(resources), new HookContext(hook, drafts, selections), now);
+        var drafts = (testCase["draftOrders"] as JsonArray ?? []).Select(r => Parse(r!.ToJsonString())).ToList();
+        return HookEvaluation.Evaluate(pack, hook, resources, drafts, selections: null, now);
     }
 
     private static Resource Parse(string json) =>
-        Parser.TryDeserializeResource(json, out var resource, out var issues) && resource is not null
+        FhirParsing.Deserializer.TryDeserializeResource(json, out var resource, out var issues) && resource is not null
             ? resource
             : throw new InvalidDataException($"not a FHIR resource: {issues?.FirstOrDefault()?.Message}");
 
-    private static IEnumerable<Resource> Flatten(Resource resource) =>
-        resource is Bundle bundle ? bundle.Entry.Select(e => e.Resource).OfType<Resource>() : [resource];
+    private static IEnumerable<Resource> Flatten(Resource resource) => FhirParsing.Flatten(resource);
 }
