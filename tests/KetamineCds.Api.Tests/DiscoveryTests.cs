@@ -49,6 +49,21 @@ public sealed class DiscoveryTests(KetamineCdsApplication app) : IClassFixture<K
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("Card", out _));
     }
 
+    [Fact]
+    public async Task GivenService_WhenOpenApiRequested_ThenErrorsAreDescribedAsOperationOutcomesNotProblemDetails()
+    {
+        var document = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var responses = document.GetProperty("paths").GetProperty("/cds-services/{id}").GetProperty("post").GetProperty("responses");
+        foreach (var status in new[] { "400", "404", "412", "413", "415", "500" })
+        {
+            var content = responses.GetProperty(status).GetProperty("content");
+            Assert.Equal("#/components/schemas/OperationOutcomeDocument", content.GetProperty("application/fhir+json").GetProperty("schema").GetProperty("$ref").GetString());
+        }
+
+        Assert.False(document.GetProperty("components").GetProperty("schemas").TryGetProperty("ProblemDetails", out _));
+    }
+
     [Theory]
     [InlineData("/cds-services/")]
     [InlineData("/cds-services")]

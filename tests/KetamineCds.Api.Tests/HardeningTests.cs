@@ -166,6 +166,23 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public async Task GivenProductionWithoutAnAdminKey_WhenAdminEndpointsAreCalled_Then403WithAnOperationOutcome()
+    {
+        await using var app = new ProductionApplication(new Dictionary<string, string?>
+        {
+            ["Auth:Enabled"] = "false",
+            ["Auth:AllowDisabledOutsideDevelopment"] = "true",
+            ["Store:AuditHashKey"] = "a-test-secret-of-at-least-thirty-two-characters",
+        });
+
+        using var response = await app.CreateClient().GetAsync("/admin/rules");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"forbidden\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void GivenAuthDisabledOutsideDevelopment_WhenStarting_ThenRefusesToStart()
     {
         using var app = new ProductionApplication(new Dictionary<string, string?> { ["Auth:Enabled"] = "false" });

@@ -35,6 +35,7 @@ public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixtu
         settings["Admin:ApiKey"] = AdminKey;
         settings["Fhir:DeadlineMilliseconds"] = "3000";
         settings["Fhir:AttemptTimeoutMilliseconds"] = "2500"; // no timeout retries on a cold host: the counts below are exact
+        settings["Fhir:HedgeDelayFloorMilliseconds"] = "2000"; // nor hedges of a cold host's slow first searches
         await using var app = new ConfiguredApplication(settings);
         var client = app.CreateClient();
         const string service = "/cds-services/ketamine-order-sign";
@@ -165,9 +166,10 @@ public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixtu
     private sealed class TracedApplication(List<Activity> spans, System.Collections.Concurrent.ConcurrentQueue<Serilog.Events.LogEvent> logEvents) : KetamineCdsApplication(new Dictionary<string, string?>
     {
         ["Telemetry:TracingEnabled"] = "true",
-        // A cold host's first FHIR calls can outlast the 250 ms attempt timeout and be retried; not under test here.
+        // A cold host's first FHIR calls can be slow enough to be hedged or retried; not under test here.
         ["Fhir:DeadlineMilliseconds"] = "3000",
         ["Fhir:AttemptTimeoutMilliseconds"] = "2500",
+        ["Fhir:HedgeDelayFloorMilliseconds"] = "2000",
     })
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)

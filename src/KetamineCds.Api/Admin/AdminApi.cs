@@ -55,13 +55,7 @@ public static class AdminApi
             return OperationOutcomes.Result(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, "since must be a look-back such as 7d, 12w or 6mo.");
         }
 
-        try
-        {
-            return Results.Json(await store.RuleStatisticsAsync(from, cancellationToken));
-        }
-        catch (StoreUnavailableException)
-        {
-            return OperationOutcomes.Result(StatusCodes.Status503ServiceUnavailable, OperationOutcome.IssueType.Transient, "The store is unavailable.");
-        }
+        // A store that is down is a 503 from the error table (Hosting/UnhandledErrors).
+        return Results.Json(await store.RuleStatisticsAsync(from, cancellationToken));
     }
 }

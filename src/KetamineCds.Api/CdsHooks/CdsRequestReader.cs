@@ -1,3 +1,4 @@
+using KetamineCds.Api.Core;
 using System.Text.Json;
 using KetamineCds.Rules.Model;
 
@@ -13,45 +14,45 @@ public static class CdsRequestReader
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new CdsRequestInvalidException("The request body must be a JSON object.");
+            throw new InvalidRequestBodyException("The request body must be a JSON object.");
         }
 
         var hook = RequiredString(root, "hook", "request");
         if (hook != service.Hook)
         {
-            throw new CdsRequestInvalidException($"Service '{service.Id}' answers hook '{service.Hook}', not '{hook}'.");
+            throw new InvalidRequestBodyException($"Service '{service.Id}' answers hook '{service.Hook}', not '{hook}'.");
         }
 
         var hookInstance = RequiredString(root, "hookInstance", "request");
         if (!Guid.TryParse(hookInstance, out _))
         {
-            throw new CdsRequestInvalidException("hookInstance must be a UUID.");
+            throw new InvalidRequestBodyException("hookInstance must be a UUID.");
         }
 
         var fhirServer = OptionalString(root, "fhirServer", "request");
         Uri? fhirServerUri = null;
         if (fhirServer is not null && (!Uri.TryCreate(fhirServer, UriKind.Absolute, out fhirServerUri) || fhirServerUri.Scheme is not ("https" or "http")))
         {
-            throw new CdsRequestInvalidException("fhirServer must be an absolute http(s) URL.");
+            throw new InvalidRequestBodyException("fhirServer must be an absolute http(s) URL.");
         }
 
         var accessToken = ReadAuthorization(root, fhirServerUri);
 
         if (!root.TryGetProperty("context", out var context) || context.ValueKind != JsonValueKind.Object)
         {
-            throw new CdsRequestInvalidException("context is required and must be an object.");
+            throw new InvalidRequestBodyException("context is required and must be an object.");
         }
 
         var userId = RequiredString(context, "userId", "context");
         if (!userId.Contains('/', StringComparison.Ordinal))
         {
-            throw new CdsRequestInvalidException("context.userId must be a relative reference such as 'Practitioner/123'.");
+            throw new InvalidRequestBodyException("context.userId must be a relative reference such as 'Practitioner/123'.");
         }
 
         var patientId = RequiredString(context, "patientId", "context");
         if (patientId.Contains('/', StringComparison.Ordinal))
         {
-            throw new CdsRequestInvalidException("context.patientId is the bare Patient.id, not a reference.");
+            throw new InvalidRequestBodyException("context.patientId is the bare Patient.id, not a reference.");
         }
 
         var encounterId = OptionalString(context, "encounterId", "context");
@@ -62,7 +63,7 @@ public static class CdsRequestReader
             if (!context.TryGetProperty("draftOrders", out var bundle) || bundle.ValueKind != JsonValueKind.Object
                 || !bundle.TryGetProperty("resourceType", out var type) || !type.ValueEquals("Bundle"))
             {
-                throw new CdsRequestInvalidException("context.draftOrders is required and must be a FHIR Bundle.");
+                throw new InvalidRequestBodyException("context.draftOrders is required and must be a FHIR Bundle.");
             }
 
             draftOrders = bundle;
@@ -72,14 +73,14 @@ public static class CdsRequestReader
         {
             if (!context.TryGetProperty("selections", out var items) || items.ValueKind != JsonValueKind.Array || items.GetArrayLength() == 0)
             {
-                throw new CdsRequestInvalidException("context.selections is required for order-select and must be a non-empty array.");
+                throw new InvalidRequestBodyException("context.selections is required for order-select and must be a non-empty array.");
             }
 
             foreach (var item in items.EnumerateArray())
             {
                 if (item.ValueKind != JsonValueKind.String || !item.GetString()!.Contains('/', StringComparison.Ordinal))
                 {
-                    throw new CdsRequestInvalidException("context.selections entries must be references such as 'MedicationRequest/123'.");
+                    throw new InvalidRequestBodyException("context.selections entries must be references such as 'MedicationRequest/123'.");
                 }
 
                 selections.Add(item.GetString()!);
@@ -98,24 +99,24 @@ public static class CdsRequestReader
 
         if (fhirServer is null)
         {
-            throw new CdsRequestInvalidException("fhirAuthorization requires fhirServer.");
+            throw new InvalidRequestBodyException("fhirAuthorization requires fhirServer.");
         }
 
         if (auth.ValueKind != JsonValueKind.Object)
         {
-            throw new CdsRequestInvalidException("fhirAuthorization must be an object.");
+            throw new InvalidRequestBodyException("fhirAuthorization must be an object.");
         }
 
         var token = RequiredString(auth, "access_token", "fhirAuthorization");
         var tokenType = RequiredString(auth, "token_type", "fhirAuthorization");
         if (!tokenType.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
-            throw new CdsRequestInvalidException("fhirAuthorization.token_type must be 'Bearer'.");
+            throw new InvalidRequestBodyException("fhirAuthorization.token_type must be 'Bearer'.");
         }
 
         if (!auth.TryGetProperty("expires_in", out var expires) || expires.ValueKind != JsonValueKind.Number)
         {
-            throw new CdsRequestInvalidException("fhirAuthorization.expires_in is required and must be a number.");
+            throw new InvalidRequestBodyException("fhirAuthorization.expires_in is required and must be a number.");
         }
 
         RequiredString(auth, "scope", "fhirAuthorization");
@@ -133,7 +134,7 @@ public static class CdsRequestReader
 
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw new CdsRequestInvalidException("prefetch must be an object.");
+            throw new InvalidRequestBodyException("prefetch must be an object.");
         }
 
         foreach (var property in element.EnumerateObject())
@@ -145,7 +146,7 @@ public static class CdsRequestReader
             else if (property.Value.ValueKind != JsonValueKind.Object || !property.Value.TryGetProperty("resourceType", out var type)
                 || type.ValueKind != JsonValueKind.String)
             {
-                throw new CdsRequestInvalidException($"prefetch.{property.Name} must be a FHIR resource, a Bundle or null.");
+                throw new InvalidRequestBodyException($"prefetch.{property.Name} must be a FHIR resource, a Bundle or null.");
             }
             else
             {
@@ -160,7 +161,7 @@ public static class CdsRequestReader
     {
         if (!parent.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
         {
-            throw new CdsRequestInvalidException($"{where}.{name} is required and must be a non-empty string.");
+            throw new InvalidRequestBodyException($"{where}.{name} is required and must be a non-empty string.");
         }
 
         return value.GetString()!;
@@ -175,6 +176,6 @@ public static class CdsRequestReader
 
         return value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())
             ? value.GetString()
-            : throw new CdsRequestInvalidException($"{where}.{name} must be a non-empty string.");
+            : throw new InvalidRequestBodyException($"{where}.{name} must be a non-empty string.");
     }
 }

@@ -25,10 +25,8 @@ public static class CdsServicesApi
             .WithName("InvokeService").WithSummary("Calls a CDS service with a hook request (CDS Hooks 2.0 §Calling a CDS Service)")
             .Accepts<CdsRequestDocument>("application/json")
             .Produces<CdsResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest, "application/fhir+json")
-            .ProducesProblem(StatusCodes.Status404NotFound, "application/fhir+json")
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed, "application/fhir+json")
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType, "application/fhir+json");
+            .ProducesOperationOutcome(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed,
+                StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status500InternalServerError);
         return app;
     }
 
@@ -41,40 +39,23 @@ public static class CdsServicesApi
         var started = Stopwatch.GetTimestamp();
         // Unknown ids share one label value, so a caller cannot grow the metric's cardinality.
         var known = CdsServiceCatalog.Services.TryGetValue(id, out var service);
-        var outcome = "error";
-        try
+        var context = http.HttpContext;
+        // The status is the one the EHR got, whichever way it was answered (here, or by the error table in
+        // Hosting/UnhandledErrors); so both are recorded once the response is complete.
+        context.Response.OnCompleted(() =>
         {
-            var result = await AnswerAsync(id, http, handler, logger, metrics, cancellationToken);
-            var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
-            outcome = Outcome(status);
+            var status = context.Response.StatusCode;
             if (known)
             {
                 // Every invocation of a known service is audited, answered or refused; the write happens off the request path.
-                audit.Complete(http.HttpContext.Items[Auth.CdsAuthenticationMiddleware.IssuerItem] as string, id, status, Stopwatch.GetElapsedTime(started));
+                audit.Complete(context.Items[Auth.CdsAuthenticationMiddleware.IssuerItem] as string, id, status, Stopwatch.GetElapsedTime(started));
             }
 
-            return result;
-        }
-        finally
-        {
-            metrics.HookCompleted(known ? id : "unknown", service?.Hook ?? "unknown", outcome, Stopwatch.GetElapsedTime(started));
-        }
-    }
+            metrics.HookCompleted(known ? id : "unknown", service?.Hook ?? "unknown", Outcome(status), Stopwatch.GetElapsedTime(started));
+            return System.Threading.Tasks.Task.CompletedTask;
+        });
 
-    private static string Outcome(int status) => status switch
-    {
-        StatusCodes.Status200OK => "ok",
-        StatusCodes.Status400BadRequest => "invalid_request",
-        StatusCodes.Status404NotFound => "unknown_service",
-        StatusCodes.Status412PreconditionFailed => "precondition_failed",
-        StatusCodes.Status413PayloadTooLarge => "too_large",
-        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
-        _ => "error",
-    };
-
-    private static async Task<IResult> AnswerAsync(string id, HttpRequest http, HookHandler handler, ILogger<HookHandler> logger, CdsMetrics metrics, CancellationToken cancellationToken)
-    {
-        if (!CdsServiceCatalog.Services.TryGetValue(id, out var service))
+        if (service is null)
         {
             return OperationOutcomes.Result(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, "No CDS service has this id; see GET /cds-services.");
         }
@@ -98,30 +79,26 @@ public static class CdsServicesApi
         }
         catch (JsonException ex)
         {
-            logger.RequestRejected("malformed JSON");
-            return OperationOutcomes.Result(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure,
-                $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}).");
+            throw new InvalidRequestBodyException($"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}).");
         }
 
         using (document)
         {
-            try
-            {
-                var response = await handler.HandleAsync(service, document.RootElement, cancellationToken);
-                return Results.Json(response, CdsJsonContext.Default.CdsResponse);
-            }
-            catch (CdsRequestInvalidException ex)
-            {
-                logger.RequestRejected(ex.Message);
-                return OperationOutcomes.Result(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, ex.Message);
-            }
-            catch (RequiredDataUnavailableException ex)
-            {
-                logger.RequiredDataUnavailable(string.Join(",", ex.Keys), ex.Reason);
-                metrics.PreconditionFailed(id, ex.Cause);
-                return OperationOutcomes.Result(StatusCodes.Status412PreconditionFailed, OperationOutcome.IssueType.Incomplete,
-                    $"Required data could not be obtained for prefetch keys {string.Join(", ", ex.Keys)}: {ex.Reason}.");
-            }
+            var response = await handler.HandleAsync(service, document.RootElement, cancellationToken);
+            return Results.Json(response, CdsJsonContext.Default.CdsResponse);
         }
     }
+
+    private static string Outcome(int status) => status switch
+    {
+        StatusCodes.Status200OK => "ok",
+        StatusCodes.Status400BadRequest => "invalid_request",
+        StatusCodes.Status401Unauthorized => "unauthorized",
+        StatusCodes.Status404NotFound => "unknown_service",
+        StatusCodes.Status412PreconditionFailed => "precondition_failed",
+        StatusCodes.Status413PayloadTooLarge => "too_large",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+        StatusCodes.Status429TooManyRequests => "rate_limited",
+        _ => "error",
+    };
 }

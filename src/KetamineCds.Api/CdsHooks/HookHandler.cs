@@ -1,3 +1,4 @@
+using KetamineCds.Api.Core;
 using System.Diagnostics;
 using System.Text.Json;
 using Hl7.Fhir.Model;
@@ -108,7 +109,7 @@ public sealed class HookHandler(
         }
         catch (FormatException)
         {
-            throw new CdsRequestInvalidException("context.draftOrders is not a valid FHIR Bundle.");
+            throw new InvalidRequestBodyException("context.draftOrders is not a valid FHIR Bundle.");
         }
     }
 }

@@ -1,3 +1,4 @@
+using KetamineCds.Api.Core;
 using System.Diagnostics;
 using Hl7.Fhir.Model;
 using KetamineCds.Api.Fhir;
@@ -101,7 +102,7 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         }
         catch (FormatException)
         {
-            throw new CdsRequestInvalidException($"prefetch.{key} is not valid FHIR.");
+            throw new InvalidRequestBodyException($"prefetch.{key} is not valid FHIR.");
         }
     }
 

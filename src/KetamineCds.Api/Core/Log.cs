@@ -45,8 +45,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Store unavailable at shutdown: {Count} audit records could not be written")]
     public static partial void AuditRecordsLostAtShutdown(this ILogger logger, int count);
 
-    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Feedback not stored: the store is unavailable; answered 503")]
-    public static partial void FeedbackStoreUnavailable(this ILogger logger);
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "The store is unavailable; answered 503, nothing was kept")]
+    public static partial void StoreUnavailableAnswered(this ILogger logger);
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "Retention purge removed {Count} records older than {Days} days")]
     public static partial void RetentionPurged(this ILogger logger, int count, int days);

@@ -24,12 +24,12 @@ public static class FeedbackApi
         app.MapPost("/cds-services/{id}/feedback", ReceiveAsync)
             .WithTags("CDS Hooks").WithName("Feedback").WithSummary("Accepts feedback on cards (CDS Hooks 2.0 §Feedback)")
             .Produces<FeedbackAnswer>()
-            .ProducesProblem(StatusCodes.Status400BadRequest, "application/fhir+json")
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable, "application/fhir+json");
+            .ProducesOperationOutcome(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status415UnsupportedMediaType,
+                StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    public static async Task<IResult> ReceiveAsync(string id, HttpRequest http, ICdsStore store, RulePackProvider packs, TimeProvider time, CdsMetrics metrics, ILogger<FeedbackAnswer> logger, CancellationToken cancellationToken)
+    public static async Task<IResult> ReceiveAsync(string id, HttpRequest http, ICdsStore store, RulePackProvider packs, TimeProvider time, CdsMetrics metrics, CancellationToken cancellationToken)
     {
         if (!CdsServiceCatalog.Services.ContainsKey(id))
         {
@@ -54,12 +54,12 @@ public static class FeedbackApi
         catch (JsonException)
         {
             metrics.Feedback("invalid");
-            return OperationOutcomes.Result(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, "The body is not valid JSON.");
+            throw new InvalidRequestBodyException("The body is not valid JSON.");
         }
-        catch (CdsRequestInvalidException ex)
+        catch (InvalidRequestBodyException)
         {
             metrics.Feedback("invalid");
-            return OperationOutcomes.Result(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, ex.Message);
+            throw;
         }
 
         try
@@ -79,11 +79,9 @@ public static class FeedbackApi
         }
         catch (StoreUnavailableException)
         {
-            logger.FeedbackStoreUnavailable();
+            // Answered 503 with Retry-After by the error table, so the EHR retries.
             metrics.Feedback("store_unavailable", records.Count);
-            http.HttpContext.Response.Headers.RetryAfter = "30";
-            return OperationOutcomes.Result(StatusCodes.Status503ServiceUnavailable, OperationOutcome.IssueType.Transient,
-                "Feedback could not be stored now; nothing was kept. Retry later.");
+            throw;
         }
     }
 }

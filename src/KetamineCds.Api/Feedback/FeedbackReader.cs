@@ -1,3 +1,4 @@
+using KetamineCds.Api.Core;
 using System.Globalization;
 using System.Text.Json;
 using KetamineCds.Api.CdsHooks;
@@ -14,12 +15,12 @@ public static class FeedbackReader
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("feedback", out var items) || items.ValueKind != JsonValueKind.Array)
         {
-            throw new CdsRequestInvalidException("The body must be an object with a 'feedback' array.");
+            throw new InvalidRequestBodyException("The body must be an object with a 'feedback' array.");
         }
 
         if (items.GetArrayLength() is 0 or > MaxItems)
         {
-            throw new CdsRequestInvalidException($"'feedback' must hold 1 to {MaxItems} items.");
+            throw new InvalidRequestBodyException($"'feedback' must hold 1 to {MaxItems} items.");
         }
 
         var records = new List<FeedbackRecord>();
@@ -29,19 +30,19 @@ public static class FeedbackReader
             var at = $"feedback[{index++}]";
             if (item.ValueKind != JsonValueKind.Object)
             {
-                throw new CdsRequestInvalidException($"{at} must be an object.");
+                throw new InvalidRequestBodyException($"{at} must be an object.");
             }
 
-            var card = Text(item, "card", at) ?? throw new CdsRequestInvalidException($"{at}.card (the card's uuid) is required.");
+            var card = Text(item, "card", at) ?? throw new InvalidRequestBodyException($"{at}.card (the card's uuid) is required.");
             if (!Guid.TryParse(card, out _))
             {
-                throw new CdsRequestInvalidException($"{at}.card must be the uuid of a card.");
+                throw new InvalidRequestBodyException($"{at}.card must be the uuid of a card.");
             }
 
             var outcome = Text(item, "outcome", at);
             if (outcome is not ("accepted" or "overridden"))
             {
-                throw new CdsRequestInvalidException($"{at}.outcome must be 'accepted' or 'overridden'.");
+                throw new InvalidRequestBodyException($"{at}.outcome must be 'accepted' or 'overridden'.");
             }
 
             var timestamp = Text(item, "outcomeTimestamp", at);
@@ -49,7 +50,7 @@ public static class FeedbackReader
                 || !DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.None, out var outcomeAt)
                 || !(timestamp.EndsWith('Z') || timestamp.LastIndexOfAny(['+', '-']) > timestamp.IndexOf('T', StringComparison.Ordinal)))
             {
-                throw new CdsRequestInvalidException($"{at}.outcomeTimestamp is required as an RFC 3339 date-time with offset.");
+                throw new InvalidRequestBodyException($"{at}.outcomeTimestamp is required as an RFC 3339 date-time with offset.");
             }
 
             string? accepted = null;
@@ -58,7 +59,7 @@ public static class FeedbackReader
                 if (!item.TryGetProperty("acceptedSuggestions", out var suggestions) || suggestions.ValueKind != JsonValueKind.Array || suggestions.GetArrayLength() == 0
                     || suggestions.EnumerateArray().Any(s => s.ValueKind != JsonValueKind.Object || Text(s, "id", at) is null))
                 {
-                    throw new CdsRequestInvalidException($"{at}.acceptedSuggestions is required for 'accepted': a non-empty array of {{\"id\": suggestion uuid}}.");
+                    throw new InvalidRequestBodyException($"{at}.acceptedSuggestions is required for 'accepted': a non-empty array of {{\"id\": suggestion uuid}}.");
                 }
 
                 accepted = string.Join(",", suggestions.EnumerateArray().Select(s => s.GetProperty("id").GetString()));
@@ -69,7 +70,7 @@ public static class FeedbackReader
             {
                 if (reason.ValueKind != JsonValueKind.Object)
                 {
-                    throw new CdsRequestInvalidException($"{at}.overrideReason must be an object.");
+                    throw new InvalidRequestBodyException($"{at}.overrideReason must be an object.");
                 }
 
                 if (reason.TryGetProperty("reason", out var coding))
@@ -79,7 +80,7 @@ public static class FeedbackReader
                     display = Text(coding, "display", $"{at}.overrideReason.reason");
                     if (code is null || system is null)
                     {
-                        throw new CdsRequestInvalidException($"{at}.overrideReason.reason needs code and system.");
+                        throw new InvalidRequestBodyException($"{at}.overrideReason.reason needs code and system.");
                     }
                 }
 
@@ -101,6 +102,6 @@ public static class FeedbackReader
 
         return value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0
             ? value.GetString()
-            : throw new CdsRequestInvalidException($"{at}.{name} must be a non-empty string.");
+            : throw new InvalidRequestBodyException($"{at}.{name} must be a non-empty string.");
     }
 }

@@ -6,9 +6,9 @@ namespace KetamineCds.Api.Hosting;
 public static class EmptyErrorOutcomes
 {
     /// <summary>
-    /// Errors the framework answers on its own (no route: 404; wrong method: 405; a content type the endpoint does not
-    /// accept: 415) get an OperationOutcome too, so every client error reads the same. 401 stays empty, as the CDS
-    /// Hooks best practices ask.
+    /// Errors answered without a body (no route: 404; wrong method: 405; a content type the endpoint does not accept:
+    /// 415; the admin credential refused: 403) get an OperationOutcome too, so every client error reads the same. 401
+    /// stays empty, as the CDS Hooks best practices ask.
     /// </summary>
     public static WebApplication UseOperationOutcomeForEmptyErrors(this WebApplication app)
     {
@@ -23,6 +23,7 @@ public static class EmptyErrorOutcomes
 
             var (type, text) = response.StatusCode switch
             {
+                StatusCodes.Status403Forbidden => (OperationOutcome.IssueType.Forbidden, "This credential may not use this endpoint."),
                 StatusCodes.Status404NotFound => (OperationOutcome.IssueType.NotFound, "Nothing is served at this path; CDS services are listed at GET /cds-services."),
                 StatusCodes.Status405MethodNotAllowed => (OperationOutcome.IssueType.NotSupported, "This method is not allowed here."),
                 StatusCodes.Status415UnsupportedMediaType => (OperationOutcome.IssueType.NotSupported, "Send the request as application/json."),

@@ -11,6 +11,8 @@ public static class HostingRegistration
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Shutdown:TimeoutSeconds", 25)));
         services.AddSingleton(TimeProvider.System);
         services.AddExceptionHandler<UnhandledErrors>();
+        // UseExceptionHandler() requires a problem-details service to start; every body it writes is UnhandledErrors'
+        // OperationOutcome, so ProblemDetails never reaches a client.
         services.AddProblemDetails();
         services.AddOpenApi();
         return builder;
