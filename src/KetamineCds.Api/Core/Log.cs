@@ -42,6 +42,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Audit store unavailable; {Waiting} records kept for retry")]
     public static partial void AuditStoreUnavailable(this ILogger logger, int waiting);
 
+    [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Store unavailable for the {Task}; trying again (every {RetrySeconds} s for a migration, at the next run for a purge)")]
+    public static partial void StoreMaintenanceFailed(this ILogger logger, string task, int retrySeconds);
+
     [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Store unavailable at shutdown: {Count} audit records could not be written")]
     public static partial void AuditRecordsLostAtShutdown(this ILogger logger, int count);
 

@@ -37,7 +37,7 @@ public sealed class StoreMaintenance(ICdsStore store, IOptions<StoreOptions> opt
             }
             catch (StoreUnavailableException)
             {
-                logger.AuditStoreUnavailable(0);
+                logger.StoreMaintenanceFailed("retention purge", options.Value.RetrySeconds);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -52,7 +52,7 @@ public sealed class StoreMaintenance(ICdsStore store, IOptions<StoreOptions> opt
         }
         catch (StoreUnavailableException)
         {
-            logger.AuditStoreUnavailable(0);
+            logger.StoreMaintenanceFailed("schema migration", options.Value.RetrySeconds);
             return false;
         }
     }

@@ -56,7 +56,7 @@ public sealed class CompiledPack
 
     /// <summary>
     /// The earliest observation date any active rule can look at, so a FHIR query may ask only for recent data
-    /// (design: fetch only what the rules read). Null means the whole history is needed.
+    /// (fetch only what the rules read). Null means the whole history is needed.
     /// </summary>
     public DateTimeOffset? ObservationsNeededSince(DateTimeOffset now) => ObservationLookBack?.Since(now);
 

@@ -16,7 +16,7 @@ public static class RuleEvaluator
         if (Hooks.IsOrderHook(hook.Hook) && context.KetamineOrders.Count == 0)
         {
             // Order hooks advise on ketamine orders only; anything else gets no cards (and no trace to explain).
-            return new EvaluationResult(pack.Name, pack.Version, [], []);
+            return new EvaluationResult([], []);
         }
 
         var fired = new List<(CompiledRule Rule, Finding Finding)>();
@@ -45,7 +45,7 @@ public static class RuleEvaluator
                 }
                 else if (result.Truth == Truth.Unknown && rule.Spec.Category == RuleCategories.Contraindication)
                 {
-                    // A contraindication we cannot rule out must be visible (fail visible, design §Clinical safety).
+                    // A contraindication we cannot rule out must be visible (fail visible: README "Clinical safety").
                     fired.Add((rule, FindingBuilder.Incomplete(rule, result.Explanation, context)));
                 }
             }
@@ -58,7 +58,7 @@ public static class RuleEvaluator
 
         // Most urgent first; equally urgent ones keep pack order (OrderBy is stable).
         var ordered = ApplyGroups(fired, trace).OrderByDescending(f => f.Indicator).ToList();
-        return new EvaluationResult(pack.Name, pack.Version, ordered, trace);
+        return new EvaluationResult(ordered, trace);
     }
 
     /// <summary>

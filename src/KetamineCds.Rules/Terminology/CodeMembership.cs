@@ -5,7 +5,7 @@ namespace KetamineCds.Rules.Terminology;
 /// <summary>
 /// Which of a pack's value sets contain a code, as one bit per set, remembered for the life of the pack. A request
 /// then looks each distinct coding of the record up once, however many value sets the rules ask about, and testing a
-/// set is a bit test (issue: evaluate each value set as a hash lookup). Real records reuse a small vocabulary of
+/// set is a bit test, not a hash lookup per value set. Real records reuse a small vocabulary of
 /// LOINC, SNOMED and RxNorm codes, so the memory fills quickly and stays small; it is bounded all the same, and past
 /// the bound codes are answered without being remembered.
 /// </summary>
