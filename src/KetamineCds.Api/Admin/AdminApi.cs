@@ -28,14 +28,14 @@ public static class AdminApi
 
     /// <summary>The admin group, behind the admin credential, for other features to map their admin endpoints on (the preview).</summary>
     public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder app) =>
-        app.MapGroup("/admin").WithTags("Admin").AddEndpointFilter(AdminAuthorization.RequireAdmin);
+        app.MapGroup("/admin").WithTags("Admin").RequireAuthorization(AdminKeyAuthenticationHandler.Policy);
 
     /// <summary><c>/metrics</c> for Prometheus, behind the admin key like every operator endpoint.</summary>
     public static WebApplication MapMetrics(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.PrometheusEnabled)
         {
-            app.MapPrometheusScrapingEndpoint("/metrics").AddEndpointFilter(AdminAuthorization.RequireAdmin);
+            app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(AdminKeyAuthenticationHandler.Policy);
         }
 
         return app;
@@ -44,6 +44,10 @@ public static class AdminApi
     public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
     {
         builder.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
+        builder.Services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AdminKeyAuthenticationHandler.Policy, policy => policy.AddAuthenticationSchemes(AdminKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using KetamineCds.Api.Auth;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using System.Diagnostics;
@@ -17,7 +18,7 @@ public static class CdsServicesApi
 
     public static IEndpointRouteBuilder MapCdsServices(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/cds-services").WithTags("CDS Hooks");
+        var group = app.MapGroup("/cds-services").WithTags("CDS Hooks").RequireEhr().RequirePerIssuerRateLimit();
         group.MapGet("", Discover)
             .WithName("Discovery").WithSummary("Lists the CDS services (CDS Hooks 2.0 §Discovery)")
             .Produces<DiscoveryResponse>();
@@ -48,7 +49,7 @@ public static class CdsServicesApi
             if (known)
             {
                 // Every invocation of a known service is audited, answered or refused; the write happens off the request path.
-                audit.Complete(context.Items[Auth.CdsAuthenticationMiddleware.IssuerItem] as string, id, status, Stopwatch.GetElapsedTime(started));
+                audit.Complete(context.User.Issuer(), id, status, Stopwatch.GetElapsedTime(started));
             }
 
             metrics.HookCompleted(known ? id : "unknown", service?.Hook ?? "unknown", Outcome(status), Stopwatch.GetElapsedTime(started));

@@ -1,3 +1,5 @@
+using KetamineCds.Api.Auth;
+using KetamineCds.Api.Hosting;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using KetamineCds.Api.CdsHooks;
@@ -22,6 +24,7 @@ public static class FeedbackApi
     public static IEndpointRouteBuilder MapFeedback(this IEndpointRouteBuilder app)
     {
         app.MapPost("/cds-services/{id}/feedback", ReceiveAsync)
+            .RequireEhr().RequirePerIssuerRateLimit()
             .WithTags("CDS Hooks").WithName("Feedback").WithSummary("Accepts feedback on cards (CDS Hooks 2.0 §Feedback)")
             .Produces<FeedbackAnswer>()
             .ProducesOperationOutcome(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status415UnsupportedMediaType,

@@ -11,6 +11,11 @@ namespace KetamineCds.Api.Hosting;
 public static class HttpHardening
 {
     public const string CorsPolicy = "cds-clients";
+    public const string PerIssuerPolicy = "per-issuer";
+
+    /// <summary>The per-issuer rate limit on these endpoints; over it, 429 with Retry-After.</summary>
+    public static TBuilder RequirePerIssuerRateLimit<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireRateLimiting(PerIssuerPolicy);
 
     public static WebApplicationBuilder AddHttpHardening(this WebApplicationBuilder builder)
     {
@@ -36,19 +41,18 @@ public static class HttpHardening
 
         services.AddRateLimiter(limiter =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                !context.Request.Path.StartsWithSegments("/cds-services", StringComparison.Ordinal)
-                    ? RateLimitPartition.GetNoLimiter("not-cds")
-                    : RateLimitPartition.GetTokenBucketLimiter(
-                        context.Items[CdsAuthenticationMiddleware.IssuerItem] as string ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                        _ => new TokenBucketRateLimiterOptions
-                        {
-                            TokenLimit = limits.BurstPerIssuer,
-                            TokensPerPeriod = limits.RequestsPerSecondPerIssuer,
-                            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                            QueueLimit = 0,
-                            AutoReplenishment = true,
-                        }));
+            // Per calling EHR (its JWT issuer; the client address when authentication is off), on the endpoints that
+            // carry the policy as metadata (RequirePerIssuerRateLimit), never by matching paths.
+            limiter.AddPolicy(PerIssuerPolicy, context => RateLimitPartition.GetTokenBucketLimiter(
+                context.User.Issuer() ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.BurstPerIssuer,
+                    TokensPerPeriod = limits.RequestsPerSecondPerIssuer,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
