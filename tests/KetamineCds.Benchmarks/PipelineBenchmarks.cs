@@ -45,7 +45,8 @@ public class PipelineBenchmarks
         var assembler = new PatientDataAssembler(new FhirQueryClient(new HttpClient(), metrics), Options.Create(new FhirOptions()), new Environment(), NullLogger<PatientDataAssembler>.Instance);
         var storeOptions = Options.Create(new StoreOptions());
         var audit = new AuditScope(new AuditBuffer(storeOptions, NullLogger<AuditBuffer>.Instance), new AuditHasher(storeOptions), new FixedClock());
-        _handler = new HookHandler(_packs, assembler, new FixedClock(), new DiagnosticContext(null), audit, metrics, NullLogger<HookHandler>.Instance);
+        var call = new HookCallScope(audit, metrics, new DiagnosticContext(null), NullLogger<HookCallScope>.Instance);
+        _handler = new HookHandler(_packs, assembler, new FixedClock(), call);
     }
 
     [Benchmark(Baseline = true)]

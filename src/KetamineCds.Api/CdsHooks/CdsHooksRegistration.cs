@@ -6,6 +6,7 @@ public static class CdsHooksRegistration
     public static WebApplicationBuilder AddCdsHooks(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<HookHandler>();
+        builder.Services.AddScoped<HookCallScope>();
         builder.Services.AddScoped<PatientDataAssembler>();
         return builder;
     }

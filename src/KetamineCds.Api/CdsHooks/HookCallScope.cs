@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using KetamineCds.Api.Audit;
+using KetamineCds.Api.Store;
+using KetamineCds.Api.Telemetry;
+using KetamineCds.Rules.Evaluation;
+using Serilog;
+
+namespace KetamineCds.Api.CdsHooks;
+
+/// <summary>
+/// Everything a hook call reports besides its answer, in one place: its span, each phase's time (histogram and
+/// request log property in one call), the audit entry, the cards issued per rule, and the request log's properties.
+/// None of it carries patient data. Scoped to the request; the handler calls it at each step.
+/// </summary>
+public sealed class HookCallScope(AuditScope audit, CdsMetrics metrics, IDiagnosticContext diagnostics, ILogger<HookCallScope> logger) : IDisposable
+{
+    private Activity? _span;
+    private string _service = "";
+
+    public void Begin(CdsServiceDescription service, CompiledPack pack)
+    {
+        _service = service.Id;
+        _span = CdsMetrics.Traces.StartActivity($"cds.hook {service.Id}");
+        _span?.SetTag("cds.service", service.Id);
+        _span?.SetTag("cds.hook", service.Hook);
+        _span?.SetTag("cds.rule_pack", pack.Label);
+        diagnostics.Set("RulePack", pack.Label);
+    }
+
+    /// <summary>The validated request: audited with its ids as keyed hashes; only hook and hookInstance reach the log.</summary>
+    public void Request(CdsRequest request, CompiledPack pack)
+    {
+        audit.Request(request.Hook, request.HookInstance, request.PatientId, request.UserId, pack.Label);
+        diagnostics.Set("Hook", request.Hook);
+        diagnostics.Set("HookInstance", request.HookInstance);
+    }
+
+    public void NotApplicable()
+    {
+        diagnostics.Set("KetamineOrder", false);
+        _span?.SetTag("cds.ketamine_order", false);
+    }
+
+    /// <summary>Times a phase: its histogram and its <c>{Name}Ms</c> property on the request's log event.</summary>
+    public PhaseTimer Phase(string name) => new(this, name, Stopwatch.GetTimestamp());
+
+    public void Assembled(PatientData data)
+    {
+        metrics.Phase(_service, "fetch", data.FetchTime);
+        diagnostics.Set("FetchMs", data.FetchTime.TotalMilliseconds);
+        diagnostics.Set("FhirQueries", data.QueriesSent);
+        diagnostics.Set("FhirHedged", data.Hedged);
+        diagnostics.Set("FhirRetried", data.Retried);
+        diagnostics.Set("FhirTimedOut", data.TimedOut);
+        diagnostics.Set("Partial", data.IsPartial);
+        _span?.SetTag("cds.partial", data.IsPartial);
+        if (data.IsPartial)
+        {
+            metrics.PartialAnswer(_service);
+        }
+    }
+
+    public void Evaluated(EvaluationResult result)
+    {
+        _span?.SetTag("cds.rules_fired", result.Findings.Count);
+        diagnostics.Set("RulesFired", result.Findings.Select(f => $"{f.RuleId}@{f.RuleVersion}").ToArray());
+        foreach (var error in result.Errors)
+        {
+            logger.RuleEvaluationFailed(error.RuleId, error.RuleVersion, error.Explanation);
+        }
+    }
+
+    public void Issued(IReadOnlyList<IssuedCard> cards)
+    {
+        foreach (var (card, finding) in cards)
+        {
+            metrics.CardIssued(_service, card.Indicator, finding?.RuleId ?? "none");
+        }
+
+        audit.Cards([.. cards.Select(c => new AuditedCard(c.Card.Uuid, c.Finding?.RuleId, c.Finding?.RuleVersion, c.Card.Indicator))]);
+        diagnostics.Set("CardsByIndicator", cards.GroupBy(c => c.Card.Indicator).ToDictionary(g => g.Key, g => g.Count()), destructureObjects: true);
+    }
+
+    public void Dispose() => _span?.Dispose();
+
+    private void RecordPhase(string name, TimeSpan elapsed)
+    {
+        metrics.Phase(_service, name, elapsed);
+        diagnostics.Set($"{char.ToUpperInvariant(name[0])}{name[1..]}Ms", elapsed.TotalMilliseconds);
+    }
+
+    public readonly struct PhaseTimer(HookCallScope scope, string name, long started) : IDisposable
+    {
+        public void Dispose()
+        {
+            scope.RecordPhase(name, Stopwatch.GetElapsedTime(started));
+        }
+    }
+}
