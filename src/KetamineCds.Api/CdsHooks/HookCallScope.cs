@@ -41,8 +41,12 @@ public sealed class HookCallScope(AuditScope audit, CdsMetrics metrics, IDiagnos
         _span?.SetTag("cds.ketamine_order", false);
     }
 
-    /// <summary>Times a phase: its histogram and its <c>{Name}Ms</c> property on the request's log event.</summary>
-    public PhaseTimer Phase(string name) => new(this, name, Stopwatch.GetTimestamp());
+    /// <summary>
+    /// Times a phase: its histogram and its <c>{Name}Ms</c> property on the request's log event; with
+    /// <paramref name="traced"/>, a child span <c>cds.{name}</c> too (evaluation; the assembly's FHIR searches have their own).
+    /// </summary>
+    public PhaseTimer Phase(string name, bool traced = false) =>
+        new(this, name, Stopwatch.GetTimestamp(), traced ? CdsMetrics.Traces.StartActivity($"cds.{name}") : null);
 
     public void Assembled(PatientData data)
     {
@@ -89,10 +93,11 @@ public sealed class HookCallScope(AuditScope audit, CdsMetrics metrics, IDiagnos
         diagnostics.Set($"{char.ToUpperInvariant(name[0])}{name[1..]}Ms", elapsed.TotalMilliseconds);
     }
 
-    public readonly struct PhaseTimer(HookCallScope scope, string name, long started) : IDisposable
+    public readonly struct PhaseTimer(HookCallScope scope, string name, long started, Activity? span) : IDisposable
     {
         public void Dispose()
         {
+            span?.Dispose();
             scope.RecordPhase(name, Stopwatch.GetElapsedTime(started));
         }
     }

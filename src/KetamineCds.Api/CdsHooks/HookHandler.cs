@@ -47,7 +47,7 @@ public sealed class HookHandler(
 
         // 4. The rules, pure; data that could not be retrieved makes the rules that read it undecidable.
         EvaluationResult result;
-        using (call.Phase("evaluate"))
+        using (call.Phase("evaluate", traced: true))
         {
             result = HookEvaluation.Evaluate(pack, request.Hook, data.Resources, draft, request.Selections, now, data.UnretrievedTypes);
         }
