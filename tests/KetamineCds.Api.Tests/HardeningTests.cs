@@ -130,13 +130,7 @@ public sealed class LimitTests
     [Fact]
     public async Task GivenProductionWithConfiguredOrigin_WhenBrowserPreflights_ThenAllowedAndOthersNot()
     {
-        await using var app = new ProductionApplication(new Dictionary<string, string?>
-        {
-            ["Http:AllowedOrigins:0"] = "https://sandbox.cds-hooks.org",
-            ["Auth:Enabled"] = "false",
-            ["Auth:AllowDisabledOutsideDevelopment"] = "true",
-            ["Store:AuditHashKey"] = "a-test-secret-of-at-least-thirty-two-characters",
-        });
+        await using var app = ProductionApplication.WithAuthenticationOffOnPurpose(("Http:AllowedOrigins:0", "https://sandbox.cds-hooks.org"));
         var client = app.CreateClient();
 
         Assert.Equal("https://sandbox.cds-hooks.org", await AllowedOriginAsync(client, "https://sandbox.cds-hooks.org"));
@@ -168,12 +162,7 @@ public sealed class LimitTests
     [Fact]
     public async Task GivenProductionWithoutAnAdminKey_WhenAdminEndpointsAreCalled_Then403WithAnOperationOutcome()
     {
-        await using var app = new ProductionApplication(new Dictionary<string, string?>
-        {
-            ["Auth:Enabled"] = "false",
-            ["Auth:AllowDisabledOutsideDevelopment"] = "true",
-            ["Store:AuditHashKey"] = "a-test-secret-of-at-least-thirty-two-characters",
-        });
+        await using var app = ProductionApplication.WithAuthenticationOffOnPurpose();
 
         using var response = await app.CreateClient().GetAsync("/admin/rules");
 
@@ -196,18 +185,30 @@ public sealed class LimitTests
     [Fact]
     public async Task GivenAuthDisabledOutsideDevelopmentOnPurpose_WhenStarting_ThenRuns()
     {
-        await using var app = new ProductionApplication(new Dictionary<string, string?>
-        {
-            ["Auth:Enabled"] = "false",
-            ["Auth:AllowDisabledOutsideDevelopment"] = "true",
-            ["Store:AuditHashKey"] = "a-test-secret-of-at-least-thirty-two-characters",
-        });
+        await using var app = ProductionApplication.WithAuthenticationOffOnPurpose();
 
         Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync("/cds-services")).StatusCode);
     }
 
     private sealed class ProductionApplication(IReadOnlyDictionary<string, string?> settings) : KetamineCdsApplication(settings)
     {
+        /// <summary>Production with authentication off on purpose and a real audit hash key: starts, for tests of other settings.</summary>
+        public static ProductionApplication WithAuthenticationOffOnPurpose(params (string Key, string Value)[] extra)
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["Auth:Enabled"] = "false",
+                ["Auth:AllowDisabledOutsideDevelopment"] = "true",
+                ["Store:AuditHashKey"] = "a-test-secret-of-at-least-thirty-two-characters",
+            };
+            foreach (var (key, value) in extra)
+            {
+                settings[key] = value;
+            }
+
+            return new ProductionApplication(settings);
+        }
+
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
