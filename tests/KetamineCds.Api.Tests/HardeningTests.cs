@@ -171,6 +171,21 @@ public sealed class LimitTests
         Assert.Contains("\"forbidden\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Http:AllowedOrigins:0", "https://sandbox.cds-hooks.org/", "Http:AllowedOrigins")]
+    [InlineData("Http:AllowedOrigins:0", "sandbox.cds-hooks.org", "Http:AllowedOrigins")]
+    [InlineData("Fhir:AllowedServers:0", "ehr.example.org/fhir", "Fhir:AllowedServers")]
+    [InlineData("Fhir:AttemptTimeoutMilliseconds", "2000", "Fhir:AttemptTimeoutMilliseconds")]
+    public void GivenAMistypedSetting_WhenStarting_ThenRefusesToStartNamingIt(string key, string value, string named)
+    {
+        using var app = new ConfiguredApplication(new Dictionary<string, string?> { [key] = value });
+
+        var error = Record.Exception(() => app.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void GivenAuthDisabledOutsideDevelopment_WhenStarting_ThenRefusesToStart()
     {

@@ -39,8 +39,7 @@ public sealed class AuthOptions
 
 public sealed class TrustedIssuer
 {
-    /// <summary>The <c>iss</c> value of the EHR's tokens.</summary>
-    [Required]
+    /// <summary>The <c>iss</c> value of the EHR's tokens (required; AuthOptionsValidator checks every entry).</summary>
     public string Issuer { get; set; } = "";
 
     /// <summary>Where the EHR publishes its JWKS (used when the token has no <c>jku</c>).</summary>

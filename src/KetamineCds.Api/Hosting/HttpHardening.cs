@@ -19,7 +19,7 @@ public static class HttpHardening
 
     public static WebApplicationBuilder AddHttpHardening(this WebApplicationBuilder builder)
     {
-        var limits = builder.AddValidatedOptions<HttpHardeningOptions>(HttpHardeningOptions.Section);
+        var limits = builder.AddValidatedOptions<HttpHardeningOptions, HttpHardeningOptionsValidator>(HttpHardeningOptions.Section);
         var services = builder.Services;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
