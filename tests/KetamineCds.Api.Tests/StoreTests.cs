@@ -164,6 +164,62 @@ public abstract class StoreTests
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_invocation"));
     }
 
+    [Fact]
+    public async Task GivenConcurrentHookCalls_WhenAllAnswered_ThenTheAuditHoldsOneRowPerCallAndItsCards()
+    {
+        var connectionString = await ConnectionStringAsync();
+        await using var app = new ConfiguredApplication(new Dictionary<string, string?>
+        {
+            ["Store:ConnectionString"] = connectionString,
+            ["Store:AuditBatchSize"] = "50", // many batches, so consecutive writes are exercised too
+            ["Http:RequestsPerSecondPerIssuer"] = "100000", // all 400 come from one caller at once
+            ["Http:BurstPerIssuer"] = "100000",
+        });
+        var client = app.CreateClient();
+        var buffer = app.Services.GetRequiredService<Audit.AuditBuffer>();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 400).Select(_ => HttpJson.PostAsync(client, HttpJson.Example("order-sign-bp-crisis.json"))));
+        await Eventually.ValueAsync(() => Task.FromResult(buffer.Written), n => n >= 400);
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        var cardsPerCall = answers[0].Body.GetProperty("cards").GetArrayLength();
+        await using var connection = Open(connectionString);
+        await connection.OpenAsync();
+        Assert.Equal(400, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_invocation"));
+        Assert.Equal(400 * cardsPerCall, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_card"));
+        var returnedUuids = answers.SelectMany(a => a.Body.GetProperty("cards").EnumerateArray().Select(c => c.GetProperty("uuid").GetString())).ToHashSet();
+        var storedUuids = (await connection.QueryAsync<string>("SELECT card_uuid FROM audit_card")).ToHashSet();
+        Assert.True(returnedUuids.SetEquals(storedUuids), "every card the EHR received is in the audit trail, and nothing else");
+        Assert.Equal(0, buffer.Dropped);
+    }
+
+    [Fact]
+    public async Task GivenBatchAlreadyPartlyStored_WhenWrittenAgain_ThenNoCallOrCardIsStoredTwice()
+    {
+        // The writer keeps a batch whose commit it could not confirm and writes it again: the trail must not double.
+        var connectionString = await ConnectionStringAsync();
+        var store = new SqlCdsStore(Options.Create(new StoreOptions { ConnectionString = connectionString }), TimeProvider.System);
+        store.Migrate();
+        var batch = Enumerable.Range(0, 1_500).Select(i => AuditRecordFor(i)).ToList();
+
+        await store.SaveAuditAsync(batch[..1_000], CancellationToken.None);
+        await store.SaveAuditAsync(batch, CancellationToken.None);
+        await store.SaveAuditAsync(batch, CancellationToken.None);
+
+        await using var connection = Open(connectionString);
+        await connection.OpenAsync();
+        Assert.Equal(1_500, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_invocation"));
+        Assert.Equal(4_500, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_card"));
+        Assert.Equal(1_500, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_card WHERE indicator = 'critical'"));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_invocation WHERE issuer IS NULL AND user_hash IS NULL"));
+    }
+
+    private static AuditRecord AuditRecordFor(int i) => new(
+        Core.TimeOrderedId.New(), DateTimeOffset.UtcNow.AddSeconds(-i), "ketamine-order-sign", "order-sign", Guid.NewGuid().ToString(),
+        i == 7 ? null : "https://ehr.example.org", "ketamine-trd@1.0.0", $"hash-{i % 40}", i == 7 ? null : "user-hash", 200, 2.5,
+        [new(Core.TimeOrderedId.New(), "KET-13-CRIT", "1.0.0", "critical"), new(Core.TimeOrderedId.New(), "KET-15-WARN", "1.0.0", "warning"),
+         new(Core.TimeOrderedId.New(), null, null, "info")]);
+
     private static System.Data.Common.DbConnection Open(string connectionString) =>
         connectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase)
             ? new Npgsql.NpgsqlConnection(connectionString)

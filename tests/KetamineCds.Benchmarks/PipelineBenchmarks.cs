@@ -44,7 +44,7 @@ public class PipelineBenchmarks
         _packs = new RulePackProvider(Options.Create(new RulesOptions { Path = Path.Combine(RequestCorpus.FindRoot(), "rules") }), TimeProvider.System, metrics, NullLogger<RulePackProvider>.Instance);
         var assembler = new PatientDataAssembler(new FhirQueryClient(new HttpClient(), metrics), Options.Create(new FhirOptions()), new Environment(), NullLogger<PatientDataAssembler>.Instance);
         var storeOptions = Options.Create(new StoreOptions());
-        var audit = new AuditScope(new AuditBuffer(storeOptions, NullLogger<AuditBuffer>.Instance), new AuditHasher(storeOptions), new FixedClock());
+        var audit = new AuditScope(new AuditBuffer(storeOptions), new AuditHasher(storeOptions), new FixedClock());
         var call = new HookCallScope(audit, metrics, new DiagnosticContext(null), NullLogger<HookCallScope>.Instance);
         _handler = new HookHandler(_packs, assembler, new FixedClock(), call);
     }

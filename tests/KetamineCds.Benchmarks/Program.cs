@@ -6,6 +6,7 @@ using KetamineCds.Benchmarks;
 //   phases N [runs]     where one call's time and allocations go, phase by phase, and the costliest rules (PhaseProfile)
 //   ratio N runs        full pipeline against parse-only, called alternately, medians (RatioCheck)
 //   evaluate N runs     record, evaluation and cards in a loop, for a CPU profiler such as perf (EvaluationLoop)
+//   audit-writer CONNECTION N   the audit writer alone: N queued calls written to a store, calls per second (AuditWriterThroughput)
 switch (args)
 {
     case ["phases", var size, .. var rest]:
@@ -16,6 +17,9 @@ switch (args)
         return;
     case ["evaluate", var size, var loopRuns]:
         EvaluationLoop.Run(Number(size), Number(loopRuns));
+        return;
+    case ["audit-writer", var connection, var records]:
+        AuditWriterThroughput.Run(connection, Number(records));
         return;
 }
 

@@ -11,12 +11,13 @@ public static class AuditRegistration
         services.AddSingleton(provider =>
         {
             var buffer = ActivatorUtilities.CreateInstance<AuditBuffer>(provider);
-            provider.GetRequiredService<CdsMetrics>().ObserveAuditQueue(() => buffer.Depth, () => buffer.Dropped);
+            provider.GetRequiredService<CdsMetrics>().ObserveAuditQueue(() => buffer.Depth, () => buffer.Dropped, () => buffer.Written);
             return buffer;
         });
         services.AddSingleton<AuditHasher>();
         services.AddScoped<AuditScope>();
         services.AddHostedService<AuditWriter>();
+        services.AddHostedService<AuditDropReport>();
         return builder;
     }
 }

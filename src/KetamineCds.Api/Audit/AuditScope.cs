@@ -1,3 +1,4 @@
+using KetamineCds.Api.Core;
 using KetamineCds.Api.Store;
 
 namespace KetamineCds.Api.Audit;
@@ -22,7 +23,7 @@ public sealed class AuditScope(AuditBuffer queue, AuditHasher hasher, TimeProvid
     /// <param name="issuer">The calling EHR's issuer, when it was authenticated.</param>
     public void Complete(string? issuer, string serviceId, int status, TimeSpan elapsed) =>
         queue.Enqueue(new AuditRecord(
-            Guid.NewGuid().ToString(), time.GetUtcNow(), serviceId, _request?.Hook ?? "(invalid)", _request?.HookInstance ?? "(invalid)",
+            TimeOrderedId.New(), time.GetUtcNow(), serviceId, _request?.Hook ?? "(invalid)", _request?.HookInstance ?? "(invalid)",
             issuer, _pack, hasher.Hash(_request?.PatientId), hasher.Hash(_request?.UserId),
             status, Math.Round(elapsed.TotalMilliseconds, 1), _cards));
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace KetamineCds.Api.Audit;
 
 /// <summary>
-/// Writes queued audit records in batches. When the store is down the batch is kept and retried every
+/// Writes queued audit records in batches of whatever has queued, up to <see cref="StoreOptions.AuditBatchSize"/>. When the store is down the batch is kept and retried every
 /// <see cref="StoreOptions.RetrySeconds"/> (none is lost while the queue has room); on shutdown the queue is drained
 /// and written before the process exits.
 /// </summary>
@@ -41,6 +41,7 @@ public sealed class AuditWriter(AuditBuffer queue, ICdsStore store, IOptions<Sto
             {
                 await store.SaveAuditAsync(remaining, cancellationToken);
                 Remove(remaining.Length);
+                queue.MarkWritten(remaining.Length);
             }
             catch (StoreUnavailableException)
             {
@@ -54,7 +55,7 @@ public sealed class AuditWriter(AuditBuffer queue, ICdsStore store, IOptions<Sto
     {
         lock (_backlog)
         {
-            while (_backlog.Count < 500 && queue.Reader.TryRead(out var record))
+            while (_backlog.Count < options.Value.AuditBatchSize && queue.Reader.TryRead(out var record))
             {
                 _backlog.Add(record);
             }
@@ -85,6 +86,7 @@ public sealed class AuditWriter(AuditBuffer queue, ICdsStore store, IOptions<Sto
             {
                 await store.SaveAuditAsync(batch, stoppingToken);
                 Remove(batch.Length);
+                queue.MarkWritten(batch.Length);
                 Drain();
             }
             catch (StoreUnavailableException)

@@ -1,3 +1,4 @@
+using KetamineCds.Api.Core;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Model;
@@ -9,7 +10,7 @@ public static class CardMapper
 {
     public static Card ToCard(Finding finding, CompiledPack pack) => new()
     {
-        Uuid = Guid.NewGuid().ToString(),
+        Uuid = TimeOrderedId.New(),
         Summary = finding.Summary,
         Detail = string.IsNullOrWhiteSpace(finding.Detail) ? null : finding.Detail,
         Indicator = finding.Indicator.ToString().ToLowerInvariant(),
@@ -44,7 +45,7 @@ public static class CardMapper
     private static Suggestion ToSuggestion(FindingSuggestion suggestion) => new()
     {
         Label = suggestion.Label,
-        Uuid = Guid.NewGuid().ToString(),
+        Uuid = TimeOrderedId.New(),
         IsRecommended = suggestion.IsRecommended,
         Actions =
         [
@@ -74,7 +75,7 @@ public static class CardMapper
 
         return new Card
         {
-            Uuid = Guid.NewGuid().ToString(),
+            Uuid = TimeOrderedId.New(),
             Summary = summary,
             Detail = "These parts of the record were neither prefetched nor retrieved, so the checks that read them could not run:\n\n"
                 + string.Join("\n", described.Select(d => $"- {d.What} (`{d.Key}`): not retrieved, {d.Reason}"))

@@ -24,15 +24,46 @@ public static class StoreCommands
             return 0;
         });
 
+        var olderThan = new Option<string>("--older-than") { Description = "Delete records older than this: 400d, 57w, 13mo (default: Store:RetentionDays)" };
+        var purgeConnection = new Option<string?>("--connection") { Description = "Store connection string (default: Store:ConnectionString from configuration)" };
+        var purge = new Command("purge", "Delete feedback and audit records older than the retention period now (the service does it every six hours)") { olderThan, purgeConnection };
+        purge.SetAction(async (parse, cancellationToken) => await PurgeAsync(parse.GetValue(olderThan), parse.GetValue(purgeConnection), cancellationToken));
+
         var since = new Option<string>("--since") { Description = "Look-back: 7d, 12w, 6mo, 1y", DefaultValueFactory = _ => "30d" };
         var statsConnection = new Option<string?>("--connection") { Description = "Store connection string (default: Store:ConnectionString from configuration)" };
         var stats = new Command("stats", "Per rule: cards issued, accepted, overridden, override rate and top override reasons") { since, statsConnection };
         stats.SetAction(async (parse, cancellationToken) => await PrintStatisticsAsync(parse.GetValue(since)!, parse.GetValue(statsConnection), cancellationToken));
 
-        return [new Command("store", "Feedback and audit store") { migrate }, stats];
+        return [new Command("store", "Feedback and audit store") { migrate, purge }, stats];
     }
 
-    private static SqlCdsStore Store(string? connection)
+    private static async Task<int> PurgeAsync(string? olderThan, string? connection, CancellationToken cancellationToken)
+    {
+        var (store, options) = Configured(connection);
+        var now = TimeProvider.System.GetUtcNow();
+        var before = olderThan is null ? now.AddDays(-options.RetentionDays) : LookBack.Parse(olderThan)?.Since(now);
+        if (before is null)
+        {
+            Console.Error.WriteLine($"'{olderThan}' is not a period; write e.g. 400d, 57w or 13mo");
+            return 2;
+        }
+
+        try
+        {
+            var removed = await store.PurgeAsync(before.Value, cancellationToken);
+            Console.WriteLine($"purged {removed} records older than {before:yyyy-MM-dd HH:mm} UTC");
+            return 0;
+        }
+        catch (StoreUnavailableException ex)
+        {
+            Console.Error.WriteLine($"{ex.Message}: {ex.InnerException?.GetType().Name}");
+            return 1;
+        }
+    }
+
+    private static SqlCdsStore Store(string? connection) => Configured(connection).Store;
+
+    private static (SqlCdsStore Store, StoreOptions Options) Configured(string? connection)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
@@ -44,7 +75,7 @@ public static class StoreCommands
             options.ConnectionString = connection;
         }
 
-        return new SqlCdsStore(Options.Create(options), TimeProvider.System);
+        return (new SqlCdsStore(Options.Create(options), TimeProvider.System), options);
     }
 
     private static async Task<int> PrintStatisticsAsync(string since, string? connection, CancellationToken cancellationToken)

@@ -36,8 +36,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} (trace {TraceId}); no advice was produced\n{StackTrace}")]
     public static partial void UnhandledError(this ILogger logger, string exceptionType, string traceId, string stackTrace);
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Audit queue full: record dropped ({Dropped} dropped since start)")]
-    public static partial void AuditRecordDropped(this ILogger logger, long dropped);
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Audit queue full: {Dropped} records dropped in the last {Seconds} s ({Total} since start)")]
+    public static partial void AuditRecordsDropped(this ILogger logger, long dropped, int seconds, long total);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Audit store unavailable; {Waiting} records kept for retry")]
     public static partial void AuditStoreUnavailable(this ILogger logger, int waiting);

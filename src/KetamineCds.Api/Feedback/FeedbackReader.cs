@@ -1,7 +1,7 @@
-using KetamineCds.Api.Core;
 using System.Globalization;
 using System.Text.Json;
 using KetamineCds.Api.CdsHooks;
+using KetamineCds.Api.Core;
 using KetamineCds.Api.Store;
 
 namespace KetamineCds.Api.Feedback;
@@ -87,7 +87,7 @@ public static class FeedbackReader
                 comment = Text(reason, "userComment", $"{at}.overrideReason");
             }
 
-            records.Add(new FeedbackRecord(Guid.NewGuid().ToString(), receivedAt, serviceId, card, outcome, outcomeAt, accepted, system, code, display, comment));
+            records.Add(new FeedbackRecord(TimeOrderedId.New(), receivedAt, serviceId, card, outcome, outcomeAt, accepted, system, code, display, comment));
         }
 
         return records;

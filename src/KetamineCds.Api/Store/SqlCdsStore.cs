@@ -36,6 +36,11 @@ public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider tim
         {
             throw new StoreUnavailableException($"Schema migration failed at {result.ErrorScript?.Name}", result.Error);
         }
+
+        if (!Settings.IsPostgreSql)
+        {
+            UseWriteAheadLog();
+        }
     }
 
     public async Task<IReadOnlyList<string>> SaveFeedbackAsync(IReadOnlyList<FeedbackRecord> items, CancellationToken cancellationToken)
@@ -75,35 +80,48 @@ public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider tim
     public Task SaveAuditAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken) =>
         WithConnectionAsync(async connection =>
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            foreach (var record in batch)
+            if (connection is SqliteConnection sqlite)
             {
-                // ON CONFLICT DO NOTHING: a batch retried after a partial failure never duplicates rows.
-                await connection.ExecuteAsync("""
-                    INSERT INTO audit_invocation (id, at_ms, service_id, hook, hook_instance, issuer, pack, patient_hash, user_hash, status, elapsed_ms)
-                    VALUES (@Id, @AtMs, @ServiceId, @Hook, @HookInstance, @Issuer, @Pack, @PatientHash, @UserHash, @Status, @ElapsedMs)
-                    ON CONFLICT (id) DO NOTHING
-                    """,
-                    new
-                    {
-                        record.Id, AtMs = record.At.ToUnixTimeMilliseconds(), record.ServiceId, record.Hook, record.HookInstance, record.Issuer,
-                        record.Pack, record.PatientHash, record.UserHash, record.Status, record.ElapsedMs,
-                    }, transaction);
-                foreach (var card in record.Cards)
-                {
-                    await connection.ExecuteAsync("""
-                        INSERT INTO audit_card (card_uuid, invocation_id, at_ms, rule_id, rule_version, indicator)
-                        VALUES (@CardUuid, @InvocationId, @AtMs, @RuleId, @RuleVersion, @Indicator)
-                        ON CONFLICT (card_uuid) DO NOTHING
-                        """,
-                        new { card.CardUuid, InvocationId = record.Id, AtMs = record.At.ToUnixTimeMilliseconds(), card.RuleId, card.RuleVersion, card.Indicator },
-                        transaction);
-                }
+                SqliteAuditInserts.Save(sqlite, batch);
+            }
+            else if (!await PostgresAuditCopy.TryCopyAsync((NpgsqlConnection)connection, batch, cancellationToken))
+            {
+                await SaveAuditRowByRowAsync(connection, batch, cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
             return 0;
         }, cancellationToken);
+
+    // The slow, idempotent path: only for a batch of which some rows are already stored.
+    private static async Task SaveAuditRowByRowAsync(DbConnection connection, IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var record in batch)
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO audit_invocation (id, at_ms, service_id, hook, hook_instance, issuer, pack, patient_hash, user_hash, status, elapsed_ms)
+                VALUES (@Id, @AtMs, @ServiceId, @Hook, @HookInstance, @Issuer, @Pack, @PatientHash, @UserHash, @Status, @ElapsedMs)
+                ON CONFLICT (id) DO NOTHING
+                """,
+                new
+                {
+                    record.Id, AtMs = record.At.ToUnixTimeMilliseconds(), record.ServiceId, record.Hook, record.HookInstance, record.Issuer,
+                    record.Pack, record.PatientHash, record.UserHash, record.Status, record.ElapsedMs,
+                }, transaction);
+            foreach (var card in record.Cards)
+            {
+                await connection.ExecuteAsync("""
+                    INSERT INTO audit_card (card_uuid, invocation_id, at_ms, rule_id, rule_version, indicator)
+                    VALUES (@CardUuid, @InvocationId, @AtMs, @RuleId, @RuleVersion, @Indicator)
+                    ON CONFLICT (card_uuid) DO NOTHING
+                    """,
+                    new { card.CardUuid, InvocationId = record.Id, AtMs = record.At.ToUnixTimeMilliseconds(), card.RuleId, card.RuleVersion, card.Indicator },
+                    transaction);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
 
     public async Task<IReadOnlyList<RuleStatistics>> RuleStatisticsAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
@@ -187,6 +205,26 @@ public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider tim
         if (!string.IsNullOrEmpty(folder))
         {
             Directory.CreateDirectory(folder);
+        }
+    }
+
+    // WAL (https://sqlite.org/wal.html): readers (statistics, feedback lookups) no longer block the audit writer, and a
+    // commit appends to the log instead of rewriting pages through a rollback journal. The mode is stored in the
+    // database file, so setting it once here holds for every connection; it cannot change inside a transaction,
+    // hence here and not in a migration script.
+    private void UseWriteAheadLog()
+    {
+        try
+        {
+            using var connection = new SqliteConnection(Settings.ConnectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL";
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException ex)
+        {
+            throw new StoreUnavailableException("Could not switch the SQLite store to write-ahead logging", ex);
         }
     }
 

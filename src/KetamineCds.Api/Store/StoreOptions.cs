@@ -27,6 +27,17 @@ public sealed class StoreOptions
     [Range(10, 1_000_000)]
     public int AuditQueueCapacity { get; set; } = 10_000;
 
+    /// <summary>
+    /// Most audit records the writer stores in one transaction. It takes whatever has queued up to this many, so a
+    /// quiet service writes each record at once and a busy one writes fewer, larger batches. Default 2,000.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int AuditBatchSize { get; set; } = 2_000;
+
+    /// <summary>Seconds between the log lines that sum up dropped audit records (one line per interval with drops). Default 60.</summary>
+    [Range(1, 3600)]
+    public int AuditDropReportSeconds { get; set; } = 60;
+
     /// <summary>Seconds between attempts to write a backlog when the store is unavailable. Default 5.</summary>
     [Range(1, 3600)]
     public int RetrySeconds { get; set; } = 5;

@@ -86,10 +86,11 @@ public sealed class CdsMetrics
             return new Measurement<int>(1, new("pack.name", name), new("pack.version", version), new("pack.hash", hash[..12]));
         }, description: "The live rule pack (value 1; name, version and short content hash as labels)");
 
-    public void ObserveAuditQueue(Func<int> depth, Func<long> dropped)
+    public void ObserveAuditQueue(Func<int> depth, Func<long> dropped, Func<long> written)
     {
         _meter.CreateObservableGauge("kcds.audit.queue.depth", depth, "{record}", "Audit records waiting to be written to the store");
         _meter.CreateObservableCounter("kcds.audit.dropped", dropped, "{record}", "Audit records dropped because the queue was full");
+        _meter.CreateObservableCounter("kcds.audit.written", written, "{record}", "Audit records stored by the writer");
     }
 
     public void ObserveLogBuffer(Func<int> depth, Func<long> dropped)
