@@ -70,10 +70,11 @@ metric() { curl -s "$base/metrics" | awk -v name="$1" '$1 == name || index($1, n
 
 before=$(count_rows)
 env ASPNETCORE_ENVIRONMENT=Development Logging__Format=json Store__ConnectionString="$connection" \
-  Http__RequestsPerSecondPerIssuer=1000000 Http__BurstPerIssuer=1000000 \
+  Http__RequestsPerSecondPerIssuer=100000 Http__BurstPerIssuer=100000 \
   dotnet "$bin" --urls "$base" >"$work/service.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do curl -sf "$base/health/ready" >/dev/null && break; sleep 0.5; done
+curl -sf "$base/health/ready" >/dev/null || { echo "the service did not start:"; tail -5 "$work/service.log"; exit 1; }
 
 echo "== saturating: $connections connections, ${seconds}s, small order-sign calls (examples/requests/order-sign-eligible.json)"
 (

@@ -3,10 +3,12 @@
 and from the code lists of the clinical-rules reference (section 4). Codes are facts; names, descriptions and
 the origin note of each set are this pack's own. Run from the repository root: python3 rules/tools/build-valuesets.py
 The output is committed; the service never needs ../shared at run time."""
-import json, pathlib
+import json, pathlib, sys
 
 VSAC = pathlib.Path('../shared/external/valuesets')
-OUT = pathlib.Path('rules/valuesets')
+# --out FOLDER writes elsewhere (the test that the committed sets are this script's output uses it).
+OUT = pathlib.Path(sys.argv[sys.argv.index('--out') + 1]) if '--out' in sys.argv else pathlib.Path('rules/valuesets')
+OUT.mkdir(parents=True, exist_ok=True)
 ICD, SCT, LOINC, RX = ('http://hl7.org/fhir/sid/icd-10-cm', 'http://snomed.info/sct', 'http://loinc.org',
                        'http://www.nlm.nih.gov/research/umls/rxnorm')
 
@@ -14,24 +16,30 @@ def vsac(oid, keep=lambda c: True):
     data = json.loads((VSAC / f'valueset-{oid}.json').read_text())
     return [c for c in data['expansion']['contains'] if keep(c)]
 
-def write(id, title, description, codes=(), icd_isa=(), exclude_isa=(), includes=()):
+def write(id, title, description, codes=(), icd_isa=(), exclude_isa=(), includes=(), icd_regex=(), exclude_codes=()):
     include, by_system = [], {}
     for c in codes:
-        by_system.setdefault(c['system'], []).append({k: c[k] for k in ('code', 'display', 'designation') if k in c})
+        by_system.setdefault(c['system'], []).append({k: c[k] for k in ('code', 'display', 'designation', 'extension') if k in c})
     for system, concepts in sorted(by_system.items()):
-        seen, unique = set(), []
+        seen, unique = {}, []
         for x in concepts:
             if x['code'] not in seen:
-                seen.add(x['code']); unique.append(x)
+                seen[x['code']] = dict(x); unique.append(seen[x['code']])
+            elif 'designation' in x:  # one ingredient under several names (valproic acid, valproate, divalproex)
+                seen[x['code']]['designation'] = seen[x['code']].get('designation', []) + x['designation']
         include.append({'system': system, 'concept': unique})
     for prefix in icd_isa:
         include.append({'system': ICD, 'filter': [{'property': 'concept', 'op': 'is-a', 'value': prefix}]})
+    for pattern in icd_regex:
+        include.append({'system': ICD, 'filter': [{'property': 'code', 'op': 'regex', 'value': pattern}]})
     for other in includes:
         include.append({'valueSet': [f'urn:ketaminecds:valueset:{other}']})
     vs = {'resourceType': 'ValueSet', 'id': id, 'url': f'urn:ketaminecds:valueset:{id}', 'name': id.replace('-', '_'),
           'title': title, 'status': 'active', 'description': description, 'compose': {'include': include}}
-    if exclude_isa:
+    if exclude_isa or exclude_codes:
         vs['compose']['exclude'] = [{'system': ICD, 'filter': [{'property': 'concept', 'op': 'is-a', 'value': p}]} for p in exclude_isa]
+        if exclude_codes:
+            vs['compose']['exclude'].append({'system': ICD, 'concept': [{'code': x} for x in exclude_codes]})
     (OUT / f'{id}.json').write_text(json.dumps(vs, indent=2) + '\n')
 
 def c(system, code, display): return {'system': system, 'code': code, 'display': display}
@@ -46,9 +54,13 @@ write('bipolar-depression', 'Bipolar disorder, current episode depressed',
       'Bipolar codes whose display names a depressed episode, from the VSAC expansion of "Bipolar Disorder" 2.16.840.1.113883.3.67.1.101.1.128, plus ICD-10-CM F31.3x/F31.4/F31.5/F31.81 (clinical-rules reference 4.2, V-auth).',
       vsac('2.16.840.1.113883.3.67.1.101.1.128', lambda c: 'depress' in c.get('display', '').lower()),
       icd_isa=['F31.3', 'F31.4', 'F31.5', 'F31.81'])
+# Where the clinical concept is a whole ICD-10-CM category, the set says so with is-a filters: legacy codes from before
+# a category was split, sibling and sequela codes, and subtypes a VSAC expansion happens to lack are then caught too.
 write('psychotic-disorders', 'Schizophrenia or other primary psychotic disorder',
-      ORIGIN.format('"Schizophrenia or Psychotic Disorder" 2.16.840.1.113883.3.464.1003.105.12.1104'),
-      vsac('2.16.840.1.113883.3.464.1003.105.12.1104'))
+      ORIGIN.format('"Schizophrenia or Psychotic Disorder" 2.16.840.1.113883.3.464.1003.105.12.1104')
+      + ' Plus the ICD-10-CM categories F20-F29 (is-a) and SNOMED CT 69322001 Psychotic disorder (clinical-rules reference 4.3).',
+      vsac('2.16.840.1.113883.3.464.1003.105.12.1104') + [c(SCT, '69322001', 'Psychotic disorder')],
+      icd_isa=['F20', 'F21', 'F22', 'F23', 'F24', 'F25', 'F28', 'F29'])
 psychotic = lambda c: 'psychotic' in c.get('display', '').lower() and 'without psychotic' not in c.get('display', '').lower()
 write('mood-disorder-psychotic-features', 'Depression or bipolar disorder with psychotic features',
       'Codes whose display names psychotic features, from the VSAC expansions of "Major Depression" 2.16.840.1.113883.3.464.1003.105.12.1007 and "Bipolar Disorder" 2.16.840.1.113883.3.67.1.101.1.128; plus F31.2, F31.64 (mania with psychotic features, reference 4.2).',
@@ -68,8 +80,10 @@ other_sud = lambda c: not (c['system'] == ICD and (c['code'].startswith('F16') o
 write('other-substance-use-disorder', 'Other substance use disorder, not in remission',
       'The VSAC expansion of "Substance Use Disorder" 2.16.840.1.113883.3.464.1003.106.12.1001 less hallucinogen (F16), nicotine (F17) and remission codes (F1x.11, F1x.21, displays naming remission).',
       vsac('2.16.840.1.113883.3.464.1003.106.12.1001', other_sud))
-write('pregnancy', 'Pregnancy', ORIGIN.format('"Pregnancy" 2.16.840.1.113883.3.526.3.378 and "Pregnant State" 2.16.840.1.113883.3.3157.4055'),
-      vsac('2.16.840.1.113883.3.526.3.378') + vsac('2.16.840.1.113883.3.3157.4055'))
+write('pregnancy', 'Pregnancy', ORIGIN.format('"Pregnancy" 2.16.840.1.113883.3.526.3.378 and "Pregnant State" 2.16.840.1.113883.3.3157.4055')
+      + ' Plus ICD-10-CM chapter O00-O9A (is-a O0-O9), Z33 (less Z33.2, an encounter for termination) and Z34 (is-a). Pregnancy is time-bound: rule KET-16 lets an undated-status diagnosis expire.',
+      vsac('2.16.840.1.113883.3.526.3.378') + vsac('2.16.840.1.113883.3.3157.4055'),
+      icd_isa=['O0', 'O1', 'O2', 'O3', 'O4', 'O5', 'O6', 'O7', 'O8', 'O9', 'Z33', 'Z34'], exclude_codes=['Z33.2'])
 write('pregnancy-test', 'hCG pregnancy test', ORIGIN.format('"Pregnancy Test" 2.16.840.1.113883.3.464.1003.111.12.1011'),
       vsac('2.16.840.1.113883.3.464.1003.111.12.1011'))
 write('positive-result', 'Positive or detected result',
@@ -79,18 +93,21 @@ write('positive-result', 'Positive or detected result',
        c('http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', 'DET', 'Detected')])
 write('breastfeeding', 'Breastfeeding', ORIGIN.format('"Breastfeeding" 2.16.840.1.113762.1.4.1047.73'), vsac('2.16.840.1.113762.1.4.1047.73'))
 write('aneurysm-or-avm', 'Aneurysmal vascular disease or arteriovenous malformation',
-      ORIGIN.format('"Aortic Aneurysm" 2.16.840.1.113762.1.4.1029.219') + ' Plus I67.1 cerebral aneurysm, Q28.0/Q28.2 AVM and SNOMED CT 234142008 (reference 4.2/4.3, V-auth). I72.x (M) is left out.',
-      vsac('2.16.840.1.113762.1.4.1029.219') + [c(ICD, 'I67.1', 'Cerebral aneurysm, nonruptured'),
-        c(ICD, 'Q28.0', 'Arteriovenous malformation of precerebral vessels'), c(ICD, 'Q28.2', 'Arteriovenous malformation of cerebral vessels'),
-        c(SCT, '234142008', 'Cerebral arteriovenous malformation')])
+      ORIGIN.format('"Aortic Aneurysm" 2.16.840.1.113762.1.4.1029.219') + ' Plus the ICD-10-CM categories I71 (aortic aneurysm and dissection), I72 (other aneurysm) and Q28 (AVM and other malformations of the cerebral and precerebral vessels) (is-a), I67.1 cerebral aneurysm, I79.0 (reference 4.2), and SNOMED CT 234142008 (V-auth).'
+      + ' SNOMED CT 432119003 Aneurysm (disorder), parent of the aneurysm hierarchy (SNOMED International, IHTSDO-1099), 67362008 Aortic aneurysm and 128609009 Intracranial aneurysm (reference 4.3, M): added by hand, to verify with the terminology lead.',
+      vsac('2.16.840.1.113762.1.4.1029.219') + [c(ICD, 'I67.1', 'Cerebral aneurysm, nonruptured'), c(ICD, 'I79.0', 'Aneurysm of aorta in diseases classified elsewhere'),
+        c(SCT, '234142008', 'Cerebral arteriovenous malformation'), c(SCT, '432119003', 'Aneurysm'), c(SCT, '67362008', 'Aortic aneurysm'),
+        c(SCT, '128609009', 'Intracranial aneurysm')],
+      icd_isa=['I71', 'I72', 'Q28'])
 write('intracranial-hemorrhage', 'Intracranial haemorrhage (any time)',
-      ORIGIN.format('"Hemorrhagic Stroke" 2.16.840.1.113883.3.117.1.7.1.212') + ' Plus SNOMED CT 274100004 and ICD-10-CM I62.x (reference 4.2, V-auth).',
-      vsac('2.16.840.1.113883.3.117.1.7.1.212') + [c(SCT, '274100004', 'Cerebral hemorrhage')], icd_isa=['I62'])
+      ORIGIN.format('"Hemorrhagic Stroke" 2.16.840.1.113883.3.117.1.7.1.212') + ' Plus SNOMED CT 274100004, the ICD-10-CM categories I60-I62 and their sequelae I69.0-I69.2 (is-a) (reference 4.2, V-auth): a haemorrhage years ago is still a history of haemorrhage.',
+      vsac('2.16.840.1.113883.3.117.1.7.1.212') + [c(SCT, '274100004', 'Cerebral hemorrhage')], icd_isa=['I60', 'I61', 'I62', 'I69.0', 'I69.1', 'I69.2'])
 write('hypertensive-crisis', 'Hypertensive urgency, emergency or crisis', 'ICD-10-CM I16.0, I16.1, I16.9 (reference 4.2, V-auth).',
       [c(ICD, 'I16.0', 'Hypertensive urgency'), c(ICD, 'I16.1', 'Hypertensive emergency'), c(ICD, 'I16.9', 'Hypertensive crisis, unspecified')])
+past_mi = lambda c: c['code'] == 'I25.2' or any(w in c.get('display', '').lower() for w in ('old ', 'history of', 'healed'))
 write('acute-coronary-syndrome', 'Myocardial infarction or unstable angina',
-      ORIGIN.format('"Myocardial Infarction" 2.16.840.1.113762.1.4.1108.101') + ' Plus I20.0 unstable angina (reference 4.2, V-auth); old MI I25.2 removed.',
-      vsac('2.16.840.1.113762.1.4.1108.101', lambda c: c['code'] != 'I25.2') + [c(ICD, 'I20.0', 'Unstable angina')])
+      ORIGIN.format('"Myocardial Infarction" 2.16.840.1.113762.1.4.1108.101') + ' Plus the ICD-10-CM categories I21 (acute MI, type 2 I21.A1 included) and I22 (subsequent MI) (is-a), and I20.0 unstable angina (reference 4.2, V-auth). Past MI (I25.2, displays naming an old, healed or history of MI) is left out: it is not an acute coronary syndrome.',
+      vsac('2.16.840.1.113762.1.4.1108.101', lambda c: not past_mi(c)) + [c(ICD, 'I20.0', 'Unstable angina')], icd_isa=['I21', 'I22'], exclude_codes=['I25.2'])
 write('acute-heart-failure', 'Acute or acute-on-chronic heart failure',
       'Heart-failure codes whose display says acute, from the VSAC expansion of "Heart Failure" 2.16.840.1.113883.3.526.3.376; ICD-10-CM I50.21/.23/.31/.33/.41/.43 (reference 4.2).',
       vsac('2.16.840.1.113883.3.526.3.376', lambda c: 'acute' in c.get('display', '').lower()))
@@ -117,10 +134,20 @@ write('sleep-apnea-or-severe-obesity', 'Obstructive sleep apnoea or class 3 obes
 write('dementia', 'Dementia or cognitive impairment', ORIGIN.format('"Dementia and Mental Degenerations" 2.16.840.1.113883.3.526.3.1005'), vsac('2.16.840.1.113883.3.526.3.1005'))
 write('suicidal-ideation', 'Suicidal ideation', 'ICD-10-CM R45.851 (V-sec) and SNOMED CT 6471006 Suicidal thoughts (reference 4.2/4.3, V-auth).',
       [c(ICD, 'R45.851', 'Suicidal ideations'), c(SCT, '6471006', 'Suicidal thoughts')])
-write('suicide-attempt', 'Suicide attempt', ORIGIN.format('"Suicide Attempt" 2.16.840.1.113762.1.4.1248.130'), vsac('2.16.840.1.113762.1.4.1248.130'))
+write('suicide-attempt', 'Suicide attempt or intentional self-harm',
+      ORIGIN.format('"Suicide Attempt" 2.16.840.1.113762.1.4.1248.130') + ' Plus ICD-10-CM intentional self-harm: poisoning T36-T65 with 6th character 2 (a regex filter), X71-X83 (is-a) and T14.91 (is-a); SNOMED CT 82313006 Suicide attempt, added by hand, to verify with the terminology lead.',
+      vsac('2.16.840.1.113762.1.4.1248.130') + [c(SCT, '82313006', 'Suicide attempt')],
+      icd_isa=['T14.91'] + [f'X{n}' for n in range(71, 84)], icd_regex=[r'T(3[6-9]|[45][0-9]|6[0-5])\.[0-9A-Z]{2}2[A-Z]?'])
 write('phq9-total', 'PHQ-9 total score', ORIGIN.format('"PHQ 9 and PHQ 9M Tools" 2.16.840.1.113883.3.67.1.101.1.263'), vsac('2.16.840.1.113883.3.67.1.101.1.263'))
 write('phq9-item9', 'PHQ-9 item 9 (thoughts of self-harm)', 'LOINC 44260-8 (reference 4.4, V-sec).',
       [c(LOINC, '44260-8', 'Thoughts that you would be better off dead, or of hurting yourself in some way in last 2 weeks')])
+ORDINAL = 'http://hl7.org/fhir/StructureDefinition/ordinalValue'
+def scored(code, display, score): return dict(c(LOINC, code, display), extension=[{'url': ORDINAL, 'valueDecimal': score}])
+write('phq9-answers', 'PHQ-9 item answers and their scores',
+      'LOINC answer list LL358-3 (PHQ-9 items 1-9), scored 0-3 as the PHQ-9 is (Kroenke 2001; the SDC PHQ-9 code system gives the same item weights). '
+      'The ordinalValue extension on each concept is how the pack scores a coded answer: an item 9 answered "More than half the days" compares as 2.',
+      [scored('LA6568-5', 'Not at all', 0), scored('LA6569-3', 'Several days', 1), scored('LA6570-1', 'More than half the days', 2),
+       scored('LA6571-9', 'Nearly every day', 3)])
 write('depression-severity-score', 'Depression severity score (PHQ-9; add local MADRS/HAM-D codes here)',
       'Includes the PHQ-9 total set. No verified LOINC code exists for MADRS or HAM-D totals (reference 4.4): add local codes to this set.',
       includes=['phq9-total'])
@@ -136,12 +163,17 @@ write('liver-enzymes', 'ALT or AST', 'LOINC 1742-6 ALT (V-sec) and 1920-8 AST (V
 # Ingredient-level concepts carry their name as a designation, so a clinical drug coded with an RXCUI missing from
 # the set ("chlordiazepoxide hydrochloride 25 MG Oral Capsule") is still recognised by its ingredient (see README).
 INGREDIENT_USE = {'system': 'urn:ketaminecds:designation', 'code': 'rxnorm-ingredient-name'}
-def ingredients(pairs): return [dict(c(RX, code, name), designation=[{'use': INGREDIENT_USE, 'value': name}]) for name, code in pairs if ' ' not in name]
+GIVEN_INGREDIENTS = []  # every (set, name) handed to ingredients(), checked against the output at the end
+
+def ingredients(pairs):
+    GIVEN_INGREDIENTS.extend(pairs)
+    return [dict(c(RX, code, name), designation=[{'use': INGREDIENT_USE, 'value': name}]) for name, code in pairs]
 def products(pairs): return [c(RX, code, name) for name, code in pairs]
 write('ketamine-products', 'Ketamine (racemic) products', 'RxNorm ingredient 6130 ketamine (PharmGKB, V-auth) and the ketamine HCl injection clinical drugs 238082, 238083, 238084 that openFDA maps ketamine injection listings to (reference 4.5, V-sec). Esketamine is deliberately not here.',
       ingredients([('ketamine', '6130')]) + products([('ketamine 10 MG/ML injectable solution', '238082'), ('ketamine 50 MG/ML injectable solution', '238083'), ('ketamine 100 MG/ML injectable solution', '238084')]))
-write('ketamine-substance', 'Ketamine as an allergen', 'RxNorm ingredient 6130 ketamine (V-auth). Add local allergen codes for esketamine once its RXCUI is verified.',
-      ingredients([('ketamine', '6130')]))
+write('ketamine-substance', 'Ketamine or esketamine as an allergen',
+      'RxNorm ingredient 6130 ketamine (V-auth); esketamine by name and by its RxNorm drug forms 2201623 esketamine Nasal Spray and 2201625 esketamine Nasal Spray [Spravato] (RxNorm 2026-05, ndclist.com; its ingredient RXCUI is not verified). SNOMED CT 373464007 Ketamine (substance), added by hand, to verify. Esketamine is a distinct drug: the ketamine name does not match it (word boundary), so it is named here in its own right.',
+      ingredients([('ketamine', '6130'), ('esketamine', '2201623')]) + products([('esketamine Nasal Spray [Spravato]', '2201625')]) + [c(SCT, '373464007', 'Ketamine')])
 write('antidepressants', 'Antidepressant medications',
       ORIGIN.format('"Antidepressant Medication" 2.16.840.1.113883.3.464.1003.196.12.1213') + ' Plus the ingredient RXCUIs of the dose table (reference 4.5, V-auth) for records coded at ingredient level.',
       vsac('2.16.840.1.113883.3.464.1003.196.12.1213') + ingredients([('citalopram', '2556'), ('escitalopram', '321988'), ('fluoxetine', '4493'), ('fluvoxamine', '42355'),
@@ -153,8 +185,8 @@ write('benzodiazepines', 'Benzodiazepines', ORIGIN.format('"Schedule IV Benzodia
       vsac('2.16.840.1.113762.1.4.1125.1') + ingredients([('lorazepam', '6470'), ('alprazolam', '596'), ('clonazepam', '2598'), ('diazepam', '3322'),
         ('temazepam', '10355'), ('chlordiazepoxide', '2356'), ('oxazepam', '7781'), ('midazolam', '6960'), ('triazolam', '10767'), ('clobazam', '21241')]))
 write('opioids-and-cns-depressants', 'Opioids and other CNS depressants',
-      ORIGIN.format('"Opioids, All" 2.16.840.1.113762.1.4.1196.226 and "Central Nervous System Depressants" 2.16.840.1.113762.1.4.1248.134') + ' Plus ingredient RXCUIs (reference 4.5, V-auth); benzodiazepines are their own rule.',
-      vsac('2.16.840.1.113762.1.4.1196.226') + vsac('2.16.840.1.113762.1.4.1248.134', lambda c: not any(b in c.get('display', '').lower() for b in ('azepam', 'azolam', 'diazepoxide', 'clobazam')))
+      ORIGIN.format('"Opioids, All" 2.16.840.1.113762.1.4.1196.226 and "Central Nervous System Depressants" 2.16.840.1.113762.1.4.1248.134') + ' Plus ingredient RXCUIs (reference 4.5, V-auth); benzodiazepines are their own rule. Valproate and lamotrigine are left out: they are mood stabilisers here, not sedatives with additive respiratory depression, and lamotrigine has its own NMDA rule.',
+      vsac('2.16.840.1.113762.1.4.1196.226') + vsac('2.16.840.1.113762.1.4.1248.134', lambda c: not any(b in c.get('display', '').lower() for b in ('azepam', 'azolam', 'diazepoxide', 'clobazam', 'valpro', 'lamotrigine')))
       + ingredients([('morphine', '7052'), ('oxycodone', '7804'), ('hydrocodone', '5489'), ('fentanyl', '4337'), ('tramadol', '10689'), ('methadone', '6813'),
         ('buprenorphine', '1819'), ('zolpidem', '39993'), ('gabapentin', '25480'), ('pregabalin', '187832')]))
 write('psychostimulants', 'Psychostimulants', 'Ingredient RXCUIs amphetamine 725, dextroamphetamine 3288, lisdexamfetamine 700810, methylphenidate 6901, dexmethylphenidate 352372, modafinil 30125 (reference 4.5, V-auth), plus the VSAC expansion of "Dextroamphetamine" 2.16.840.1.113883.3.464.1003.1173. Armodafinil (not found) left out.',
@@ -168,7 +200,13 @@ write('nmda-modulators', 'Lamotrigine, memantine, dextromethorphan', 'Ingredient
 write('cyp-modulators', 'Strong CYP3A4/CYP2B6 inhibitors and inducers', 'Ingredient RXCUIs from reference 4.5 (V-auth): clarithromycin 21212, ketoconazole 6135, itraconazole 28031, ritonavir 85762, ticlopidine 10594, rifampin 9384, carbamazepine 2002, phenytoin 8183, phenobarbital 8134.',
       ingredients([('clarithromycin', '21212'), ('ketoconazole', '6135'), ('itraconazole', '28031'), ('ritonavir', '85762'), ('ticlopidine', '10594'),
         ('rifampin', '9384'), ('carbamazepine', '2002'), ('phenytoin', '8183'), ('phenobarbital', '8134')]))
-write('mood-stabilizers', 'Mood stabilisers and antipsychotics for bipolar disorder', 'Ingredient RXCUIs lithium 6448, valproate 11118, lamotrigine 28439, aripiprazole 89013, quetiapine 51272, olanzapine 61381, risperidone 35636 (reference 4.5 and rule KET-05).',
-      ingredients([('lithium', '6448'), ('valproic acid', '11118'), ('lamotrigine', '28439'), ('aripiprazole', '89013'), ('quetiapine', '51272'), ('olanzapine', '61381'), ('risperidone', '35636')]))
+write('mood-stabilizers', 'Mood stabilisers and antipsychotics for bipolar disorder', 'Ingredient RXCUIs lithium 6448, valproate 11118 (named valproic acid, valproate or divalproex in product names), lamotrigine 28439, aripiprazole 89013, quetiapine 51272, olanzapine 61381, risperidone 35636 (reference 4.5 and rule KET-05).',
+      ingredients([('lithium', '6448'), ('valproic acid', '11118'), ('valproate', '11118'), ('divalproex', '11118'), ('lamotrigine', '28439'), ('aripiprazole', '89013'), ('quetiapine', '51272'), ('olanzapine', '61381'), ('risperidone', '35636')]))
 write('theophylline', 'Theophylline', 'RxNorm ingredient 10438 (reference 4.5, V-auth).', ingredients([('theophylline', '10438')]))
-print('value sets:', len(list(OUT.glob('*.json'))))
+# Every ingredient handed to ingredients() must come out as a concept with its name (a name once went missing here).
+written = {(x['code'], d['value']) for f in OUT.glob('*.json') for i in json.loads(f.read_text())['compose'].get('include', [])
+           for x in i.get('concept', []) for d in x.get('designation', [])}
+missing = [(name, code) for name, code in GIVEN_INGREDIENTS if (code, name) not in written]
+if missing:
+    sys.exit(f'ingredients missing from the output: {missing}')
+print('value sets:', len(list(OUT.glob('*.json'))), '- ingredients written:', len(set(GIVEN_INGREDIENTS)))

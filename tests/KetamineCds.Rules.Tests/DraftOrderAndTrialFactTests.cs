@@ -24,12 +24,14 @@ public class DraftOrderAndTrialFactTests
     }
 
     [Fact]
-    public void GivenOnlyAnOldWeight_WhenDosePerKgComputed_ThenUnknown()
+    public void GivenOnlyAnOldWeight_WhenDosePerKgComputed_ThenTheMissingWeightCardSpeaksForIt()
     {
+        // Not Unknown: that would add a "check incomplete" card beside KET-36-NO-WEIGHT's, which says the same.
         var result = Evaluate(PerKg(0.75m), [Fhir.Quantity("29463-7", 70, "kg", "2026-09-01")], Fhir.KetamineOrder(70));
 
-        Assert.Equal(Truth.Unknown, result.Truth);
+        Assert.Equal(Truth.False, result.Truth);
         Assert.Contains("no body weight", result.Explanation);
+        Assert.Contains("missing-weight card", result.Explanation);
     }
 
     [Fact]

@@ -6,4 +6,5 @@ namespace KetamineCds.Rules.Conditions;
 /// <param name="Value">The value as shown to a clinician, e.g. "186 mm[Hg]".</param>
 /// <param name="Date">When it was measured, recorded or started.</param>
 /// <param name="Note">A qualifier the clinician should see, e.g. "dose not verifiable from the record".</param>
-public sealed record Evidence(string? Reference, string Label, string? Value = null, DateTimeOffset? Date = null, string? Note = null);
+/// <param name="Tentative">Recorded but not confirmed: a provisional or differential diagnosis, an intolerance rather than an allergy.</param>
+public sealed record Evidence(string? Reference, string Label, string? Value = null, DateTimeOffset? Date = null, string? Note = null, bool Tentative = false);

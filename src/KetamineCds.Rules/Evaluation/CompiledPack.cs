@@ -55,6 +55,13 @@ public sealed class CompiledPack
     internal LookBack? ObservationLookBack { get; init; }
 
     /// <summary>
+    /// The urgency of a critical card whose only evidence is tentative (provisional or differential diagnosis,
+    /// intolerance, unconfirmed allergy): pack.yaml <c>tentativeIndicator</c>, warning by default. The clinician still
+    /// sees it, with the evidence marked, but it does not read as a confirmed contraindication.
+    /// </summary>
+    public Indicator TentativeIndicator { get; init; } = Indicator.Warning;
+
+    /// <summary>
     /// The earliest observation date any active rule can look at, so a FHIR query may ask only for recent data
     /// (fetch only what the rules read). Null means the whole history is needed.
     /// </summary>

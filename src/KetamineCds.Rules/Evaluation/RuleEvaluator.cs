@@ -41,11 +41,23 @@ public static class RuleEvaluator
                         checklist[item] = (rule.Checklist[item].Label, rule.Checklist[item].Condition.Evaluate(context));
                     }
 
-                    fired.Add((rule, FindingBuilder.Build(rule, result, context, checklist)));
+                    var finding = FindingBuilder.Build(rule, result, context, checklist);
+                    if (finding.Indicator > pack.TentativeIndicator && result.Evidence.Count > 0 && result.Evidence.All(e => e.Tentative))
+                    {
+                        // Only provisional diagnoses or intolerances fired it: shown, marked, at the pack's chosen urgency.
+                        finding = finding with
+                        {
+                            Indicator = pack.TentativeIndicator,
+                            Detail = "**Not confirmed:** the record holds this only as provisional, differential or an intolerance. "
+                                + "Confirm or rule it out before ordering.\n\n" + finding.Detail,
+                        };
+                    }
+
+                    fired.Add((rule, finding));
                 }
-                else if (result.Truth == Truth.Unknown && rule.Spec.Category == RuleCategories.Contraindication)
+                else if (result.Truth == Truth.Unknown && IsSafetyRule(rule))
                 {
-                    // A contraindication we cannot rule out must be visible (fail visible: README "Clinical safety").
+                    // A safety check we cannot decide must be visible (fail visible: README "Clinical safety").
                     fired.Add((rule, FindingBuilder.Incomplete(rule, result.Explanation, context)));
                 }
             }
@@ -102,6 +114,10 @@ public static class RuleEvaluator
 
         return shown.ConvertAll(f => f.Finding);
     }
+
+    /// <summary>A contraindication, or any rule that can raise a critical card: undecidable means "check incomplete", never silence.</summary>
+    private static bool IsSafetyRule(CompiledRule rule) =>
+        rule.Spec.Category == RuleCategories.Contraindication || rule.Indicator == Indicator.Critical;
 
     private static RuleOutcome Outcome(Truth truth) => truth switch
     {

@@ -32,9 +32,14 @@ internal sealed class AllergyFact(ValueSetIndex valueSet, FhirPathFilter? where)
             if (coding is not null)
             {
                 var reaction = allergy.Reaction.SelectMany(r => r.Manifestation).Select(m => m.Text ?? m.Coding.FirstOrDefault()?.Display).FirstOrDefault(t => t is not null);
+                // An intolerance (not immune-mediated) or an unconfirmed allergy is tentative: the pack sets its urgency.
+                var intolerance = allergy.Type == AllergyIntolerance.AllergyIntoleranceType.Intolerance;
+                var tentative = intolerance || verification == "unconfirmed";
+                var note = reaction is null ? verification : $"reaction: {reaction}";
+                note = intolerance ? (note is null ? "intolerance" : $"intolerance; {note}") : note;
                 (evidence ??= []).Add(new Evidence($"AllergyIntolerance/{allergy.Id}", coding.Display ?? allergy.Code?.Text ?? valueSet.Title,
                     allergy.Criticality?.ToString()?.ToLowerInvariant() is { } criticality ? $"criticality {criticality}" : null,
-                    FhirTime.Parse(allergy.RecordedDate), reaction is null ? verification : $"reaction: {reaction}"));
+                    FhirTime.Parse(allergy.RecordedDate), note, tentative));
             }
         }
 

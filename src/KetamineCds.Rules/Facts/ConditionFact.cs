@@ -9,17 +9,24 @@ namespace KetamineCds.Rules.Facts;
 /// <summary>
 /// <c>fact: condition</c>: a Condition coded in the value set. <c>status: active</c> (default) takes clinical status
 /// active, recurrence or relapse; <c>status: ever</c> also takes inactive, remission and resolved history.
-/// Refuted and entered-in-error diagnoses never count. <c>within</c> limits onset (or recorded date) to a window;
-/// an active diagnosis with no date at all still counts, flagged, because an undated diagnosis may be recent.
+/// Refuted and entered-in-error diagnoses never count. Provisional and differential diagnoses count as tentative
+/// evidence: the pack decides how urgent a card resting only on them is (<c>tentativeIndicator</c>). <c>within</c>
+/// limits onset (or recorded date, a partial date taken at its latest) to a window; an active diagnosis with no
+/// date at all still counts, flagged, because an undated diagnosis may be recent. <c>expiresAfter</c> makes a
+/// time-bound state (pregnancy, an acute coronary syndrome) stop counting as active that long after its onset when
+/// neither a clinical status nor an abatement says otherwise.
 /// </summary>
-internal sealed class ConditionFact(ValueSetIndex valueSet, bool everStatus, LookBack? within, FhirPathFilter? where) : ICondition
+internal sealed class ConditionFact(ValueSetIndex valueSet, bool everStatus, LookBack? within, FhirPathFilter? where, LookBack? expiresAfter = null)
+    : ICondition
 {
     private static readonly HashSet<string> ActiveStatuses = ["active", "recurrence", "relapse"];
     private static readonly HashSet<string> ExcludedVerification = ["refuted", "entered-in-error"];
+    private static readonly HashSet<string> TentativeVerification = ["provisional", "differential"];
 
     public ConditionResult Evaluate(IFactContext context)
     {
         var since = within?.Since(context.Now);
+        var expiredBefore = expiresAfter?.Since(context.Now);
         List<Evidence>? evidence = null;
         foreach (var condition in context.Record.ConditionsCodedIn(valueSet))
         {
@@ -30,13 +37,15 @@ internal sealed class ConditionFact(ValueSetIndex valueSet, bool everStatus, Loo
             }
 
             var clinical = condition.ClinicalStatus?.Coding.FirstOrDefault()?.Code;
-            var isActive = clinical is null ? condition.Abatement is null : ActiveStatuses.Contains(clinical);
+            var when = context.Record.TimeOf(condition);
+            var expired = clinical is null && condition.Abatement is null && expiredBefore is { } cutOff
+                && context.Record.LatestTimeOf(condition) is { } latestOnset && latestOnset < cutOff;
+            var isActive = clinical is null ? condition.Abatement is null && !expired : ActiveStatuses.Contains(clinical);
             if (!everStatus && !isActive)
             {
                 continue;
             }
 
-            var when = context.Record.TimeOf(condition);
             string? note = null;
             if (since is { } start)
             {
@@ -49,15 +58,18 @@ internal sealed class ConditionFact(ValueSetIndex valueSet, bool everStatus, Loo
 
                     note = "date not recorded";
                 }
-                else if (when < start)
+                else if (context.Record.LatestTimeOf(condition) < start)
                 {
                     continue;
                 }
             }
 
-            note ??= isActive ? null : clinical ?? "abated";
+            var verification = condition.VerificationStatus?.Coding.FirstOrDefault()?.Code;
+            var tentative = verification is not null && TentativeVerification.Contains(verification);
+            note ??= isActive ? null : expired ? $"no status, onset over {expiresAfter!.Describe()} ago" : clinical ?? "abated";
+            note = tentative ? (note is null ? verification : $"{verification}; {note}") : note;
             (evidence ??= []).Add(new Evidence($"Condition/{condition.Id}", coding.Display ?? condition.Code?.Text ?? valueSet.Title,
-                $"{coding.Code}", when, note));
+                $"{coding.Code}", when, note, tentative));
         }
 
         return ConditionResult.Of(evidence is not null, evidence ?? [], () =>

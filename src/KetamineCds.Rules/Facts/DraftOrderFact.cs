@@ -8,10 +8,11 @@ using Evidence = KetamineCds.Rules.Conditions.Evidence;
 namespace KetamineCds.Rules.Facts;
 
 /// <summary>
-/// <c>fact: draftOrder</c>: a property of the draft ketamine order. <c>dosePerKg</c> divides the ordered dose (mg) by
-/// the latest body weight in <c>valueSet</c> within <c>within</c> (or reads a dose already ordered in mg/kg);
-/// <c>doseMg</c> is the ordered dose; <c>durationMinutes</c> the infusion duration from the timing, or dose / rate.
-/// A property the order does not state is unknown, never zero.
+/// <c>fact: draftOrder</c>: a property of the draft ketamine orders. <c>dosePerKg</c> divides the ordered dose (mg,
+/// summed over every ketamine draft, read by <see cref="OrderedDose"/>) by the latest body weight in <c>valueSet</c>
+/// within <c>within</c> (or reads a dose already ordered in mg/kg); <c>doseMg</c> is the ordered dose;
+/// <c>durationMinutes</c> the infusion duration from the timing, or dose / rate. A dose the orders state in a way
+/// that cannot be read is unknown (the card says what was read), never zero.
 /// </summary>
 internal sealed class DraftOrderFact(string property, Comparison comparison, ValueSetIndex? weightSet, LookBack? weightWithin) : ICondition
 {
@@ -28,72 +29,62 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
             return ConditionResult.Of(false, [], "no draft ketamine order");
         }
 
-        var dosage = order.DosageInstruction.FirstOrDefault();
-        var doseAndRate = dosage?.DoseAndRate.FirstOrDefault();
-        var dose = doseAndRate?.Dose switch
+        var orderRef = context.KetamineOrders.Count == 1 ? $"MedicationRequest/{order.Id}" : $"{context.KetamineOrders.Count} ketamine draft orders";
+        if (property == DurationMinutes)
         {
-            Quantity q => q,
-            Hl7.Fhir.Model.Range r => r.High,
-            _ => null,
-        };
-        var orderRef = $"MedicationRequest/{order.Id}";
+            var dosage = order.DosageInstruction.FirstOrDefault();
+            var doseAndRate = dosage?.DoseAndRate.FirstOrDefault();
+            return CompareDuration(dosage, doseAndRate, doseAndRate?.Dose as Quantity ?? (doseAndRate?.Dose as Hl7.Fhir.Model.Range)?.High, orderRef);
+        }
 
-        return property switch
+        var dose = OrderedDose.Read(context.KetamineOrders);
+        if (dose.Problem is not null)
         {
-            DoseMg => CompareMg(dose, orderRef),
-            DosePerKg => ComparePerKg(context, dose, orderRef),
-            _ => CompareDuration(dosage, doseAndRate, dose, orderRef),
-        };
+            // Undecidable, and said so: the dose check's card becomes "check incomplete" with what was read.
+            return ConditionResult.Unknown($"the dose could not be checked against weight: {dose.Problem} (read: {dose.Read})",
+                [new Evidence(orderRef, "Ordered dose", dose.Read, null, dose.Problem)]);
+        }
+
+        return property == DoseMg ? CompareMg(dose, orderRef) : ComparePerKg(context, dose, orderRef);
     }
 
-    private ConditionResult CompareMg(Quantity? dose, string orderRef)
+    private ConditionResult CompareMg(OrderedDose.Reading dose, string orderRef) =>
+        dose.Mg is { } mg
+            ? Result(mg, "mg", "Ordered dose", orderRef, dose.Read)
+            : ConditionResult.Unknown($"the dose is ordered per kg ({dose.Read}), not in mg");
+
+    private ConditionResult ComparePerKg(IFactContext context, OrderedDose.Reading dose, string orderRef)
     {
-        if (dose?.Value is null || !Ucum.TryConvert(dose.Value.Value, dose.Code ?? dose.Unit, "mg", out var mg))
+        if (dose.MgPerKg is { } ordered)
         {
-            return ConditionResult.Unknown("the order does not state its dose in mass units");
+            return Result(ordered, "mg/kg", "Ordered dose", orderRef, dose.Read);
         }
 
-        return Result(mg, "mg", "Ordered dose", orderRef);
-    }
-
-    private ConditionResult ComparePerKg(IFactContext context, Quantity? dose, string orderRef)
-    {
-        if (dose?.Value is null)
-        {
-            return ConditionResult.Unknown("the order does not state a dose");
-        }
-
-        var unit = dose.Code ?? dose.Unit;
-        if (unit == "mg/kg")
-        {
-            return Result(dose.Value.Value, "mg/kg", "Ordered dose", orderRef);
-        }
-
-        if (!Ucum.TryConvert(dose.Value.Value, unit, "mg", out var mg))
-        {
-            return ConditionResult.Unknown($"the ordered dose unit '{unit}' is not a mass");
-        }
-
+        var mg = dose.Mg!.Value;
         var since = weightWithin?.Since(context.Now);
-        // The latest usable weight (the first recorded wins a tie).
+        // The latest weight result (the first recorded wins a tie): final, amended or corrected, with a value.
         (Observation? Observation, DateTimeOffset? When) weight = default;
         foreach (var observation in context.Record.ObservationsCodedIn(weightSet!))
         {
-            if (observation.Value is not Quantity { Value: not null }
-                || observation.Status is ObservationStatus.EnteredInError or ObservationStatus.Cancelled)
+            if (observation.Value is not Quantity { Value: not null } || observation.DataAbsentReason is not null
+                || !ObservationValue.IsResult(observation, preliminaryCounts: false))
             {
                 continue;
             }
 
             var when = context.Record.TimeOf(observation);
-            if ((since is null || when >= since) && (weight.Observation is null || (when ?? DateTimeOffset.MinValue) > (weight.When ?? DateTimeOffset.MinValue)))
+            if ((since is null || context.Record.LatestTimeOf(observation) >= since)
+                && (weight.Observation is null || (when ?? DateTimeOffset.MinValue) > (weight.When ?? DateTimeOffset.MinValue)))
             {
                 weight = (observation, when);
             }
         }
+
         if (weight.Observation is null)
         {
-            return ConditionResult.Unknown($"no body weight{(weightWithin is null ? "" : $" in the last {weightWithin.Describe()}")} to compute mg/kg");
+            // Not "no concern": the data-gap rule for a missing weight (KET-36-NO-WEIGHT) is the visible card here,
+            // with its "record body weight" action; a second "check incomplete" card would say the same thing.
+            return ConditionResult.Of(false, [], $"no body weight{(weightWithin is null ? "" : $" in the last {weightWithin.Describe()}")} to compute mg/kg; the missing-weight card covers it");
         }
 
         var quantity = (Quantity)weight.Observation.Value!;
@@ -106,26 +97,15 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
         var weightEvidence = new Evidence($"Observation/{weight.Observation.Id}", "Body weight",
             $"{kg.ToString("0.#", CultureInfo.InvariantCulture)} kg", weight.When);
         var result = Result(perKg, "mg/kg", "Ordered dose per kg", orderRef,
-            $"{mg.ToString("0.##", CultureInfo.InvariantCulture)} mg ordered");
+            $"{mg.ToString("0.##", CultureInfo.InvariantCulture)} mg ordered ({dose.Read})");
         return result with { Evidence = [.. result.Evidence, weightEvidence] };
     }
 
     private ConditionResult CompareDuration(Dosage? dosage, Dosage.DoseAndRateComponent? doseAndRate, Quantity? dose, string orderRef)
     {
-        var repeat = dosage?.Timing?.Repeat;
-        if (repeat?.Duration is { } duration && repeat.DurationUnit is { } unit)
+        if (OrderedDose.DurationMinutes(dosage) is { } m)
         {
-            var minutes = unit switch
-            {
-                Timing.UnitsOfTime.S => duration / 60m,
-                Timing.UnitsOfTime.Min => duration,
-                Timing.UnitsOfTime.H => duration * 60m,
-                _ => (decimal?)null,
-            };
-            if (minutes is { } m)
-            {
-                return Result(m, "min", "Infusion duration", orderRef);
-            }
+            return Result(m, "min", "Infusion duration", orderRef);
         }
 
         if (doseAndRate?.Rate is Quantity rate && rate.Value is > 0 && dose?.Value is { } doseValue)

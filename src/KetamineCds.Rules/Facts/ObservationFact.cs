@@ -18,11 +18,22 @@ internal enum ObservationTest
     Text,
 }
 
+/// <summary>How an observation fact reads results beyond its test: set in the rule file.</summary>
+/// <param name="PreliminaryCounts"><c>preliminary: true</c>: a preliminary result counts as a result.</param>
+/// <param name="AnyPositive">
+/// <c>anyPositive: true</c>: the test holds when any result in the window passes it and no later result fails it
+/// (pregnancy: a positive hCG stands until a later negative), instead of reading the latest result alone.
+/// </param>
+internal sealed record ObservationOptions(bool PreliminaryCounts = false, bool AnyPositive = false);
+
 /// <summary>
-/// <c>fact: observation</c>: observations coded in <c>valueSet</c> within the window (entered-in-error and cancelled
-/// ones ignored). Tests the latest one's value (UCUM-aware; with <c>component</c> the value of the matching component,
-/// as in the blood-pressure panel, or of a standalone observation coded as that component), its coded result, its
-/// text result, how many there are, or that there are none.
+/// <c>fact: observation</c>: results coded in <c>valueSet</c> within the window. Only results count (final, amended,
+/// corrected; preliminary when the rule says so) that carry a value: a pending test, or one recorded with a
+/// dataAbsentReason, neither hides an earlier result nor fills a data gap. Tests the latest result's value
+/// (UCUM-aware; integers, numeric strings and coded answers read as numbers; with <c>component</c> the value of the
+/// matching component, as in the blood-pressure panel, or of a standalone observation coded as that component), its
+/// coded result, its text result, how many there are, or that there are none. A partial date counts as the latest
+/// instant it could mean. When the latest result cannot be read as the test needs, the answer is Unknown, never No.
 /// </summary>
 internal sealed class ObservationFact(
     ValueSetIndex valueSet,
@@ -32,94 +43,150 @@ internal sealed class ObservationFact(
     Comparison? comparison,
     ValueSetIndex? coded,
     IReadOnlyList<string>? texts,
-    FhirPathFilter? where) : ICondition
+    FhirPathFilter? where,
+    AnswerScores? answerScores = null,
+    ObservationOptions? readOptions = null) : ICondition
 {
+    private readonly AnswerScores _answers = answerScores ?? AnswerScores.None;
+    private readonly ObservationOptions _options = readOptions ?? new ObservationOptions();
+
+    private readonly record struct Result(Observation Observation, DateTimeOffset? When, DataType? Value, Quantity? Quantity);
+
     public ConditionResult Evaluate(IFactContext context)
+    {
+        var results = Results(context);
+        var name = component?.Title ?? valueSet.Title;
+        switch (test)
+        {
+            case ObservationTest.Absent:
+                var none = results.Count == 0;
+                return ConditionResult.Of(none, none ? [new Evidence(null, name, "none recorded", null, $"no result{Scope()}")] : [],
+                    () => none ? $"no {name} result{Scope()}" : $"{results.Count} {name} results{Scope()}");
+            case ObservationTest.Exists:
+            case ObservationTest.Count:
+                var holds = test == ObservationTest.Exists ? results.Count > 0 : comparison!.Holds(results.Count);
+                IReadOnlyList<Evidence> listed = [.. results.OrderByDescending(m => m.When).Take(5).Select(m => Describe(m, name))];
+                return ConditionResult.Of(holds, listed, () => $"{results.Count} {name} results{Scope()}" + (comparison is null ? "" : $" {comparison.Describe()}"));
+        }
+
+        // Oldest first; among equal times the first recorded comes last, so it wins a tie for "latest".
+        var ordered = results.Select((r, i) => (r, i)).OrderBy(x => x.r.When ?? DateTimeOffset.MinValue).ThenByDescending(x => x.i).Select(x => x.r).ToList();
+        if (ordered.Count == 0)
+        {
+            return ConditionResult.Of(false, [], () => $"no {name} result{Scope()}");
+        }
+
+        if (_options.AnyPositive)
+        {
+            return AnyPositive(context, ordered, name);
+        }
+
+        var latest = ordered.LastOrDefault(Readable);
+        var lastAny = ordered[^1];
+        if (latest.Observation is null || (lastAny.When > latest.When && !Readable(lastAny)))
+        {
+            // The newest result is there but cannot be read as this test needs (an answer code without a score, a
+            // unit that does not convert): undecidable, so a safety rule says its check is incomplete.
+            var unreadable = Describe(lastAny, name);
+            return ConditionResult.Unknown($"latest {name} ({unreadable.Value ?? "no value"}) cannot be read as {Needs()}", [unreadable]);
+        }
+
+        return Passes(context, latest, name, out var explanation) is { } passes
+            ? ConditionResult.Of(passes, [Describe(latest, name)], () => explanation)
+            : ConditionResult.Unknown(explanation, [Describe(latest, name)]);
+    }
+
+    private ConditionResult AnyPositive(IFactContext context, List<Result> ordered, string name)
+    {
+        for (var i = ordered.Count - 1; i >= 0; i--)
+        {
+            if (Readable(ordered[i]) && Passes(context, ordered[i], name, out _) == true)
+            {
+                var later = ordered.Skip(i + 1).Where(r => r.When > ordered[i].When && Readable(r) && Passes(context, r, name, out _) == false).ToList();
+                if (later.Count == 0)
+                {
+                    var positive = ordered[i];
+                    return ConditionResult.Of(true, [Describe(positive, name)], () => $"{name} positive{Scope()} with no later negative result");
+                }
+
+                return ConditionResult.Of(false, [Describe(later[^1], name)], () => $"{name} positive, then a later negative result");
+            }
+        }
+
+        return ConditionResult.Of(false, [Describe(ordered[^1], name)], () => $"no positive {name} result{Scope()}");
+    }
+
+    private List<Result> Results(IFactContext context)
     {
         var since = within?.Since(context.Now);
         var latestAllowed = context.Now.AddDays(1);
-        // Count and exists list what they found; the other tests read only the latest observation.
-        var keepAll = test is ObservationTest.Exists or ObservationTest.Count;
-        List<(Observation Observation, DateTimeOffset? When, Quantity? Quantity)>? matches = null;
-        (Observation? Observation, DateTimeOffset? When, Quantity? Quantity) latest = default;
-        var found = 0;
+        var results = new List<Result>();
         foreach (var observation in Candidates(context.Record))
         {
-            if (observation.Status is ObservationStatus.EnteredInError or ObservationStatus.Cancelled)
-            {
-                continue;
-            }
-
-            var quantity = QuantityOf(context.Record, observation, out var isMatch);
-            if (!isMatch || !where.Admits(observation))
+            if (!ObservationValue.IsResult(observation, _options.PreliminaryCounts) || !Locate(context.Record, observation, out var part)
+                || !where.Admits(observation))
             {
                 continue;
             }
 
             var when = context.Record.TimeOf(observation);
-            if (since is { } start && (when is null || when < start || when > latestAllowed))
+            if (since is { } start && (when is null || context.Record.LatestTimeOf(observation) < start || when > latestAllowed))
             {
                 continue;
             }
 
-            found++;
-            if (keepAll)
+            var value = ObservationValue.Of(observation, part);
+            if (value is null && (part is not null || observation.Interpretation.Count == 0))
             {
-                (matches ??= []).Add((observation, when, quantity));
+                continue; // recorded without a value: not a result
             }
-            else if ((test != ObservationTest.Value || quantity?.Value is not null)
-                && (latest.Observation is null || (when ?? DateTimeOffset.MinValue) > (latest.When ?? DateTimeOffset.MinValue)))
-            {
-                latest = (observation, when, quantity); // the first recorded wins a tie
-            }
+
+            results.Add(new Result(observation, when, value, ObservationValue.Numeric(value, _answers)));
         }
 
-        var name = component?.Title ?? valueSet.Title;
+        return results;
+    }
+
+    private bool Readable(Result result) => test switch
+    {
+        ObservationTest.Value => result.Quantity is { } q && Ucum.TryConvert(q.Value!.Value, q.Code ?? q.Unit, comparison!.Unit ?? q.Code ?? q.Unit ?? "1", out _),
+        ObservationTest.Coded => result.Value is CodeableConcept || result.Observation.Interpretation.Count > 0,
+        ObservationTest.Text => result.Value is FhirString or CodeableConcept || result.Observation.Interpretation.Count > 0,
+        _ => true,
+    };
+
+    private string Needs() => test switch
+    {
+        ObservationTest.Value => comparison!.Unit is { } unit ? $"a number in {unit}" : "a number",
+        ObservationTest.Coded => "a coded result",
+        _ => "a text result",
+    };
+
+    private bool? Passes(IFactContext context, Result result, string name, out string explanation)
+    {
         switch (test)
         {
-            case ObservationTest.Absent:
-                return ConditionResult.Of(found == 0, found == 0 ? [new Evidence(null, name, "none recorded", null, $"none{Scope()}")] : [],
-                    () => found == 0 ? $"no {name}{Scope()}" : $"{found} {name}{Scope()}");
-            case ObservationTest.Exists:
-            case ObservationTest.Count:
-                var holds = test == ObservationTest.Exists ? found > 0 : comparison!.Holds(found);
-                IReadOnlyList<Evidence> listed = matches is null ? []
-                    : [.. matches.OrderByDescending(m => m.When).Take(5).Select(m => Describe(m.Observation, m.When, m.Quantity, name))];
-                return ConditionResult.Of(holds, listed, () => $"{found} {name}{Scope()}" + (comparison is null ? "" : $" {comparison.Describe()}"));
+            case ObservationTest.Value:
+                var quantity = result.Quantity!;
+                var unit = quantity.Code ?? quantity.Unit;
+                Ucum.TryConvert(quantity.Value!.Value, unit, comparison!.Unit ?? unit ?? "1", out var value);
+                explanation = $"latest {name} {Describe(result, name).Value} {comparison.Describe()}";
+                return comparison.Holds(value);
+            case ObservationTest.Coded:
+                explanation = $"latest {name} result coded in {coded!.Title}";
+                return coded.Match(result.Value as CodeableConcept) is not null || result.Observation.Interpretation.Any(i => coded.Match(i) is not null);
+            default:
+                explanation = $"latest {name} result is one of [{string.Join(", ", texts!)}]";
+                return TextMatches(result);
         }
-
-        if (latest.Observation is null)
-        {
-            return ConditionResult.Of(false, [], () => $"no {name} with a result{Scope()}");
-        }
-
-        var evidence = Describe(latest.Observation, latest.When, latest.Quantity, name);
-        return test switch
-        {
-            ObservationTest.Value => CompareValue(latest.Quantity!, evidence, name),
-            ObservationTest.Coded => ConditionResult.Of(coded!.Match(latest.Observation.Value as CodeableConcept) is not null
-                || latest.Observation.Interpretation.Any(i => coded.Match(i) is not null), [evidence], () => $"latest {name} result coded in {coded.Title}"),
-            _ => ConditionResult.Of(TextMatches(latest.Observation), [evidence], () => $"latest {name} result is one of [{string.Join(", ", texts!)}]"),
-        };
     }
 
     private string Scope() => within is null ? "" : $" in the last {within.Describe()}";
 
-    private ConditionResult CompareValue(Quantity quantity, Evidence evidence, string name)
+    private bool TextMatches(Result result)
     {
-        var unit = quantity.Code ?? quantity.Unit;
-        var target = comparison!.Unit ?? unit ?? "1";
-        if (!Ucum.TryConvert(quantity.Value!.Value, unit, target, out var value))
-        {
-            return ConditionResult.Unknown($"latest {name} is in '{unit}', which cannot be compared with {comparison.Unit}", [evidence]);
-        }
-
-        return ConditionResult.Of(comparison.Holds(value), [evidence], () => $"latest {name} {evidence.Value} {comparison.Describe()}");
-    }
-
-    private bool TextMatches(Observation observation)
-    {
-        var candidates = observation.Value switch
+        var observation = result.Observation;
+        var candidates = result.Value switch
         {
             FhirString s => [s.Value],
             CodeableConcept c => c.Coding.Select(x => x.Display).Append(c.Text),
@@ -145,46 +212,48 @@ internal sealed class ObservationFact(
         return standalone.Concat(record.ObservationsCodedIn(valueSet).Where(o => record.Match(component, o.Code) is null));
     }
 
-    /// <summary>Whether the observation matches, and the quantity the fact reads from it.</summary>
-    private Quantity? QuantityOf(PatientRecord record, Observation observation, out bool isMatch)
+    /// <summary>Whether the observation matches, and the component the fact reads (null: the observation's own value).</summary>
+    private bool Locate(PatientRecord record, Observation observation, out Observation.ComponentComponent? part)
     {
+        part = null;
         if (component is not null)
         {
             if (record.Match(component, observation.Code) is not null)
             {
-                isMatch = true;
-                return observation.Value as Quantity;
+                return true;
             }
 
             if (record.Match(valueSet, observation.Code) is null)
             {
-                isMatch = false;
-                return null;
+                return false;
             }
 
-            isMatch = true;
-            return observation.Component.FirstOrDefault(c => record.Match(component, c.Code) is not null)?.Value as Quantity;
+            part = observation.Component.FirstOrDefault(c => record.Match(component, c.Code) is not null);
+            return part is not null;
         }
 
-        isMatch = record.Match(valueSet, observation.Code) is not null;
-        return isMatch ? observation.Value as Quantity : null;
+        return record.Match(valueSet, observation.Code) is not null;
     }
 
-    private static Evidence Describe(Observation observation, DateTimeOffset? when, Quantity? quantity, string name)
+    private static Evidence Describe(Result result, string name)
     {
-        var value = quantity?.Value is { } v
-            ? $"{v.ToString("0.##", CultureInfo.InvariantCulture)} {ShownUnit(quantity)}".TrimEnd()
-            : observation.Value switch
-            {
-                FhirString s => s.Value,
-                CodeableConcept c => c.Text ?? c.Coding.FirstOrDefault()?.Display ?? c.Coding.FirstOrDefault()?.Code,
-                _ => null,
-            };
+        var (observation, when, value, quantity) = result;
+        var number = quantity?.Value is { } v ? $"{v.ToString("0.##", CultureInfo.InvariantCulture)} {ShownUnit(quantity)}".TrimEnd() : null;
+        var shown = value switch
+        {
+            // A coded answer shows its words and the score it counted as: "More than half the days (2)".
+            CodeableConcept c when number is not null => $"{c.Text ?? c.Coding.FirstOrDefault()?.Display ?? c.Coding.FirstOrDefault()?.Code} ({number})",
+            _ when number is not null => number,
+            FhirString s => s.Value,
+            CodeableConcept c => c.Text ?? c.Coding.FirstOrDefault()?.Display ?? c.Coding.FirstOrDefault()?.Code,
+            null => observation.Interpretation.FirstOrDefault() is { } i ? i.Text ?? i.Coding.FirstOrDefault()?.Display ?? i.Coding.FirstOrDefault()?.Code : null,
+            _ => null,
+        };
         // The record's own name for the test reads best ("PHQ-9 total score"); the value set title is the fallback.
         // A component value (systolic in a BP panel) is named by its component, not by the panel.
-        var code = observation.Component.FirstOrDefault(c => ReferenceEquals(c.Value, quantity))?.Code ?? observation.Code;
+        var code = observation.Component.FirstOrDefault(c => ReferenceEquals(c.Value, value))?.Code ?? observation.Code;
         var label = code?.Text ?? code?.Coding.FirstOrDefault(c => c.Display is not null)?.Display ?? name;
-        return new Evidence($"Observation/{observation.Id}", label, value, when);
+        return new Evidence($"Observation/{observation.Id}", label, shown, when);
     }
 
     // Annotations such as {score} are UCUM's way of saying "a count": show the number alone.

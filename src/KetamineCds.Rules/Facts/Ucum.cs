@@ -31,17 +31,31 @@ internal static class Ucum
         ["1"] = new("score", 1m),
         ["%"] = new("percent", 1m),
         ["U/L"] = new("enzyme", 1m),
+        // hCG: 1 mIU/mL is 1 IU/L. Labs send either, with or without UCUM's brackets.
+        ["m[IU]/mL"] = new("iu/volume", 1m),
+        ["[IU]/L"] = new("iu/volume", 1m),
+        ["mIU/mL"] = new("iu/volume", 1m),
+        ["IU/L"] = new("iu/volume", 1m),
+        ["[IU]/mL"] = new("iu/volume", 1000m),
+        ["IU/mL"] = new("iu/volume", 1000m),
+        ["m[IU]/L"] = new("iu/volume", 0.001m),
         ["mmol/L"] = new("molar", 1m),
     };
 
-    public static bool IsKnown(string unit) => Units.ContainsKey(unit);
+    public static bool IsKnown(string unit) => Units.ContainsKey(unit) || IsAnnotation(unit);
+
+    // A unit that is only a UCUM annotation ({score}, {Score}, {points}, {beats}) means "a count": unity.
+    private static bool IsAnnotation(string unit) => unit.Length > 2 && unit[0] == '{' && unit[^1] == '}' && unit.IndexOf('}') == unit.Length - 1;
+
+    private static UnitDef? Find(string unit) =>
+        Units.TryGetValue(unit, out var found) ? found : IsAnnotation(unit) ? Units["1"] : null;
 
     /// <summary>Converts between units of one dimension. An empty unit is treated as a score (PHQ-9 totals often carry none).</summary>
     public static bool TryConvert(decimal value, string? from, string to, out decimal converted)
     {
         converted = 0;
         var source = string.IsNullOrWhiteSpace(from) ? "1" : from.Trim();
-        if (!Units.TryGetValue(source, out var fromDef) || !Units.TryGetValue(to, out var toDef) || fromDef.Dimension != toDef.Dimension)
+        if (Find(source) is not { } fromDef || Find(to) is not { } toDef || fromDef.Dimension != toDef.Dimension)
         {
             return false;
         }

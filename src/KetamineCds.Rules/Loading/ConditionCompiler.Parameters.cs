@@ -56,7 +56,7 @@ internal sealed partial class ConditionCompiler
         return Comparison.From(spec) ?? new Comparison("ge", 0, null);
     }
 
-    private LookBack? Window(string? text, string pointer)
+    private LookBack? Window(string? text, string pointer, string field = "within")
     {
         if (text is null)
         {
@@ -66,7 +66,7 @@ internal sealed partial class ConditionCompiler
         var window = LookBack.Parse(text);
         if (window is null)
         {
-            report($"{pointer}/within", $"'{text}' is not a window; write e.g. 30d, 12w, 6mo or 2y");
+            report($"{pointer}/{field}", $"'{text}' is not a window; write e.g. 30d, 12w, 6mo or 2y");
         }
 
         return window;

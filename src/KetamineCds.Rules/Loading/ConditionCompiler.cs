@@ -11,6 +11,7 @@ namespace KetamineCds.Rules.Loading;
 /// </summary>
 internal sealed partial class ConditionCompiler(
     IReadOnlyDictionary<string, ValueSetIndex> valueSets,
+    AnswerScores answers,
     AntidepressantDoseTable doses,
     ISet<string> ruleIds,
     Action<string, string> report)
@@ -118,15 +119,21 @@ internal sealed partial class ConditionCompiler(
 
                 return new GenderFact(spec.Gender ?? []);
             case "condition":
-                Allow(spec, pointer, "valueSet", "status", "within", "where");
+                Allow(spec, pointer, "valueSet", "status", "within", "where", "expiresAfter");
                 if (spec.Status is not (null or "active" or "ever"))
                 {
                     report($"{pointer}/status", $"status must be 'active' or 'ever', not '{spec.Status}'");
                 }
 
-                return new ConditionFact(RequireValueSet(spec.ValueSet, pointer), spec.Status == "ever", Window(spec.Within, pointer), where);
+                return new ConditionFact(RequireValueSet(spec.ValueSet, pointer), spec.Status == "ever", Window(spec.Within, pointer), where,
+                    Window(spec.ExpiresAfter, pointer, "expiresAfter"));
             case "observation":
-                Allow(spec, pointer, "valueSet", "component", "within", "value", "count", "coded", "text", "absent", "where");
+                Allow(spec, pointer, "valueSet", "component", "within", "value", "count", "coded", "text", "absent", "where", "preliminary", "anyPositive");
+                if (spec.AnyPositive == true && spec.Value is null && spec.Coded is null && spec.Text is null)
+                {
+                    report($"{pointer}/anyPositive", "anyPositive needs a test that can be positive: value, coded or text");
+                }
+
                 return CompileObservation(spec, pointer, where);
             case "medication":
                 Allow(spec, pointer, "valueSet", "within", "count", "property", "where");
@@ -233,6 +240,7 @@ internal sealed partial class ConditionCompiler(
         return new ObservationFact(RequireValueSet(spec.ValueSet, pointer),
             spec.Component is null ? null : RequireValueSet(spec.Component, pointer, "component"),
             window, test, comparison,
-            spec.Coded is null ? null : RequireValueSet(spec.Coded, pointer, "coded"), spec.Text, where);
+            spec.Coded is null ? null : RequireValueSet(spec.Coded, pointer, "coded"), spec.Text, where, answers,
+            new ObservationOptions(spec.Preliminary == true, spec.AnyPositive == true));
     }
 }

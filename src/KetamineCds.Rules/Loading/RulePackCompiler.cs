@@ -14,6 +14,7 @@ internal static class RulePackCompiler
     public static List<CompiledRule> Compile(
         IReadOnlyList<LoadedRuleFile> files,
         IReadOnlyDictionary<string, ValueSetIndex> valueSets,
+        AnswerScores answers,
         AntidepressantDoseTable doses,
         List<RuleFileError> errors,
         List<LookBack?> observationWindows)
@@ -48,7 +49,7 @@ internal static class RulePackCompiler
                 void Report(string at, string message) =>
                     errors.Add(new RuleFileError(file, YamlJsonConverter.LineOf(lines, at), rule.Id, message));
 
-                var compiler = new ConditionCompiler(valueSets, doses, referable, Report);
+                var compiler = new ConditionCompiler(valueSets, answers, doses, referable, Report);
                 var condition = compiler.Compile(rule.When, $"{pointer}/when");
                 var checklist = (rule.Checklist ?? [])
                     .Select((item, j) => (item.Label, compiler.Compile(item.When, $"{pointer}/checklist/{j}/when")))

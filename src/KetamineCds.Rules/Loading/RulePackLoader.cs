@@ -40,7 +40,7 @@ public static class RulePackLoader
             return new RulePackLoadResult(null, errors);
         }
 
-        var valueSets = LoadValueSets(root, manifest, errors, hash);
+        var valueSets = LoadValueSets(root, manifest, errors, hash, out var answers);
         var doses = LoadDoseTable(root, manifest, errors, hash);
 
         ReportUnlistedRuleFiles(root, manifest, errors);
@@ -59,7 +59,7 @@ public static class RulePackLoader
         }
 
         var observationWindows = new List<LookBack?>();
-        var rules = RulePackCompiler.Compile(files, valueSets, doses, errors, observationWindows);
+        var rules = RulePackCompiler.Compile(files, valueSets, answers, doses, errors, observationWindows);
         if (errors.Count > 0 || orderValueSet is null)
         {
             return new RulePackLoadResult(null, errors);
@@ -69,6 +69,7 @@ public static class RulePackLoader
         var pack = new CompiledPack(manifest.Name, manifest.Version, contentHash, rules, valueSets, orderValueSet, doses)
         {
             // The longest window is the one reaching furthest back from any instant (windows mix days and months).
+            TentativeIndicator = manifest.TentativeIndicator is { } tentative ? Enum.Parse<Indicator>(tentative, ignoreCase: true) : Indicator.Warning,
             ObservationLookBack = observationWindows.Count == 0 || observationWindows.Any(w => w is null) ? null
                 : observationWindows.MinBy(w => w!.Since(DateTimeOffset.UnixEpoch.AddYears(50))),
         };
@@ -226,7 +227,8 @@ public static class RulePackLoader
     private static string JsonPathToPointer(string? path) =>
         path is null ? "" : "/" + path.TrimStart('$', '.').Replace("[", ".", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal).Replace('.', '/');
 
-    private static Dictionary<string, ValueSetIndex> LoadValueSets(string root, PackManifest manifest, List<RuleFileError> errors, IncrementalHash hash)
+    private static Dictionary<string, ValueSetIndex> LoadValueSets(string root, PackManifest manifest, List<RuleFileError> errors, IncrementalHash hash,
+        out AnswerScores answers)
     {
         var resources = new Dictionary<string, ValueSet>(StringComparer.Ordinal);
         var fileOf = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -268,6 +270,7 @@ public static class RulePackLoader
 
         var compiled = ValueSetCompiler.Compile(resources, (id, message) =>
             errors.Add(new RuleFileError(fileOf.GetValueOrDefault(id, "valuesets"), 0, null, $"value set '{id}': {message}")));
+        answers = AnswerScores.From(resources.Values);
         return compiled.ToDictionary(StringComparer.Ordinal);
     }
 

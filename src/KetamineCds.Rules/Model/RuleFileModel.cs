@@ -19,6 +19,7 @@ public sealed record PackManifest
     public string? AntidepressantDoseTable { get; init; }
     /// <summary>The value set that identifies a ketamine order (ingredient and clinical-drug codes).</summary>
     public required string OrderValueSet { get; init; }
+    public string? TentativeIndicator { get; init; }
 }
 
 public sealed record RuleSpec
@@ -70,6 +71,9 @@ public sealed record ConditionSpec
     public bool? Absent { get; init; }
     public string? Where { get; init; }
     public int? MinDays { get; init; }
+    public bool? Preliminary { get; init; }
+    public bool? AnyPositive { get; init; }
+    public string? ExpiresAfter { get; init; }
 }
 
 /// <summary>A comparison written as one operator key: <c>{ ge: 180, unit: "mm[Hg]" }</c>.</summary>

@@ -2,7 +2,10 @@ using Hl7.Fhir.Model;
 
 namespace KetamineCds.Rules.Record;
 
-/// <summary>Turns FHIR date-bearing elements into instants. Partial dates take their earliest instant, in UTC.</summary>
+/// <summary>
+/// Turns FHIR date-bearing elements into instants. Partial dates take their earliest instant, in UTC (an age is
+/// counted from it); look-backs use <see cref="LatestOf"/>, the latest instant the date could mean.
+/// </summary>
 internal static class FhirTime
 {
     public static DateTimeOffset? Of(DataType? value) => value switch
@@ -41,6 +44,37 @@ internal static class FhirTime
         Period period => Parse(period.End),
         _ => null,
     };
+
+    /// <summary>
+    /// The latest instant a date could mean: a partial date ("2026", "2026-03") or a bare day stands for a whole
+    /// year, month or day, and a look-back must not drop an event that may have happened at its end. Full
+    /// date-times are themselves.
+    /// </summary>
+    public static DateTimeOffset? LatestOf(DataType? value) => value switch
+    {
+        FhirDateTime dateTime => LatestParse(dateTime.Value),
+        Date date => LatestParse(date.Value),
+        Period period => LatestParse(period.Start) ?? LatestParse(period.End),
+        _ => Of(value),
+    };
+
+    private static DateTimeOffset? LatestParse(string? value)
+    {
+        var earliest = Parse(value);
+        return earliest is not { } start || value is null ? earliest : value.Length switch
+        {
+            4 => start.AddYears(1).AddTicks(-1),
+            7 => start.AddMonths(1).AddTicks(-1),
+            10 => start.AddDays(1).AddTicks(-1),
+            _ => start,
+        };
+    }
+
+    public static DateTimeOffset? ObservationLatestTime(Observation observation) =>
+        LatestOf(observation.Effective) ?? observation.Issued;
+
+    public static DateTimeOffset? ConditionLatestTime(Condition condition) =>
+        LatestOf(condition.Onset) ?? LatestParse(condition.RecordedDate);
 
     public static DateTimeOffset? ObservationTime(Observation observation) =>
         Of(observation.Effective) ?? observation.Issued;

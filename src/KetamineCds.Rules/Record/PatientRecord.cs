@@ -18,6 +18,7 @@ public sealed class PatientRecord
 
     // FHIR dates are strings: parse each resource's clinically relevant time once per request, not once per fact.
     private readonly Dictionary<Resource, DateTimeOffset?> _times;
+    private Dictionary<Resource, DateTimeOffset?>? _latestTimes;
 
     // Many rules test the same codes against the same value sets (three BP tiers, two components each):
     // remember each (value set, concept) answer for the request.
@@ -94,6 +95,12 @@ public sealed class PatientRecord
 
     /// <summary>When a condition began (onset, else recorded date), parsed once per record.</summary>
     public DateTimeOffset? TimeOf(Condition condition) => Cached(condition, static c => FhirTime.ConditionTime((Condition)c));
+
+    /// <summary>The latest instant the observation's date could mean (a partial date is its whole month or year): for look-backs.</summary>
+    public DateTimeOffset? LatestTimeOf(Observation observation) => CachedLatest(observation, static o => FhirTime.ObservationLatestTime((Observation)o));
+
+    /// <summary>The latest instant the condition's onset could mean: for look-backs.</summary>
+    public DateTimeOffset? LatestTimeOf(Condition condition) => CachedLatest(condition, static c => FhirTime.ConditionLatestTime((Condition)c));
 
     /// <summary>The observations whose code is in the value set (not their components), in record order.</summary>
     public IReadOnlyList<Observation> ObservationsCodedIn(ValueSetIndex valueSet) =>
@@ -188,6 +195,18 @@ public sealed class PatientRecord
 
         public int GetHashCode((ValueSetIndex, CodeableConcept) key) =>
             HashCode.Combine(RuntimeHelpers.GetHashCode(key.Item1), RuntimeHelpers.GetHashCode(key.Item2));
+    }
+
+    private DateTimeOffset? CachedLatest(Resource resource, Func<Resource, DateTimeOffset?> compute)
+    {
+        _latestTimes ??= new Dictionary<Resource, DateTimeOffset?>(ReferenceEqualityComparer.Instance);
+        if (!_latestTimes.TryGetValue(resource, out var time))
+        {
+            time = compute(resource);
+            _latestTimes[resource] = time;
+        }
+
+        return time;
     }
 
     private DateTimeOffset? Cached(Resource resource, Func<Resource, DateTimeOffset?> compute)

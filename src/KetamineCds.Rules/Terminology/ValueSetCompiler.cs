@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
 
 namespace KetamineCds.Rules.Terminology;
 
 /// <summary>
-/// Compiles FHIR ValueSet resources (an expansion, or compose with enumerated concepts, ICD-10-CM is-a filters
+/// Compiles FHIR ValueSet resources (an expansion, or compose with enumerated concepts, ICD-10-CM is-a and regex filters
 /// and references to other value sets of the pack) into <see cref="ValueSetIndex"/> lookups.
 /// Anything that would need a terminology server (a SNOMED is-a filter, say) is an error, never a silent miss.
 /// </summary>
@@ -43,6 +44,7 @@ public static class ValueSetCompiler
 
         var codes = new HashSet<(string, string)>();
         var prefixes = new List<string>();
+        var patterns = new List<Regex>();
         var excluded = new HashSet<(string, string)>();
         var excludedPrefixes = new List<string>();
         var nested = new List<ValueSetIndex>();
@@ -55,15 +57,15 @@ public static class ValueSetCompiler
 
         foreach (var include in valueSet.Compose?.Include ?? [])
         {
-            AddComponent(id, include, codes, prefixes, nested, all, done, visiting, reportError);
+            AddComponent(id, include, codes, prefixes, patterns, nested, all, done, visiting, reportError);
         }
 
         foreach (var exclude in valueSet.Compose?.Exclude ?? [])
         {
-            AddComponent(id, exclude, excluded, excludedPrefixes, excludedNested, all, done, visiting, reportError);
+            AddComponent(id, exclude, excluded, excludedPrefixes, [], excludedNested, all, done, visiting, reportError);
         }
 
-        if (codes.Count == 0 && prefixes.Count == 0 && nested.Count == 0 && !HasFilters(valueSet))
+        if (codes.Count == 0 && prefixes.Count == 0 && patterns.Count == 0 && nested.Count == 0 && !HasFilters(valueSet))
         {
             reportError(id, "value set has no codes (neither an expansion nor enumerated concepts)");
         }
@@ -75,13 +77,13 @@ public static class ValueSetCompiler
             .SelectMany(c => c.Designation.Where(d => d.Use?.Code == ValueSetIndex.IngredientNameUse && !string.IsNullOrWhiteSpace(d.Value)).Select(d => (d.Value!, c.Code ?? "")))
             .ToList();
         var index = new ValueSetIndex(id, valueSet.Title ?? valueSet.Name ?? id,
-            new ValueSetIndex.Part(codes, prefixes, nested), new ValueSetIndex.Part(excluded, excludedPrefixes, excludedNested), ingredientNames);
+            new ValueSetIndex.Part(codes, prefixes, nested, patterns), new ValueSetIndex.Part(excluded, excludedPrefixes, excludedNested), ingredientNames);
         done[id] = index;
         return index;
     }
 
     private static void AddComponent(string id, ValueSet.ConceptSetComponent component, HashSet<(string, string)> codes,
-        List<string> prefixes, List<ValueSetIndex> nestedSets, IReadOnlyDictionary<string, ValueSet> all, Dictionary<string, ValueSetIndex> done,
+        List<string> prefixes, List<Regex> patterns, List<ValueSetIndex> nestedSets, IReadOnlyDictionary<string, ValueSet> all, Dictionary<string, ValueSetIndex> done,
         HashSet<string> visiting, Action<string, string> reportError)
     {
         var system = CodeSystems.Normalize(component.System);
@@ -95,6 +97,11 @@ public static class ValueSetCompiler
             if (system == CodeSystems.Icd10Cm && filter.Op == FilterOperator.IsA && filter.Property == "concept" && filter.Value is not null)
             {
                 prefixes.Add(CodeSystems.NormalizeCode(system, filter.Value));
+            }
+            else if (system == CodeSystems.Icd10Cm && filter.Op == FilterOperator.Regex && filter.Property == "code" && filter.Value is not null
+                && TryPattern(filter.Value) is { } pattern)
+            {
+                patterns.Add(pattern);
             }
             else
             {
@@ -114,6 +121,19 @@ public static class ValueSetCompiler
             }
 
             nestedSets.Add(nested);
+        }
+    }
+
+    // FHIR: the whole code must match. Compiled once per pack; a timeout guards against a pathological pattern.
+    private static Regex? TryPattern(string value)
+    {
+        try
+        {
+            return new Regex($"^(?:{value})$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromMilliseconds(50));
+        }
+        catch (ArgumentException)
+        {
+            return null;
         }
     }
 

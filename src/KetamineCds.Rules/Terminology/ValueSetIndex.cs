@@ -126,9 +126,10 @@ public sealed class ValueSetIndex
     private bool Excluded(Coding coding) =>
         _excluded.Holds(CodeSystems.Normalize(coding.System), CodeSystems.NormalizeCode(CodeSystems.Normalize(coding.System), coding.Code ?? ""));
 
-    internal sealed class Part(HashSet<(string System, string Code)> codes, List<string> icdPrefixes, List<ValueSetIndex> nested)
+    internal sealed class Part(HashSet<(string System, string Code)> codes, List<string> icdPrefixes, List<ValueSetIndex> nested, List<Regex>? icdPatterns = null)
     {
         private readonly string[] _icdPrefixes = [.. icdPrefixes];
+        private readonly Regex[] _icdPatterns = [.. icdPatterns ?? []];
         private readonly ValueSetIndex[] _nested = [.. nested];
 
         public bool Holds(string system, string normalizedCode)
@@ -145,6 +146,20 @@ public sealed class ValueSetIndex
                     if (normalizedCode.StartsWith(prefix, StringComparison.Ordinal))
                     {
                         return true;
+                    }
+                }
+
+                if (_icdPatterns.Length > 0)
+                {
+                    // FHIR regex filters match the code as the code system writes it: ICD-10-CM with its dot after
+                    // the category (T36.0X2A), which the comparison form drops.
+                    var written = normalizedCode.Length > 3 ? $"{normalizedCode[..3]}.{normalizedCode[3..]}" : normalizedCode;
+                    foreach (var pattern in _icdPatterns)
+                    {
+                        if (pattern.IsMatch(written))
+                        {
+                            return true;
+                        }
                     }
                 }
             }

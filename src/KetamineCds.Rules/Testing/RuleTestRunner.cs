@@ -61,6 +61,12 @@ public static class RuleTestRunner
                 {
                     failures.Add($"expected {rule} as {indicator}, got {finding.Indicator.ToString().ToLowerInvariant()}");
                 }
+                else if ((bool?)expected["incomplete"] is { } incomplete && incomplete != finding.IsIncompleteCheck)
+                {
+                    failures.Add(incomplete
+                        ? $"expected {rule}'s \"check incomplete\" card, got \"{finding.Summary}\""
+                        : $"expected {rule} to decide, got \"{finding.Summary}\"");
+                }
             }
 
             foreach (var forbidden in (node["expectNone"] as JsonArray ?? []).Select(n => (string?)n))
