@@ -20,9 +20,10 @@ public static class CommandLine
         check.SetAction(parse => Check(parse.GetValue(folder)!));
 
         var testFolder = new Argument<string>("folder") { Description = "The rule pack folder (holds pack.yaml and tests/)", DefaultValueFactory = _ => "rules" };
-        var test = new Command("test", "Validate a rule pack and run its test cases in tests/");
+        var showCards = new Option<bool>("--cards") { Description = "List the cards each case got (rule id and indicator)" };
+        var test = new Command("test", "Validate a rule pack and run its test cases in tests/") { showCards };
         test.Arguments.Add(testFolder);
-        test.SetAction(parse => Test(parse.GetValue(testFolder)!));
+        test.SetAction(parse => Test(parse.GetValue(testFolder)!, parse.GetValue(showCards)));
 
         var rules = new Command("rules", "Rule pack tools for clinical admins") { check, test, ExplainCommand.Create() };
 
@@ -90,7 +91,7 @@ public static class CommandLine
         return 0;
     }
 
-    private static int Test(string folder)
+    private static int Test(string folder, bool showCards = false)
     {
         if (Check(folder) != 0)
         {
@@ -109,6 +110,11 @@ public static class CommandLine
                 {
                     Console.WriteLine($"  FAIL {result.Name}: {failure}");
                 }
+            }
+
+            foreach (var result in showCards ? file.ToList() : [])
+            {
+                Console.WriteLine($"  {result.Name}: {(result.Cards is { Count: > 0 } cards ? string.Join(", ", cards) : "no cards")}");
             }
         }
 

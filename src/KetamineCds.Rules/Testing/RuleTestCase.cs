@@ -1,7 +1,8 @@
 namespace KetamineCds.Rules.Testing;
 
 /// <summary>The outcome of one rule test case file: what failed, in words an admin can act on.</summary>
-public sealed record RuleTestResult(string File, string Name, IReadOnlyList<string> Failures)
+/// <param name="Cards">The cards the case got, most urgent first: rule id and indicator, "(check incomplete)" where it says so.</param>
+public sealed record RuleTestResult(string File, string Name, IReadOnlyList<string> Failures, IReadOnlyList<string>? Cards = null)
 {
     public bool Passed => Failures.Count == 0;
 }

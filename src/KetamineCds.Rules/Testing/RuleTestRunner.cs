@@ -77,7 +77,8 @@ public static class RuleTestRunner
                 }
             }
 
-            yield return new RuleTestResult(relative, name, failures);
+            yield return new RuleTestResult(relative, name, failures,
+                [.. result.Findings.Select(f => $"{f.RuleId} {f.Indicator.ToString().ToLowerInvariant()}{(f.IsIncompleteCheck ? " (check incomplete)" : "")}")]);
         }
     }
 
