@@ -20,6 +20,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || missing+=(fonts-noto-color-emoji)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v python3 >/dev/null 2>&1 || missing+=(python3) # the value-set builder test
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing from Debian's packages: ${missing[*]}"

@@ -5,9 +5,12 @@
 #   2. the Release build is started on it and saturated with small order-sign calls (the eligible example) from
 #      CONNECTIONS connections for SECONDS seconds; kcds_audit_queue_depth is printed every 15 s;
 #   3. at the end: calls per second, kcds_audit_dropped_total, the audit rows added against the calls answered, and
-#      the time of the statistics query (30 days) and of a retention purge of the oldest day.
+#      the time of the statistics query (30 days) and of a retention purge of the oldest day;
+#   4. the writer alone on the same grown store, service stopped: 100,000 queued calls written (the benchmark's
+#      audit-writer verb, when tests/KetamineCds.Benchmarks is built in Release).
 # From the repository root (wrk and PostgreSQL from Debian's packages):
-#   dotnet build -c Release src/KetamineCds.Api && bash deploy/loadtest/audit-load.sh sqlite|postgres [seconds] [connections] [calls]
+#   dotnet build -c Release src/KetamineCds.Api && dotnet build -c Release tests/KetamineCds.Benchmarks
+#   bash deploy/loadtest/audit-load.sh sqlite|postgres [seconds] [connections] [calls]
 set -euo pipefail
 store=${1:?sqlite or postgres}
 seconds=${2:-180}
@@ -108,3 +111,11 @@ echo "  statistics, last 30 days: $(since "$start") s (including the CLI's start
 start=$(date +%s.%N)
 dotnet "$bin" store purge --older-than 299d --connection "$connection" | sed 's/^/  /'
 echo "  retention purge of the oldest day: $(since "$start") s (including the CLI's start-up)"
+
+bench=tests/KetamineCds.Benchmarks/bin/Release/net10.0/KetamineCds.Benchmarks.dll
+if [ -f "$bench" ]; then
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  sleep 2
+  echo "== the writer alone on the grown store (service stopped)"
+  dotnet "$bench" audit-writer "$connection" 100000 | sed 's/^/  /'
+fi

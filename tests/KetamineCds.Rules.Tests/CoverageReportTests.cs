@@ -1,0 +1,34 @@
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using KetamineCds.Rules.Record;
+using KetamineCds.Rules.Analysis;
+
+namespace KetamineCds.Rules.Tests;
+
+/// <summary><c>rules coverage</c>: the codes of a population that no set claims but that sit next to one.</summary>
+public sealed class CoverageReportTests
+{
+    [Fact]
+    public void GivenRecordsWithClaimedNearAndUnrelatedCodes_WhenReported_ThenOnlyTheNearMissesAreListedWithTheirSetAndReason()
+    {
+        var definitions = Directory.GetFiles(Path.Combine(Repository.RulesFolder, "valuesets"), "*.json")
+            .Select(f => FhirParsing.Deserializer.Deserialize<ValueSet>(File.ReadAllText(f)))
+            .ToDictionary(v => v.Id!, StringComparer.Ordinal);
+        IReadOnlyList<Resource> first = [Condition("http://hl7.org/fhir/sid/icd-10-cm", "F20.9", "Schizophrenia, unspecified"),
+            Condition("http://hl7.org/fhir/sid/icd-10-cm", "F16.21", "Hallucinogen dependence, in remission"),
+            Condition("http://snomed.info/sct", "26929004", "Alzheimer's disease (disorder)")];
+        IReadOnlyList<Resource> second = [Condition("http://hl7.org/fhir/sid/icd-10-cm", "F16.21", "Hallucinogen dependence, in remission"),
+            Condition("http://hl7.org/fhir/sid/icd-10-cm", "J06.9", "Acute upper respiratory infection, unspecified")];
+
+        var rows = CoverageReport.NearMisses(Repository.Pack, definitions, [first, second]);
+
+        Assert.Collection(rows,
+            remission => Assert.Equal(("F16.21", 2, "hallucinogen-use-disorder", "ICD-10-CM category F16"),
+                (remission.Code, remission.Patients, remission.ValueSet, remission.Why)),
+            alzheimer => Assert.Equal(("26929004", 1, "dementia", "display word 'alzheimer'"),
+                (alzheimer.Code, alzheimer.Patients, alzheimer.ValueSet, alzheimer.Why)));
+    }
+
+    private static Condition Condition(string system, string code, string display) =>
+        new() { Id = code, Code = new CodeableConcept { Coding = [new Coding(system, code, display)] } };
+}
