@@ -69,14 +69,19 @@ write('mood-disorder-psychotic-features', 'Depression or bipolar disorder with p
          c(ICD, 'F31.64', 'Bipolar disorder, current episode mixed, severe, with psychotic features')])
 write('trd-diagnosis', 'Treatment-resistant depression (coded)', 'SNOMED CT 1153570009 (clinical-rules reference 4.3, V-auth).',
       [c(SCT, '1153570009', 'Treatment resistant depression (disorder)')])
-hallucinogen = lambda c: c['system'] == ICD and c['code'].startswith('F16') and c['code'] not in ('F16.11', 'F16.21')
+# Ketamine and PCP disorders belong here whatever the code system: VSAC files SNOMED CT "Ketamine dependence" and
+# "Harmful use of ketamine" under substance use in general, which would leave a SNOMED-coded problem list without
+# the contraindication.
+hallucinogen_word = lambda c: any(w in c.get('display', '').lower() for w in ('ketamine', 'phencyclidine', 'hallucinogen'))
+hallucinogen = lambda c: (c['system'] == ICD and c['code'].startswith('F16') and c['code'] not in ('F16.11', 'F16.21')) \
+    or (c['system'] == SCT and hallucinogen_word(c) and 'remission' not in c.get('display', '').lower())
 write('hallucinogen-use-disorder', 'Hallucinogen (incl. ketamine and PCP) use disorder, not in remission',
-      'ICD-10-CM F16.x from the VSAC expansion of "Substance Use Disorder" 2.16.840.1.113883.3.464.1003.106.12.1001 without the remission codes F16.11/F16.21; SNOMED CT 311173003, 74851005, 38247002 (reference 4.3, V-auth).',
+      'ICD-10-CM F16.x and the SNOMED CT concepts naming ketamine, phencyclidine or a hallucinogen (not in remission) from the VSAC expansion of "Substance Use Disorder" 2.16.840.1.113883.3.464.1003.106.12.1001, without the remission codes F16.11/F16.21; SNOMED CT 311173003, 74851005, 38247002 (reference 4.3, V-auth).',
       vsac('2.16.840.1.113883.3.464.1003.106.12.1001', hallucinogen)
       + [c(SCT, '311173003', 'Phencyclidine-related disorder'), c(SCT, '74851005', 'Hallucinogen abuse'), c(SCT, '38247002', 'Hallucinogen dependence')])
 remission = [f'F{n}.{r}' for n in range(10, 20) for r in ('11', '21')]
 other_sud = lambda c: not (c['system'] == ICD and (c['code'].startswith('F16') or c['code'].startswith('F17') or c['code'] in remission)) \
-    and 'remission' not in c.get('display', '').lower() and 'hallucinogen' not in c.get('display', '').lower()
+    and 'remission' not in c.get('display', '').lower() and not hallucinogen_word(c)
 write('other-substance-use-disorder', 'Other substance use disorder, not in remission',
       'The VSAC expansion of "Substance Use Disorder" 2.16.840.1.113883.3.464.1003.106.12.1001 less hallucinogen (F16), nicotine (F17) and remission codes (F1x.11, F1x.21, displays naming remission).',
       vsac('2.16.840.1.113883.3.464.1003.106.12.1001', other_sud))
