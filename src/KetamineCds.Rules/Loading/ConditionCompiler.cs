@@ -18,7 +18,7 @@ internal sealed partial class ConditionCompiler(
 {
     public static readonly IReadOnlySet<string> Facts = new HashSet<string>
     {
-        "age", "gender", "condition", "observation", "medication", "allergy", "draftOrder", "antidepressantTrials",
+        "age", "gender", "condition", "observation", "medication", "allergy", "draftOrder", "antidepressantTrials", "ketamineSeries",
     };
 
     /// <summary>Rule ids referenced by <c>ref:</c> nodes, for cycle checks.</summary>
@@ -81,6 +81,7 @@ internal sealed partial class ConditionCompiler(
             "medication" when spec.Property == "administrations" => ["MedicationAdministration"],
             "medication" => ["MedicationRequest", "MedicationStatement", "MedicationAdministration"],
             "antidepressantTrials" => ["MedicationRequest", "MedicationStatement", "MedicationDispense"],
+            "ketamineSeries" => ["MedicationAdministration", "MedicationRequest", "MedicationStatement", "Observation"],
             _ => [],
         };
         if (reads.Length == 0)
@@ -188,11 +189,48 @@ internal sealed partial class ConditionCompiler(
 
                 return new AntidepressantTrialsFact(RequireValueSet(spec.ValueSet, pointer), doses, spec.MinDays ?? 1,
                     within ?? new LookBack(2, "y", "2y"), RequireComparison(spec.Count, $"{pointer}/count", unitAllowed: false));
+            case "ketamineSeries":
+                return CompileSeries(spec, pointer);
             default:
                 // Facts lists every fact, and the check above returned for any other name: a fact in the list without a
                 // case here is a programming error, never a rule-file error.
                 throw new System.Diagnostics.UnreachableException($"fact '{fact}' is in Facts but has no compiler");
         }
+    }
+
+    private static readonly Dictionary<string, SeriesProperty> SeriesProperties = new(StringComparer.Ordinal)
+    {
+        ["count"] = SeriesProperty.Count,
+        ["reductionPercent"] = SeriesProperty.ReductionPercent,
+        ["latestScore"] = SeriesProperty.LatestScore,
+        ["scoresSinceStart"] = SeriesProperty.ScoresSinceStart,
+        ["withoutBaseline"] = SeriesProperty.WithoutBaseline,
+    };
+
+    private KetamineSeriesFact CompileSeries(ConditionSpec spec, string pointer)
+    {
+        Allow(spec, pointer, "valueSet", "scores", "gap", "within", "property", "value");
+        if (spec.Property is null || !SeriesProperties.TryGetValue(spec.Property, out var property))
+        {
+            report($"{pointer}/property", $"ketamineSeries property must be one of: {string.Join(", ", SeriesProperties.Keys)}");
+            property = SeriesProperty.Count;
+        }
+
+        var gap = Window(spec.Gap, pointer, "gap");
+        if (gap is null)
+        {
+            report(pointer, "fact 'ketamineSeries' needs 'gap': the longest pause within one series, e.g. 21d");
+        }
+
+        var baseline = Window(spec.Within, pointer);
+        if (baseline is null)
+        {
+            report(pointer, "fact 'ketamineSeries' needs 'within': how far before the first infusion a baseline score may be, e.g. 30d");
+        }
+
+        var comparison = property == SeriesProperty.WithoutBaseline ? null : RequireComparison(spec.Value, $"{pointer}/value", unitAllowed: false);
+        return new KetamineSeriesFact(RequireValueSet(spec.ValueSet, pointer), RequireValueSet(spec.Scores, pointer, "scores"),
+            gap ?? new LookBack(21, "d", "21d"), baseline ?? new LookBack(30, "d", "30d"), property, comparison, answers);
     }
 
     private ObservationFact CompileObservation(ConditionSpec spec, string pointer, FhirPathFilter? where)

@@ -74,6 +74,8 @@ public sealed record ConditionSpec
     public bool? Preliminary { get; init; }
     public bool? AnyPositive { get; init; }
     public string? ExpiresAfter { get; init; }
+    public string? Scores { get; init; }
+    public string? Gap { get; init; }
 }
 
 /// <summary>A comparison written as one operator key: <c>{ ge: 180, unit: "mm[Hg]" }</c>.</summary>

@@ -1,0 +1,171 @@
+using System.Globalization;
+using Hl7.Fhir.Model;
+using KetamineCds.Rules.Conditions;
+using KetamineCds.Rules.Record;
+using KetamineCds.Rules.Terminology;
+using Evidence = KetamineCds.Rules.Conditions.Evidence;
+
+namespace KetamineCds.Rules.Facts;
+
+/// <summary>What a <c>ketamineSeries</c> fact reads from the current series.</summary>
+internal enum SeriesProperty
+{
+    /// <summary>Infusions in the current series.</summary>
+    Count,
+
+    /// <summary>Percent fall of the severity score from the baseline to the latest score since the series began.</summary>
+    ReductionPercent,
+
+    /// <summary>The latest severity score since the series began.</summary>
+    LatestScore,
+
+    /// <summary>Severity scores recorded since the series began.</summary>
+    ScoresSinceStart,
+
+    /// <summary>Holds when there is a current series and no baseline score before it.</summary>
+    WithoutBaseline,
+}
+
+/// <summary>
+/// <c>fact: ketamineSeries</c>: IV ketamine as a course, not an order. Infusions are the administrations of a product in
+/// <c>valueSet</c> (completed or in progress); where the record has none, completed orders and statements stand in.
+/// Infusions belong to one series while no gap between them exceeds <c>gap</c>; the current series is the one whose
+/// last infusion is within <c>gap</c> of today (an order after a longer pause starts a new induction). The baseline is
+/// the latest severity score (<c>scores</c>: PHQ-9, or local MADRS and HAM-D codes) in the <c>within</c> window before
+/// the first infusion of the series; change, response and remission compare the latest score since then with it
+/// (Murrough 2013: six infusions over about 12 days; Spravato USPI: judge benefit at the end of induction). The
+/// evidence lists the baseline and every score since, dated, so the card shows the trajectory.
+/// </summary>
+internal sealed class KetamineSeriesFact(
+    ValueSetIndex ketamine, ValueSetIndex scores, LookBack gap, LookBack baselineWithin, SeriesProperty property, Comparison? comparison,
+    AnswerScores answers) : ICondition
+{
+    private sealed record Score(Observation Observation, DateTimeOffset When, decimal Value, string Label);
+
+    private sealed record Series(IReadOnlyList<DateTimeOffset> Infusions, Score? Baseline, IReadOnlyList<Score> Since);
+
+    public ConditionResult Evaluate(IFactContext context)
+    {
+        var series = Read(context);
+        if (series.Infusions.Count == 0)
+        {
+            return ConditionResult.Of(false, [], $"no current ketamine series (no infusion in the last {gap.Describe()})");
+        }
+
+        var summary = Summary(series);
+        var trajectory = Trajectory(series);
+        switch (property)
+        {
+            case SeriesProperty.Count:
+                return ConditionResult.Of(comparison!.Holds(series.Infusions.Count), [summary, .. trajectory],
+                    () => $"{series.Infusions.Count} infusions in the current series {comparison.Describe()}");
+            case SeriesProperty.WithoutBaseline:
+                return ConditionResult.Of(series.Baseline is null, [summary, .. trajectory],
+                    () => series.Baseline is null ? $"no severity score in the {baselineWithin.Describe()} before the series began" : "baseline score recorded");
+            case SeriesProperty.ScoresSinceStart:
+                return ConditionResult.Of(comparison!.Holds(series.Since.Count), [summary, .. trajectory],
+                    () => $"{series.Since.Count} severity scores since the series began {comparison.Describe()}");
+        }
+
+        if (series.Since.Count == 0)
+        {
+            return ConditionResult.Unknown("no severity score recorded since the series began", [summary, .. trajectory]);
+        }
+
+        var latest = series.Since[^1];
+        if (property == SeriesProperty.LatestScore)
+        {
+            return ConditionResult.Of(comparison!.Holds(latest.Value), [summary, .. trajectory], () => $"latest score {Number(latest.Value)} {comparison.Describe()}");
+        }
+
+        if (series.Baseline is not { Value: > 0 } baseline)
+        {
+            return ConditionResult.Unknown($"no baseline score in the {baselineWithin.Describe()} before the series began", [summary, .. trajectory]);
+        }
+
+        var reduction = Math.Round((baseline.Value - latest.Value) / baseline.Value * 100m, 0);
+        var change = new Evidence(null, "Change from baseline", $"{Number(baseline.Value)} → {Number(latest.Value)} ({Number(reduction)} % reduction)", latest.When);
+        return ConditionResult.Of(comparison!.Holds(reduction), [change, summary, .. trajectory], () => $"{Number(reduction)} % reduction from baseline {comparison.Describe()}");
+    }
+
+    private Series Read(IFactContext context)
+    {
+        var infusions = Infusions(context);
+        var maxGap = context.Now - gap.Since(context.Now);
+        if (infusions.Count == 0 || context.Now - infusions[^1] > maxGap)
+        {
+            return new Series([], null, []);
+        }
+
+        var first = infusions.Count - 1;
+        while (first > 0 && infusions[first] - infusions[first - 1] <= maxGap)
+        {
+            first--;
+        }
+
+        var start = infusions[first];
+        var results = ScoresOf(context);
+        var baselineFrom = baselineWithin.Since(start);
+        var baseline = results.LastOrDefault(s => s.When < start && s.When >= baselineFrom);
+        return new Series(infusions[first..], baseline, [.. results.Where(s => s.When >= start)]);
+    }
+
+    private List<DateTimeOffset> Infusions(IFactContext context)
+    {
+        var record = context.Record;
+        var latestAllowed = context.Now.AddDays(1);
+        var times = record.MedicationAdministrationsCodedIn(ketamine)
+            .Where(a => a.Status is MedicationAdministration.MedicationAdministrationStatusCodes.Completed
+                or MedicationAdministration.MedicationAdministrationStatusCodes.InProgress)
+            .Select(a => FhirTime.Of(a.Effective)).OfType<DateTimeOffset>().ToList();
+        if (times.Count == 0)
+        {
+            // No administrations: completed orders and statements are the best record of what was given.
+            times.AddRange(record.MedicationRequestsCodedIn(ketamine).Where(r => r.Status == MedicationRequest.MedicationrequestStatus.Completed)
+                .Select(r => FhirTime.Parse(r.AuthoredOn)).OfType<DateTimeOffset>());
+            times.AddRange(record.MedicationStatementsCodedIn(ketamine).Where(s => s.Status == MedicationStatement.MedicationStatusCodes.Completed)
+                .Select(s => FhirTime.Of(s.Effective)).OfType<DateTimeOffset>());
+        }
+
+        return [.. times.Where(t => t <= latestAllowed).Order()];
+    }
+
+    private List<Score> ScoresOf(IFactContext context)
+    {
+        var found = new List<Score>();
+        foreach (var observation in context.Record.ObservationsCodedIn(scores))
+        {
+            if (!ObservationValue.IsResult(observation, preliminaryCounts: false) || context.Record.TimeOf(observation) is not { } when
+                || ObservationValue.Numeric(ObservationValue.Of(observation, null), answers) is not { Value: { } value })
+            {
+                continue;
+            }
+
+            var label = observation.Code?.Text ?? observation.Code?.Coding.FirstOrDefault(c => c.Display is not null)?.Display ?? scores.Title;
+            found.Add(new Score(observation, when, value, label));
+        }
+
+        return [.. found.OrderBy(s => s.When)];
+    }
+
+    private static Evidence Summary(Series series) =>
+        new(null, "Current ketamine series", $"infusion {series.Infusions.Count} since {series.Infusions[0]:yyyy-MM-dd}", series.Infusions[^1],
+            $"infusions on {string.Join(", ", series.Infusions.Select(i => i.ToString("MM-dd", CultureInfo.InvariantCulture)))}");
+
+    private List<Evidence> Trajectory(Series series)
+    {
+        var points = new List<Evidence>();
+        points.Add(series.Baseline is { } baseline
+            ? new Evidence($"Observation/{baseline.Observation.Id}", $"Baseline {baseline.Label}", Number(baseline.Value), baseline.When, "before the first infusion")
+            : new Evidence(null, "Baseline score", "none recorded", null, $"no score in the {baselineWithin.Describe()} before the first infusion"));
+        foreach (var score in series.Since)
+        {
+            var infusionsBefore = series.Infusions.Count(i => i <= score.When);
+            points.Add(new Evidence($"Observation/{score.Observation.Id}", score.Label, Number(score.Value), score.When, $"after infusion {infusionsBefore}"));
+        }
+
+        return points;
+    }
+
+    private static string Number(decimal value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+}
