@@ -207,6 +207,9 @@ write('cyp-modulators', 'Strong CYP3A4/CYP2B6 inhibitors and inducers', 'Ingredi
         ('rifampin', '9384'), ('carbamazepine', '2002'), ('phenytoin', '8183'), ('phenobarbital', '8134')]))
 write('mood-stabilizers', 'Mood stabilisers and antipsychotics for bipolar disorder', 'Ingredient RXCUIs lithium 6448, valproate 11118 (named valproic acid, valproate or divalproex in product names), lamotrigine 28439, aripiprazole 89013, quetiapine 51272, olanzapine 61381, risperidone 35636 (reference 4.5 and rule KET-05).',
       ingredients([('lithium', '6448'), ('valproic acid', '11118'), ('valproate', '11118'), ('divalproex', '11118'), ('lamotrigine', '28439'), ('aripiprazole', '89013'), ('quetiapine', '51272'), ('olanzapine', '61381'), ('risperidone', '35636')]))
+write('esketamine-products', 'Esketamine (Spravato)',
+      'Esketamine by name and by its RxNorm drug forms 2201623 esketamine Nasal Spray and 2201625 esketamine Nasal Spray [Spravato] (RxNorm 2026-05, ndclist.com; the ingredient RXCUI is not verified, so the name carries clinical drugs: "esketamine 28 MG ... Nasal Spray"). A distinct drug from racemic ketamine: the ketamine name does not match it (word boundary).',
+      ingredients([('esketamine', '2201623'), ('Spravato', '2201625')]))
 write('theophylline', 'Theophylline', 'RxNorm ingredient 10438 (reference 4.5, V-auth).', ingredients([('theophylline', '10438')]))
 # Every ingredient handed to ingredients() must come out as a concept with its name (a name once went missing here).
 written = {(x['code'], d['value']) for f in OUT.glob('*.json') for i in json.loads(f.read_text())['compose'].get('include', [])
