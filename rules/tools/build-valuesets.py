@@ -210,6 +210,10 @@ write('mood-stabilizers', 'Mood stabilisers and antipsychotics for bipolar disor
 write('esketamine-products', 'Esketamine (Spravato)',
       'Esketamine by name and by its RxNorm drug forms 2201623 esketamine Nasal Spray and 2201625 esketamine Nasal Spray [Spravato] (RxNorm 2026-05, ndclist.com; the ingredient RXCUI is not verified, so the name carries clinical drugs: "esketamine 28 MG ... Nasal Spray"). A distinct drug from racemic ketamine: the ketamine name does not match it (word boundary).',
       ingredients([('esketamine', '2201623'), ('Spravato', '2201625')]))
+write('ketamine-other-indications', 'Indications for ketamine other than depression (pain)',
+      'ICD-10-CM G89 pain, not elsewhere classified (is-a: acute, chronic, post-procedural, neoplasm-related pain and chronic pain syndrome) and R52 pain, unspecified. '
+      'Anaesthesia and procedural sedation are not diagnoses and rarely coded as one: pack.yaml otherIndications.reasonWords names them.',
+      [c(ICD, 'R52', 'Pain, unspecified')], icd_isa=['G89'])
 write('theophylline', 'Theophylline', 'RxNorm ingredient 10438 (reference 4.5, V-auth).', ingredients([('theophylline', '10438')]))
 # Every ingredient handed to ingredients() must come out as a concept with its name (a name once went missing here).
 written = {(x['code'], d['value']) for f in OUT.glob('*.json') for i in json.loads(f.read_text())['compose'].get('include', [])

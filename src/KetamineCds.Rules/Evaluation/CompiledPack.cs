@@ -61,6 +61,9 @@ public sealed class CompiledPack
     /// </summary>
     public Indicator TentativeIndicator { get; init; } = Indicator.Warning;
 
+    /// <summary>How the pack tells a ketamine order written for another indication (pack.yaml <c>otherIndications</c>).</summary>
+    public OtherIndications OtherIndications { get; init; } = OtherIndications.None;
+
     /// <summary>
     /// The earliest observation date any active rule can look at, so a FHIR query may ask only for recent data
     /// (fetch only what the rules read). Null means the whole history is needed.
@@ -83,7 +86,8 @@ public sealed class CompiledPack
     /// <summary>The draft ketamine orders of the hook; for order-select the selected ones come first.</summary>
     public IReadOnlyList<MedicationRequest> FindKetamineOrders(HookContext hook, PatientRecord record)
     {
-        var orders = hook.DraftOrders.Where(o => IsKetamineOrder(o, record)).ToList();
+        // An order for anaesthesia, sedation or analgesia is not this pack's business (pack.yaml otherIndications).
+        var orders = hook.DraftOrders.Where(o => IsKetamineOrder(o, record) && !OtherIndications.Applies(o, record, out _)).ToList();
         return [.. orders.OrderByDescending(o => hook.Selections.Contains($"MedicationRequest/{o.Id}"))];
     }
 }

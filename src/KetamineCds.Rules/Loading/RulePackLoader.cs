@@ -58,6 +58,7 @@ public static class RulePackLoader
             errors.Add(new RuleFileError(ManifestFile, 0, null, $"orderValueSet '{manifest.OrderValueSet}' is not in the pack's value sets"));
         }
 
+        var otherIndications = OtherIndicationsOf(manifest, valueSets, errors);
         var observationWindows = new List<LookBack?>();
         var rules = RulePackCompiler.Compile(files, valueSets, answers, doses, errors, observationWindows);
         if (errors.Count > 0 || orderValueSet is null)
@@ -69,6 +70,7 @@ public static class RulePackLoader
         var pack = new CompiledPack(manifest.Name, manifest.Version, contentHash, rules, valueSets, orderValueSet, doses)
         {
             // The longest window is the one reaching furthest back from any instant (windows mix days and months).
+            OtherIndications = otherIndications,
             TentativeIndicator = manifest.TentativeIndicator is { } tentative ? Enum.Parse<Indicator>(tentative, ignoreCase: true) : Indicator.Warning,
             ObservationLookBack = observationWindows.Count == 0 || observationWindows.Any(w => w is null) ? null
                 : observationWindows.MinBy(w => w!.Since(DateTimeOffset.UnixEpoch.AddYears(50))),
@@ -272,6 +274,28 @@ public static class RulePackLoader
             errors.Add(new RuleFileError(fileOf.GetValueOrDefault(id, "valuesets"), 0, null, $"value set '{id}': {message}")));
         answers = AnswerScores.From(resources.Values);
         return compiled.ToDictionary(StringComparer.Ordinal);
+    }
+
+    private static OtherIndications OtherIndicationsOf(PackManifest manifest, Dictionary<string, ValueSetIndex> valueSets, List<RuleFileError> errors)
+    {
+        if (manifest.OtherIndications is not { } spec)
+        {
+            return OtherIndications.None;
+        }
+
+        ValueSetIndex? Resolve(string id)
+        {
+            if (valueSets.TryGetValue(id, out var set))
+            {
+                return set;
+            }
+
+            errors.Add(new RuleFileError(ManifestFile, 0, null, $"otherIndications: value set '{id}' is not in the pack's value sets"));
+            return null;
+        }
+
+        return new OtherIndications(spec.ReasonValueSet is null ? null : Resolve(spec.ReasonValueSet), spec.ReasonWords,
+            [.. spec.DepressionValueSets.Select(Resolve).OfType<ValueSetIndex>()]);
     }
 
     private static AntidepressantDoseTable LoadDoseTable(string root, PackManifest manifest, List<RuleFileError> errors, IncrementalHash hash)

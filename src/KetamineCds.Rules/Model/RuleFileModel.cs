@@ -20,6 +20,15 @@ public sealed record PackManifest
     /// <summary>The value set that identifies a ketamine order (ingredient and clinical-drug codes).</summary>
     public required string OrderValueSet { get; init; }
     public string? TentativeIndicator { get; init; }
+    public OtherIndicationsSpec? OtherIndications { get; init; }
+}
+
+/// <summary>pack.yaml <c>otherIndications</c>: how a ketamine order for anaesthesia, sedation or analgesia is told apart.</summary>
+public sealed record OtherIndicationsSpec
+{
+    public string? ReasonValueSet { get; init; }
+    public IReadOnlyList<string> ReasonWords { get; init; } = [];
+    public IReadOnlyList<string> DepressionValueSets { get; init; } = [];
 }
 
 public sealed record RuleSpec
