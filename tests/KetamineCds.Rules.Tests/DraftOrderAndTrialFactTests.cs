@@ -78,8 +78,9 @@ public class DraftOrderAndTrialFactTests
     }
 
     [Fact]
-    public void GivenNoDosageInTheRecord_WhenCounted_ThenCountsByDurationAndSaysDoseNotVerifiable()
+    public void GivenNoDosageInTheRecord_WhenCounted_ThenTheTrialsAreNotDemonstratedAndTheEvidenceSaysWhy()
     {
+        // An order without a dose does not show an adequate trial: TRD must not rest on it.
         var a = Fhir.Medication("36437", "sertraline", MedicationRequest.MedicationrequestStatus.Completed, "2025-01-10", "a", 60);
         var b = Fhir.Medication("321988", "escitalopram", MedicationRequest.MedicationrequestStatus.Completed, "2025-06-01", "b", 60);
         a.DosageInstruction.Clear();
@@ -87,8 +88,48 @@ public class DraftOrderAndTrialFactTests
 
         var result = Evaluate(Trials(), a, b);
 
-        Assert.Equal(Truth.True, result.Truth);
-        Assert.All(result.Evidence, e => Assert.Contains("dose not verifiable", e.Note));
+        Assert.Equal(Truth.False, result.Truth);
+        Assert.All(result.Evidence, e => Assert.Contains("dose not stated in the record: trial not demonstrated", e.Note));
+    }
+
+    [Theory]
+    [InlineData(MedicationRequest.MedicationrequestStatus.Cancelled, MedicationRequest.MedicationRequestIntent.Order)]
+    [InlineData(MedicationRequest.MedicationrequestStatus.EnteredInError, MedicationRequest.MedicationRequestIntent.Order)]
+    [InlineData(MedicationRequest.MedicationrequestStatus.Draft, MedicationRequest.MedicationRequestIntent.Order)]
+    [InlineData(MedicationRequest.MedicationrequestStatus.Completed, MedicationRequest.MedicationRequestIntent.Proposal)]
+    [InlineData(MedicationRequest.MedicationrequestStatus.Completed, MedicationRequest.MedicationRequestIntent.Plan)]
+    public void GivenAnOrderThatWasNeverTaken_WhenCounted_ThenItIsNoTrial(MedicationRequest.MedicationrequestStatus status, MedicationRequest.MedicationRequestIntent intent)
+    {
+        var taken = Fhir.Medication("312941", "sertraline 100 MG Oral Tablet", MedicationRequest.MedicationrequestStatus.Completed, "2025-01-10", "a", 90);
+        var never = Fhir.Medication("351250", "escitalopram 20 MG Oral Tablet", status, "2025-06-01", "b", 90);
+        never.Intent = intent;
+
+        var result = Evaluate(Trials(), taken, never);
+
+        Assert.Equal(Truth.False, result.Truth);
+        Assert.Single(result.Evidence);
+    }
+
+    [Fact]
+    public void GivenAStatementNotTaken_WhenCounted_ThenItIsNoTrial()
+    {
+        var taken = Fhir.Medication("312941", "sertraline 100 MG Oral Tablet", MedicationRequest.MedicationrequestStatus.Completed, "2025-01-10", "a", 90);
+        var notTaken = Statement("72625", "duloxetine 60 MG Delayed Release Oral Capsule", MedicationStatement.MedicationStatusCodes.NotTaken, "2026-01-01", "2026-03-15");
+
+        Assert.Equal(Truth.False, Evaluate(Trials(), taken, notTaken).Truth);
+    }
+
+    [Fact]
+    public void GivenAnActiveOrderFromLastWeek_WhenCounted_ThenTheCourseEndsToday()
+    {
+        // Authored 10 days before the pinned date with 90 days' supply: 10 days of treatment so far, not 90.
+        var recent = Fhir.Medication("312941", "sertraline 100 MG Oral Tablet", MedicationRequest.MedicationrequestStatus.Active, "2026-11-16", "a", 90);
+        var fact = new AntidepressantTrialsFact(Set("antidepressants"), Repository.Pack.Doses, 42, Window("24mo"), new Comparison("ge", 1, null));
+
+        var result = Evaluate(fact, recent);
+
+        Assert.Equal(Truth.False, result.Truth);
+        Assert.StartsWith("10 days", result.Evidence.Single().Value);
     }
 
     [Theory]
@@ -103,32 +144,45 @@ public class DraftOrderAndTrialFactTests
         Assert.Equal(expected, result.Truth);
     }
 
-    [Fact]
-    public void GivenRepeatedOrdersOfOneDrug_WhenCounted_ThenTheCourseSpansThem()
+    /// <summary>Three monthly 30-day orders of fluoxetine: one course when the pauses are within the pack's gap.</summary>
+    [Theory]
+    [InlineData(14, true)]
+    [InlineData(15, false)]
+    public void GivenRepeatedOrdersOfOneDrug_WhenThePauseIsAtTheGapBoundary_ThenTheyMergeOnlyWithinIt(int pauseDays, bool merged)
     {
-        // Three monthly 30-day orders of fluoxetine make one 90-day course.
-        var orders = new[] { "2026-05-01", "2026-06-01", "2026-07-01" }
-            .Select((d, i) => Fhir.Medication("310385", "fluoxetine 20 MG Oral Capsule", MedicationRequest.MedicationrequestStatus.Completed, d, $"f{i}", 30))
-            .Cast<Resource>().ToList();
-        var fact = new AntidepressantTrialsFact(Set("antidepressants"), Repository.Pack.Doses, 42, Window("24mo"), new Comparison("ge", 1, null));
+        var starts = new[] { new DateTime(2026, 5, 1) }.Concat([new DateTime(2026, 5, 31).AddDays(pauseDays), new DateTime(2026, 6, 30).AddDays(2 * pauseDays)]);
+        var orders = starts.Select((d, i) => Fhir.Medication("310385", "fluoxetine 20 MG Oral Capsule", MedicationRequest.MedicationrequestStatus.Completed,
+            d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), $"f{i}", 30)).Cast<Resource>().ToList();
+        var fact = new AntidepressantTrialsFact(Set("antidepressants"), Repository.Pack.Doses, 42, Window("24mo"), new Comparison("ge", 1, null), Window("14d"));
 
         var result = Evaluate(fact, orders);
 
-        Assert.Equal(Truth.True, result.Truth);
-        Assert.StartsWith("91 days", result.Evidence.Single().Value);
+        Assert.Equal(merged ? Truth.True : Truth.False, result.Truth);
+        Assert.StartsWith(merged ? $"{90 + 2 * pauseDays} days" : "30 days", result.Evidence.Single().Value);
     }
 
-    [Fact]
-    public void GivenMedicationStatementPeriod_WhenCounted_ThenPeriodIsTheCourse()
+    [Theory]
+    [InlineData(true, Truth.True)]
+    [InlineData(false, Truth.False)]
+    public void GivenMedicationStatementPeriod_WhenCounted_ThenPeriodIsTheCourseWhenItsDoseIsKnown(bool withDose, Truth expected)
     {
-        var statement = new MedicationStatement
+        var statement = Statement("72625", "duloxetine 60 MG Delayed Release Oral Capsule", MedicationStatement.MedicationStatusCodes.Completed, "2026-01-01", "2026-03-15");
+        if (!withDose)
         {
-            Id = "s1", Status = MedicationStatement.MedicationStatusCodes.Completed, Subject = new ResourceReference("Patient/p1"),
-            Medication = new CodeableConcept(CodeSystems.RxNorm, "72625", "duloxetine"),
-            Effective = new Period(new FhirDateTime("2026-01-01"), new FhirDateTime("2026-03-15")),
-        };
+            statement.Dosage.Clear();
+        }
+
         var fact = new AntidepressantTrialsFact(Set("antidepressants"), Repository.Pack.Doses, 42, Window("24mo"), new Comparison("ge", 1, null));
 
-        Assert.Equal(Truth.True, Evaluate(fact, statement).Truth);
+        Assert.Equal(expected, Evaluate(fact, statement).Truth);
     }
+
+    private static MedicationStatement Statement(string rxnorm, string display, MedicationStatement.MedicationStatusCodes status, string start, string end) => new()
+    {
+        Id = "s1", Status = status, Subject = new ResourceReference("Patient/p1"),
+        Medication = new CodeableConcept(CodeSystems.RxNorm, rxnorm, display, display),
+        Effective = new Period(new FhirDateTime(start), new FhirDateTime(end)),
+        Dosage = [new Dosage { Timing = new Timing { Repeat = new Timing.RepeatComponent { Frequency = 1, Period = 1, PeriodUnit = Timing.UnitsOfTime.D } },
+            DoseAndRate = [new Dosage.DoseAndRateComponent { Dose = new Quantity { Value = 1, Unit = "capsule" } }] }],
+    };
 }

@@ -170,7 +170,7 @@ internal sealed partial class ConditionCompiler(
                 return new DraftOrderFact(spec.Property ?? "", RequireComparison(spec.Value, $"{pointer}/value", unitAllowed: true),
                     spec.ValueSet is null ? null : RequireValueSet(spec.ValueSet, pointer), weightWindow);
             case "antidepressantTrials":
-                Allow(spec, pointer, "valueSet", "within", "minDays", "count");
+                Allow(spec, pointer, "valueSet", "within", "minDays", "count", "gap");
                 if (doses.Count == 0)
                 {
                     report(pointer, "fact 'antidepressantTrials' needs the pack's antidepressantDoseTable");
@@ -188,7 +188,8 @@ internal sealed partial class ConditionCompiler(
                 }
 
                 return new AntidepressantTrialsFact(RequireValueSet(spec.ValueSet, pointer), doses, spec.MinDays ?? 1,
-                    within ?? new LookBack(2, "y", "2y"), RequireComparison(spec.Count, $"{pointer}/count", unitAllowed: false));
+                    within ?? new LookBack(2, "y", "2y"), RequireComparison(spec.Count, $"{pointer}/count", unitAllowed: false),
+                    Window(spec.Gap, pointer, "gap"));
             case "ketamineSeries":
                 return CompileSeries(spec, pointer);
             default:
