@@ -85,6 +85,13 @@ other_sud = lambda c: not (c['system'] == ICD and (c['code'].startswith('F16') o
 write('other-substance-use-disorder', 'Other substance use disorder, not in remission',
       'The VSAC expansion of "Substance Use Disorder" 2.16.840.1.113883.3.464.1003.106.12.1001 less hallucinogen (F16), nicotine (F17) and remission codes (F1x.11, F1x.21, displays naming remission).',
       vsac('2.16.840.1.113883.3.464.1003.106.12.1001', other_sud))
+# The same disorders in remission: lower-tier cards (relapse risk), not the contraindication or the active caution.
+write('hallucinogen-use-disorder-in-remission', 'Hallucinogen (incl. ketamine and PCP) use disorder in remission',
+      'ICD-10-CM F16.11 hallucinogen abuse, in remission and F16.21 hallucinogen dependence, in remission (is-a); the VSAC SUD expansion holds no remission codes.',
+      icd_isa=['F16.11', 'F16.21'])
+write('other-substance-use-disorder-in-remission', 'Other substance use disorder in remission',
+      'ICD-10-CM F1x.11 (abuse, in remission) and F1x.21 (dependence, in remission) for alcohol, opioids, cannabis, sedatives, cocaine, other stimulants, inhalants and other substances (F10-F15, F18, F19; is-a). Hallucinogens (F16) have their own set; nicotine (F17) is left out.',
+      icd_isa=[f'F{n}.{r}' for n in (10, 11, 12, 13, 14, 15, 18, 19) for r in ('11', '21')])
 write('pregnancy', 'Pregnancy', ORIGIN.format('"Pregnancy" 2.16.840.1.113883.3.526.3.378 and "Pregnant State" 2.16.840.1.113883.3.3157.4055')
       + ' Plus ICD-10-CM chapter O00-O9A (is-a O0-O9), Z33 (less Z33.2, an encounter for termination) and Z34 (is-a). Pregnancy is time-bound: rule KET-16 lets an undated-status diagnosis expire.',
       vsac('2.16.840.1.113883.3.526.3.378') + vsac('2.16.840.1.113883.3.3157.4055'),
