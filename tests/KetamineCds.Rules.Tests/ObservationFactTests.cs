@@ -23,7 +23,7 @@ public class ObservationFactTests
         var result = Evaluate(Systolic(180), Fhir.BloodPressure(180, 90, "2026-11-25"));
 
         Assert.Equal(Truth.True, result.Truth);
-        Assert.Equal("180 mm[Hg]", result.Evidence.Single().Value);
+        Assert.Equal("180/90 mm[Hg]", result.Evidence.Single().Value); // the reading whole
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero), result.Evidence.Single().Date);
     }
 

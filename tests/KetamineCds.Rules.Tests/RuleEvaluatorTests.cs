@@ -20,7 +20,7 @@ public class RuleEvaluatorTests
         var bp = Assert.Single(result.Findings, f => f.RuleId.StartsWith("KET-13", StringComparison.Ordinal));
         Assert.Equal("KET-13-CRIT", bp.RuleId);
         Assert.Equal(RuleOutcome.Superseded, result.Trace.Single(t => t.RuleId == "KET-13-WARN").Outcome);
-        Assert.Contains("186 mm[Hg]", bp.Summary);
+        Assert.Contains("186/112 mm[Hg]", bp.Summary); // the whole reading, not the half that fired
         Assert.Contains("2026-11-25", bp.Summary);
         Assert.Contains("KET-13-CRIT@1.0.0", bp.Detail);
     }

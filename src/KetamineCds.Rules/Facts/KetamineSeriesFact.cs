@@ -75,7 +75,8 @@ internal sealed class KetamineSeriesFact(
         var latest = series.Since[^1];
         if (property == SeriesProperty.LatestScore)
         {
-            return ConditionResult.Of(comparison!.Holds(latest.Value), [summary, .. trajectory], () => $"latest score {Number(latest.Value)} {comparison.Describe()}");
+            var latestEvidence = new Evidence($"Observation/{latest.Observation.Id}", $"Latest {latest.Label}", $"{latest.Label} {Number(latest.Value)}", latest.When);
+            return ConditionResult.Of(comparison!.Holds(latest.Value), [latestEvidence, summary, .. trajectory], () => $"latest score {Number(latest.Value)} {comparison.Describe()}");
         }
 
         if (series.Baseline is not { Value: > 0 } baseline)

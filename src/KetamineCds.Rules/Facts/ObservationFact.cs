@@ -249,11 +249,32 @@ internal sealed class ObservationFact(
             null => observation.Interpretation.FirstOrDefault() is { } i ? i.Text ?? i.Coding.FirstOrDefault()?.Display ?? i.Coding.FirstOrDefault()?.Code : null,
             _ => null,
         };
+        // A blood-pressure reading is read as one: "150/110 mm[Hg]", whichever of its two pressures fired the rule, so
+        // the clinician sees the reading rather than half of it.
+        if (PressurePair(observation) is { } pair)
+        {
+            var panel = observation.Code?.Text ?? observation.Code?.Coding.FirstOrDefault(c => c.Display is not null)?.Display ?? name;
+            return new Evidence($"Observation/{observation.Id}", panel, pair, when);
+        }
+
         // The record's own name for the test reads best ("PHQ-9 total score"); the value set title is the fallback.
-        // A component value (systolic in a BP panel) is named by its component, not by the panel.
+        // A component value is named by its component, not by the panel.
         var code = observation.Component.FirstOrDefault(c => ReferenceEquals(c.Value, value))?.Code ?? observation.Code;
         var label = code?.Text ?? code?.Coding.FirstOrDefault(c => c.Display is not null)?.Display ?? name;
         return new Evidence($"Observation/{observation.Id}", label, shown, when);
+    }
+
+    /// <summary>Two pressures in one observation (a BP panel): "systolic/diastolic unit", the higher first.</summary>
+    private static string? PressurePair(Observation observation)
+    {
+        var pressures = observation.Component
+            .Select(c => c.DataAbsentReason is null ? c.Value as Quantity : null)
+            .Where(q => q?.Value is not null && (q.Code ?? q.Unit) is "mm[Hg]" or "mmHg")
+            .Select(q => q!.Value!.Value)
+            .ToList();
+        return pressures.Count == 2
+            ? $"{Math.Max(pressures[0], pressures[1]).ToString("0.##", CultureInfo.InvariantCulture)}/{Math.Min(pressures[0], pressures[1]).ToString("0.##", CultureInfo.InvariantCulture)} mm[Hg]"
+            : null;
     }
 
     // Annotations such as {score} are UCUM's way of saying "a count": show the number alone.
