@@ -72,6 +72,33 @@ public sealed class PreviewPageTests(BrowserFixture browser) : IClassFixture<Bro
     }
 
     [Fact]
+    public async Task GivenAPatientMidSeries_WhenPreviewed_ThenTheResponseCardDrawsTheScoreTrajectory()
+    {
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?> { ["Admin__ApiKey"] = AdminKey });
+        var page = await OpenAsync(service);
+
+        await page.SelectOptionAsync("#example", "order-sign-mid-series");
+        await page.FillAsync("#at", "2026-11-26");
+        await page.ClickAsync("#preview-button");
+
+        var card = page.Locator("#cards article.card", new() { HasText = "No response after the induction series" });
+        await card.WaitForAsync();
+        Assert.Equal("warning", await card.GetAttributeAsync("data-indicator"));
+        var chart = card.Locator("svg.trajectory");
+        // Baseline 19 on 10-31, then 17, 15 and 14 during the series: four points, in date order, each labelled.
+        Assert.Equal(4, await chart.Locator("circle").CountAsync());
+        Assert.Equal(["19", "17", "15", "14"], await chart.Locator("text[font-size='10']").AllTextContentsAsync());
+        Assert.Equal("Score trajectory: 2026-10-31 19, 2026-11-10 17, 2026-11-17 15, 2026-11-24 14", await chart.GetAttributeAsync("aria-label"));
+        // The eligibility card rests on no course: no chart there.
+        Assert.Equal(0, await page.Locator("#cards article.card", new() { HasText = "eligibility criteria" }).Locator("svg").CountAsync());
+
+        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1")
+        {
+            await card.ScreenshotAsync(new() { Path = Path.Combine(Repository.Root, "docs", "preview-series-trajectory.png") });
+        }
+    }
+
+    [Fact]
     public async Task GivenScriptInRuleTextAndPatientData_WhenPreviewed_ThenItRendersAsTextAndNeverRuns()
     {
         using var rules = new RulePackCopy();

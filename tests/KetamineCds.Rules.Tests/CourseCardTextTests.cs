@@ -28,7 +28,8 @@ public sealed class CourseCardTextTests
 
         var card = Assert.Single(Evaluate(record), f => f.RuleId == "KET-39-NO-RESPONSE");
 
-        Assert.Contains("18 → 16 (11 % reduction)", card.Summary, StringComparison.Ordinal);
+        Assert.Equal("No response after the induction series, 18 → 16 (11 % reduction): reassess before continuing", card.Summary);
+        Assert.Equal(1, card.Detail.Split("Current ketamine series").Length - 1); // the course listed once
         Assert.Contains("Baseline", card.Detail, StringComparison.Ordinal);
         Assert.Contains("2026-11-05", card.Detail, StringComparison.Ordinal);
         Assert.Contains("after infusion 3", card.Detail, StringComparison.Ordinal);

@@ -11,7 +11,8 @@ using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Api.Preview;
 
-public sealed record PreviewCard(JsonElement Card, string DetailHtml);
+/// <param name="Trajectory">The dated scores of the course the card rests on, when it has two or more (drawn as a small chart).</param>
+public sealed record PreviewCard(JsonElement Card, string DetailHtml, IReadOnlyList<ScorePoint>? Trajectory = null);
 
 public sealed record PreviewRuleTrace(string RuleId, string Version, string Title, string Category, string Outcome, string Explanation, IReadOnlyList<Evidence> Evidence);
 
@@ -101,7 +102,8 @@ public static class PreviewApi
         outcome.At,
         outcome.DraftOrder is { } order ? DescribeOrder(order) : null,
         outcome.DraftOrderAssumed,
-        outcome.Cards.Select(c => new PreviewCard(JsonSerializer.SerializeToElement(c, CdsJsonContext.Default.Card), SafeMarkdown.ToHtml(c.Detail))).ToList(),
+        outcome.Cards.Select(c => new PreviewCard(JsonSerializer.SerializeToElement(c, CdsJsonContext.Default.Card), SafeMarkdown.ToHtml(c.Detail),
+            outcome.Trajectories.GetValueOrDefault(c.Uuid))).ToList(),
         outcome.Trace.Select(t => ToTrace(t, outcome.Pack)).ToList());
 
     /// <summary>Serves the page's own files, embedded in the binary: nothing on disk to tamper with, nothing to deploy.</summary>

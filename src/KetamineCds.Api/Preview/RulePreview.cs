@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hl7.Fhir.Model;
 using KetamineCds.Api.CdsHooks;
 using KetamineCds.Rules.Evaluation;
@@ -13,7 +14,14 @@ public sealed record PreviewOutcome(
     IReadOnlyList<Card> Cards,
     IReadOnlyList<RuleTrace> Trace,
     MedicationRequest? DraftOrder,
-    bool DraftOrderAssumed);
+    bool DraftOrderAssumed)
+{
+    /// <summary>Per card uuid, the dated scores of a treatment course the card rests on (for the workbench's chart).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<ScorePoint>> Trajectories { get; init; } = new Dictionary<string, IReadOnlyList<ScorePoint>>();
+}
+
+/// <summary>One severity score of a course, as the workbench draws it.</summary>
+public sealed record ScorePoint(string Date, decimal Value, string Label);
 
 /// <summary>
 /// Evaluates a pack against a patient's resources the way a hook call would, for admins (preview page,
@@ -40,8 +48,15 @@ public static class RulePreview
         }
 
         var result = HookEvaluation.Evaluate(pack, hook, record, drafts, selections: null, at);
-        var cards = CardMapper.MostUrgentFirst(result.Findings.Select(f => CardMapper.ToCard(f, pack)));
-        return new PreviewOutcome(pack, hook, at, cards, result.Trace, drafts.FirstOrDefault(), assumed);
+        var issued = result.Findings.Select(f => (Card: CardMapper.ToCard(f, pack), Finding: f)).ToList();
+        var cards = CardMapper.MostUrgentFirst(issued.Select(i => i.Card));
+        var trajectories = issued
+            .Select(i => (i.Card.Uuid, Points: i.Finding.Evidence.Where(e => e.Score is not null && e.Date is not null)
+                .DistinctBy(e => e.Reference).OrderBy(e => e.Date)
+                .Select(e => new ScorePoint(e.Date!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), e.Score!.Value, e.Label)).ToList()))
+            .Where(t => t.Points.Count >= 2)
+            .ToDictionary(t => t.Uuid, t => (IReadOnlyList<ScorePoint>)t.Points, StringComparer.Ordinal);
+        return new PreviewOutcome(pack, hook, at, cards, result.Trace, drafts.FirstOrDefault(), assumed) { Trajectories = trajectories };
     }
 
     /// <summary>

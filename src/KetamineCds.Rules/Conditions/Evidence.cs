@@ -7,4 +7,6 @@ namespace KetamineCds.Rules.Conditions;
 /// <param name="Date">When it was measured, recorded or started.</param>
 /// <param name="Note">A qualifier the clinician should see, e.g. "dose not verifiable from the record".</param>
 /// <param name="Tentative">Recorded but not confirmed: a provisional or differential diagnosis, an intolerance rather than an allergy.</param>
-public sealed record Evidence(string? Reference, string Label, string? Value = null, DateTimeOffset? Date = null, string? Note = null, bool Tentative = false);
+/// <param name="Score">A severity score in a treatment course, as a number: a point of the trajectory the workbench draws.</param>
+public sealed record Evidence(string? Reference, string Label, string? Value = null, DateTimeOffset? Date = null, string? Note = null, bool Tentative = false,
+    decimal? Score = null);

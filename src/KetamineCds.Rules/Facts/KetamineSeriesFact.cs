@@ -157,12 +157,12 @@ internal sealed class KetamineSeriesFact(
     {
         var points = new List<Evidence>();
         points.Add(series.Baseline is { } baseline
-            ? new Evidence($"Observation/{baseline.Observation.Id}", $"Baseline {baseline.Label}", Number(baseline.Value), baseline.When, "before the first infusion")
+            ? new Evidence($"Observation/{baseline.Observation.Id}", $"Baseline {baseline.Label}", Number(baseline.Value), baseline.When, "before the first infusion", Score: baseline.Value)
             : new Evidence(null, "Baseline score", "none recorded", null, $"no score in the {baselineWithin.Describe()} before the first infusion"));
         foreach (var score in series.Since)
         {
             var infusionsBefore = series.Infusions.Count(i => i <= score.When);
-            points.Add(new Evidence($"Observation/{score.Observation.Id}", score.Label, Number(score.Value), score.When, $"after infusion {infusionsBefore}"));
+            points.Add(new Evidence($"Observation/{score.Observation.Id}", score.Label, Number(score.Value), score.When, $"after infusion {infusionsBefore}", Score: score.Value));
         }
 
         return points;

@@ -22,8 +22,9 @@ internal sealed class AllCondition(IReadOnlyList<ICondition> parts) : ICondition
             }
             else if (result.Truth == Truth.True)
             {
-                // Evidence of an all() is the evidence of the parts that held: they are what fired it.
-                evidence.AddRange(result.Evidence);
+                // Evidence of an all() is the evidence of the parts that held: they are what fired it. Two parts
+                // reading the same data (two questions about one treatment course) list it once.
+                EvidenceLists.AddDistinct(evidence, result.Evidence);
             }
         }
 
@@ -45,7 +46,7 @@ internal sealed class AnyCondition(IReadOnlyList<ICondition> parts) : ICondition
             if (result.Truth == Truth.True)
             {
                 held++;
-                evidence.AddRange(result.Evidence);
+                EvidenceLists.AddDistinct(evidence, result.Evidence);
             }
 
             unknown |= result.Truth == Truth.Unknown;
@@ -89,4 +90,18 @@ internal sealed class AlwaysCondition : ICondition
     public static AlwaysCondition Instance { get; } = new();
 
     public ConditionResult Evaluate(IFactContext context) => new(Truth.True, [], "always applies");
+}
+
+internal static class EvidenceLists
+{
+    public static void AddDistinct(List<Evidence> into, IReadOnlyList<Evidence> items)
+    {
+        foreach (var item in items)
+        {
+            if (!into.Contains(item))
+            {
+                into.Add(item);
+            }
+        }
+    }
 }

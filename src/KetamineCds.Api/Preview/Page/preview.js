@@ -96,6 +96,35 @@ async function loadExamples() {
   select.dispatchEvent(new Event("change"));
 }
 
+// The scores of a treatment course as a small line chart (inline SVG: presentation attributes, no inline style, so
+// the page's Content-Security-Policy holds). Each point is labelled with its value, the axis with the dates.
+function renderTrajectory(points) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = (tag, attributes, text) => {
+    const node = document.createElementNS(ns, tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+    if (text !== undefined) node.textContent = String(text);
+    return node;
+  };
+  const width = 360, height = 120, left = 28, right = 12, top = 14, bottom = 26;
+  const values = points.map((p) => Number(p.value));
+  const max = Math.max(...values), min = Math.min(0, ...values);
+  const x = (i) => left + (points.length === 1 ? 0 : (i * (width - left - right)) / (points.length - 1));
+  const y = (v) => top + ((max - v) * (height - top - bottom)) / (max - min || 1);
+  const chart = svg("svg", { class: "trajectory", viewBox: `0 0 ${width} ${height}`, width, height, role: "img",
+    "aria-label": `Score trajectory: ${points.map((p) => `${p.date} ${p.value}`).join(", ")}` });
+  chart.append(svg("line", { x1: left, y1: height - bottom, x2: width - right, y2: height - bottom, stroke: "#99a" }));
+  chart.append(svg("polyline", { points: points.map((p, i) => `${x(i)},${y(Number(p.value))}`).join(" "), fill: "none", stroke: "#1e6fd9", "stroke-width": 2 }));
+  points.forEach((p, i) => {
+    const point = svg("circle", { cx: x(i), cy: y(Number(p.value)), r: 3.5, fill: "#1e6fd9" });
+    point.append(svg("title", {}, `${p.label} ${p.value} on ${p.date}`));
+    chart.append(point);
+    chart.append(svg("text", { x: x(i), y: y(Number(p.value)) - 6, "text-anchor": "middle", "font-size": 10 }, p.value));
+    chart.append(svg("text", { x: x(i), y: height - 8, "text-anchor": "middle", "font-size": 9, fill: "#555" }, p.date.slice(5)));
+  });
+  return chart;
+}
+
 function renderCard(preview) {
   const card = preview.card;
   const node = element("article", null, `card ${card.indicator}`);
@@ -105,6 +134,7 @@ function renderCard(preview) {
   const detail = element("div", null, "detail");
   detail.innerHTML = preview.detailHtml; // sanitised by the server (SafeMarkdown)
   node.append(detail);
+  if (preview.trajectory?.length >= 2) node.append(renderTrajectory(preview.trajectory));
 
   const source = element("p", "Source: ", "meta");
   source.append(card.source.url ? webLink(card.source.label, card.source.url) : element("span", card.source.label));
