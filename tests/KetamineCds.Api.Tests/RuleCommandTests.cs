@@ -21,7 +21,7 @@ public sealed class RuleCommandTests
             Assert.Contains(lines, l => l.TrimStart().StartsWith("FIRED", StringComparison.Ordinal) && l.Contains("KET-13-CRIT@", StringComparison.Ordinal));
             Assert.Contains(lines, l => l.TrimStart().StartsWith("silent", StringComparison.Ordinal) && l.Contains("KET-01@1.0.0: age 46 < 18", StringComparison.Ordinal));
             // The data a rule looked at is listed under it.
-            Assert.Contains(lines, l => l.Contains("- Systolic", StringComparison.OrdinalIgnoreCase) && l.Contains("186", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains("- Blood pressure panel", StringComparison.OrdinalIgnoreCase) && l.Contains("186/112", StringComparison.Ordinal));
         }
         finally
         {

@@ -52,7 +52,7 @@ public sealed class SandboxInteropTests(CdsHooksSandbox sandbox, BrowserFixture 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign Order" }).ClickAsync();
         var signCards = await CardsAsync(page);
         await ScreenshotAsync(page, "sandbox-order-sign.png");
-        Assert.StartsWith("BP 186 mmHg", signCards[0].Trim(), StringComparison.Ordinal);
+        Assert.StartsWith("BP 186/112 mm[Hg]", signCards[0].Trim(), StringComparison.Ordinal);
         Assert.Contains("critical", await page.Locator(".MuiCard-root").First.GetAttributeAsync("class") ?? "", StringComparison.Ordinal);
 
         await page.Locator(".MuiCard-root").First.GetByRole(AriaRole.Button, new() { Name = "Remove the ketamine infusion order" }).ClickAsync();

@@ -27,17 +27,19 @@ public sealed class OtherIndications(ValueSetIndex? reasons, IReadOnlyList<strin
     public bool Applies(MedicationRequest order, PatientRecord record, out string? why)
     {
         why = null;
-        var concepts = order.ReasonCode
-            .Concat(order.ReasonReference.Select(r => record.Resolve(r.Reference, order)).OfType<Condition>().Select(c => c.Code).OfType<CodeableConcept>())
+        var categories = Lenient<CodeableConcept>(order, "category", () => order.Category);
+        var concepts = Lenient<CodeableConcept>(order, "reasonCode", () => order.ReasonCode)
+            .Concat(Lenient<ResourceReference>(order, "reasonReference", () => order.ReasonReference)
+                .Select(r => record.Resolve(r.Reference, order)).OfType<Condition>().Select(c => c.Code).OfType<CodeableConcept>())
             .ToList();
         if (concepts.Any(IsDepression))
         {
             return false;
         }
 
-        foreach (var concept in concepts.Concat(order.Category))
+        foreach (var concept in concepts.Concat(categories))
         {
-            if (reasons?.Match(concept) is { } coded && order.Category.All(c => !ReferenceEquals(c, concept)))
+            if (reasons?.Match(concept) is { } coded && categories.All(c => !ReferenceEquals(c, concept)))
             {
                 why = $"reason {coded.Display ?? coded.Code}";
                 return true;
@@ -45,12 +47,29 @@ public sealed class OtherIndications(ValueSetIndex? reasons, IReadOnlyList<strin
 
             if (Named(concept) is { } word)
             {
-                why = $"'{word}' in the order's {(order.Category.Any(c => ReferenceEquals(c, concept)) ? "category" : "reason")}";
+                why = $"'{word}' in the order's {(categories.Any(c => ReferenceEquals(c, concept)) ? "category" : "reason")}";
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A repeating element read the way EHRs send it. Some send one object where R4 wants a list (the CDS Hooks
+    /// Sandbox sends <c>category</c> so, in its STU3 shape); the lenient parser keeps it, and the typed list then
+    /// throws on access. The single object is read as a list of one.
+    /// </summary>
+    private static List<T> Lenient<T>(Base owner, string name, Func<List<T>> read) where T : Base
+    {
+        try
+        {
+            return read();
+        }
+        catch (Hl7.Fhir.Validation.CodedValidationException)
+        {
+            return owner.TryGetValue(name, out var value) && value is T single ? [single] : [];
+        }
     }
 
     private bool IsDepression(CodeableConcept concept) =>
