@@ -39,12 +39,14 @@ builder.AddAdmin();
 builder.AddHttpHardening();
 
 var app = builder.Build();
+// Order matters. The request log wraps the error table, so it logs the status the error table sent (a 400 is logged
+// as a 400, never as the 500 an escaping exception would read as), and the empty-error bodies sit inside both.
 app.UsePathNormalization();
 app.UseRouting();
 app.UseSecurityHeaders();
+app.UseKetamineCdsRequestLogging();
 app.UseExceptionHandler();
 app.UseOperationOutcomeForEmptyErrors();
-app.UseKetamineCdsRequestLogging();
 app.UseCdsCors();
 app.UseCdsAuthentication();
 app.UseRateLimiter();

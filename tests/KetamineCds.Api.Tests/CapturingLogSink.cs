@@ -11,8 +11,11 @@ public sealed class CapturingLogSink : ILogEventSink
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
+    public ConcurrentQueue<LogEvent> Events { get; } = new();
+
     public void Emit(LogEvent logEvent)
     {
+        Events.Enqueue(logEvent);
         using var writer = new StringWriter();
         logEvent.RenderMessage(writer);
         var properties = string.Join(" ", logEvent.Properties.Select(p => $"{p.Key}={p.Value}"));

@@ -52,6 +52,7 @@ public static class RequestLogging
         app.UseSerilogRequestLogging(options =>
         {
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
+            options.GetLevel = Level;
             // This host's logger: by default the middleware writes to the static Log, which hosts here never replace.
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.EnrichDiagnosticContext = (context, http) =>
@@ -70,4 +71,14 @@ public static class RequestLogging
         });
         return app;
     }
+
+    /// <summary>
+    /// A refused request (4xx) is the caller's problem, worth a warning and never an error; only the service's own
+    /// failures (5xx) are errors. Mapped exceptions never reach here (the error table, inside, answered them), so a
+    /// request line carries no exception text: the table logs what it needs without request data.
+    /// </summary>
+    internal static LogEventLevel Level(HttpContext context, double elapsedMilliseconds, Exception? exception) =>
+        exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+        : context.Response.StatusCode >= 400 ? LogEventLevel.Warning
+        : LogEventLevel.Information;
 }
