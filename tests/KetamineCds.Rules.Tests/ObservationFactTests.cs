@@ -6,7 +6,7 @@ namespace KetamineCds.Rules.Tests;
 public class ObservationFactTests
 {
     private static ObservationFact Systolic(decimal atLeast, string unit = "mm[Hg]") =>
-        new(Set("blood-pressure-panel"), Set("systolic-bp"), Window("30d"), ObservationTest.Value, new Comparison("ge", atLeast, unit), null, null, null);
+        new(new ObservationQuery(Set("blood-pressure-panel"), Set("systolic-bp"), Window("30d"), ObservationTest.Value, new Comparison("ge", atLeast, unit)));
 
     [Fact]
     public void GivenTwoReadings_WhenComparingValue_ThenOnlyTheLatestCounts()
@@ -41,7 +41,7 @@ public class ObservationFactTests
     [InlineData(70, "kg", true)]
     public void GivenWeightInOtherMassUnits_WhenComparedInKg_ThenConverted(double value, string unit, bool atLeast70Kg)
     {
-        var fact = new ObservationFact(Set("body-weight"), null, Window("30d"), ObservationTest.Value, new Comparison("ge", 70, "kg"), null, null, null);
+        var fact = new ObservationFact(new ObservationQuery(Set("body-weight"), Within: Window("30d"), Test: ObservationTest.Value, Comparison: new Comparison("ge", 70, "kg")));
 
         Assert.Equal(atLeast70Kg ? Truth.True : Truth.False, Evaluate(fact, Fhir.Quantity("29463-7", (decimal)value, unit, "2026-11-20")).Truth);
     }
@@ -69,7 +69,7 @@ public class ObservationFactTests
     [InlineData("2026-10-27T09:59:00Z", Truth.True)]  // just outside: absent
     public void GivenReadingAtWindowEdge_WhenAbsentChecked_ThenBoundaryInclusive(string when, Truth absent)
     {
-        var fact = new ObservationFact(Set("blood-pressure-panel"), Set("systolic-bp"), Window("30d"), ObservationTest.Absent, null, null, null, null);
+        var fact = new ObservationFact(new ObservationQuery(Set("blood-pressure-panel"), Set("systolic-bp"), Window("30d"), ObservationTest.Absent));
 
         Assert.Equal(absent, Evaluate(fact, Fhir.BloodPressure(120, 80, when)).Truth);
     }
@@ -86,7 +86,7 @@ public class ObservationFactTests
     [Fact]
     public void GivenPositiveCodedHcg_WhenCodedResultChecked_ThenTrue()
     {
-        var fact = new ObservationFact(Set("pregnancy-test"), null, Window("30d"), ObservationTest.Coded, null, Set("positive-result"), null, null);
+        var fact = new ObservationFact(new ObservationQuery(Set("pregnancy-test"), Within: Window("30d"), Test: ObservationTest.Coded, Coded: Set("positive-result")));
         var test = new Observation
         {
             Id = "hcg", Status = ObservationStatus.Final, Code = new CodeableConcept("http://loinc.org", "2106-3"),
@@ -102,7 +102,7 @@ public class ObservationFactTests
     [InlineData("Negative", Truth.False)]
     public void GivenStringHcgResult_WhenTextChecked_ThenCaseInsensitive(string text, Truth expected)
     {
-        var fact = new ObservationFact(Set("pregnancy-test"), null, Window("30d"), ObservationTest.Text, null, null, ["positive", "detected"], null);
+        var fact = new ObservationFact(new ObservationQuery(Set("pregnancy-test"), Within: Window("30d"), Test: ObservationTest.Text, Texts: ["positive", "detected"]));
         var test = new Observation
         {
             Id = "hcg", Status = ObservationStatus.Final, Code = new CodeableConcept("http://loinc.org", "2106-3"),
@@ -115,7 +115,7 @@ public class ObservationFactTests
     [Fact]
     public void GivenThreeScores_WhenCounted_ThenCountCompared()
     {
-        var fact = new ObservationFact(Set("phq9-total"), null, Window("90d"), ObservationTest.Count, new Comparison("ge", 3, null), null, null, null);
+        var fact = new ObservationFact(new ObservationQuery(Set("phq9-total"), Within: Window("90d"), Test: ObservationTest.Count, Comparison: new Comparison("ge", 3, null)));
 
         var result = Evaluate(fact, Fhir.Quantity("44261-6", 18, "{score}", "2026-09-01", "a"),
             Fhir.Quantity("44261-6", 15, "{score}", "2026-10-01", "b"), Fhir.Quantity("44261-6", 12, "{score}", "2026-11-01", "c"));

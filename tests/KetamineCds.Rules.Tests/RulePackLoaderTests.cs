@@ -96,6 +96,17 @@ public sealed class RulePackLoaderTests : IDisposable
             "rulesets/cautions.yaml", "{ fact: condition, valueSet: dementia, status: active }",
             "{ fact: condition, valueSet: dementia, status: active, where: \"code.coding.where(system = \" }", "KET-28", "FHIRPath"
         },
+        // A parameter the fact does not read would silently do nothing: it is an error naming the fact and the parameter.
+        {
+            "rulesets/cautions.yaml", "{ fact: medication, valueSet: theophylline }", "{ fact: medication, valueSet: theophylline, expiresAfter: 90d }",
+            "KET-26-WARN", "fact 'medication' does not take 'expiresAfter'"
+        },
+        {
+            "rulesets/cautions.yaml",
+            "- { fact: observation, valueSet: blood-pressure-panel, component: systolic-bp, within: 30d, value: { ge: 160, unit: \"mm[Hg]\" } }",
+            "- { fact: observation, valueSet: blood-pressure-panel, component: systolic-bp, within: 30d, gap: 14d, value: { ge: 160, unit: \"mm[Hg]\" } }",
+            "KET-13-WARN", "fact 'observation' does not take 'gap'"
+        },
     };
 
     [Theory]

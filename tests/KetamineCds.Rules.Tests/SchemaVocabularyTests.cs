@@ -26,8 +26,24 @@ public sealed class SchemaVocabularyTests
         Assert.Equal(Hooks.All, Enum("rule", "hooks", "items"));
         Assert.Equal(RuleStatuses.All, Enum("rule", "status"));
         Assert.Equal(RuleCategories.All, Enum("rule", "category"));
-        Assert.Equal(ConditionCompiler.Facts.Order(StringComparer.Ordinal), Enum("condition", "fact").Order(StringComparer.Ordinal));
+        Assert.Equal(FactCompilers.Names, Enum("condition", "fact"));
         Assert.Equal(Enum<Indicator>().Select(i => i.ToString().ToLowerInvariant()), Enum("card", "indicator"));
+    }
+
+    [Fact]
+    public void GivenTheSchema_WhenEachParameterSaysWhichFactsTakeIt_ThenThoseAreTheFactsTheLoaderAccepts()
+    {
+        var properties = Schema["$defs"]!["condition"]!["properties"]!.AsObject();
+        var parameters = properties.Where(p => p.Key is not ("all" or "any" or "not" or "ref" or "fact")).ToList();
+
+        // Every parameter of the model is in the schema, and nothing else is.
+        Assert.Equal(ConditionParameters.All.Order(StringComparer.Ordinal), parameters.Select(p => p.Key).Order(StringComparer.Ordinal));
+        foreach (var (name, definition) in parameters)
+        {
+            var inSchema = definition!["x-facts"]!.AsArray().Select(f => f!.GetValue<string>()).Order(StringComparer.Ordinal);
+            var inLoader = FactCompilers.ByName.Values.Where(f => f.Parameters.Contains(name)).Select(f => f.Name).Order(StringComparer.Ordinal);
+            Assert.True(inSchema.SequenceEqual(inLoader), $"'{name}': the schema says [{string.Join(", ", inSchema)}], the loader [{string.Join(", ", inLoader)}]");
+        }
     }
 
     [Fact]

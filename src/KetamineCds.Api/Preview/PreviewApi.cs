@@ -7,14 +7,13 @@ using KetamineCds.Api.Fhir;
 using KetamineCds.Api.Core;
 using KetamineCds.Api.Rules;
 using KetamineCds.Rules.Evaluation;
-using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Api.Preview;
 
 /// <param name="Trajectory">The dated scores of the course the card rests on, when it has two or more (drawn as a small chart).</param>
 public sealed record PreviewCard(JsonElement Card, string DetailHtml, IReadOnlyList<ScorePoint>? Trajectory = null);
 
-public sealed record PreviewRuleTrace(string RuleId, string Version, string Title, string Category, string Outcome, string Explanation, IReadOnlyList<Evidence> Evidence);
+public sealed record PreviewRuleTrace(string RuleId, string Version, string Title, string Category, string Outcome, string Explanation, IReadOnlyList<KetamineCds.Rules.Conditions.EvidenceItem> Evidence);
 
 public sealed record PreviewResponse(
     string Pack,

@@ -9,14 +9,14 @@ public sealed record ConditionResult
     private readonly Func<string>? _explain;
     private string? _explanation;
 
-    public ConditionResult(Truth truth, IReadOnlyList<Evidence> evidence, string explanation)
+    public ConditionResult(Truth truth, IReadOnlyList<EvidenceItem> evidence, string explanation)
     {
         Truth = truth;
         Evidence = evidence;
         _explanation = explanation;
     }
 
-    public ConditionResult(Truth truth, IReadOnlyList<Evidence> evidence, Func<string> explain)
+    public ConditionResult(Truth truth, IReadOnlyList<EvidenceItem> evidence, Func<string> explain)
     {
         Truth = truth;
         Evidence = evidence;
@@ -25,17 +25,17 @@ public sealed record ConditionResult
 
     public Truth Truth { get; init; }
 
-    public IReadOnlyList<Evidence> Evidence { get; init; }
+    public IReadOnlyList<EvidenceItem> Evidence { get; init; }
 
     public string Explanation => _explanation ??= _explain!();
 
-    public static ConditionResult Of(bool value, IReadOnlyList<Evidence> evidence, string explanation) =>
+    public static ConditionResult Of(bool value, IReadOnlyList<EvidenceItem> evidence, string explanation) =>
         new(value ? Truth.True : Truth.False, evidence, explanation);
 
     /// <summary>A true or false result whose explanation is written only if someone reads it.</summary>
-    public static ConditionResult Of(bool value, IReadOnlyList<Evidence> evidence, Func<string> explain) =>
+    public static ConditionResult Of(bool value, IReadOnlyList<EvidenceItem> evidence, Func<string> explain) =>
         new(value ? Truth.True : Truth.False, evidence, explain);
 
-    public static ConditionResult Unknown(string explanation, IReadOnlyList<Evidence>? evidence = null) =>
+    public static ConditionResult Unknown(string explanation, IReadOnlyList<EvidenceItem>? evidence = null) =>
         new(Truth.Unknown, evidence ?? [], explanation);
 }

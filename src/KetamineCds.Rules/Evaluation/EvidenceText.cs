@@ -5,7 +5,7 @@ namespace KetamineCds.Rules.Evaluation;
 /// <summary>How a piece of evidence reads on a card: "Systolic blood pressure: **186 mm[Hg]** on 2026-11-25 (note)".</summary>
 internal static class EvidenceText
 {
-    public static string ToMarkdown(this Evidence evidence)
+    public static string ToMarkdown(this EvidenceItem evidence)
     {
         var text = Markdown.Escape(evidence.Label);
         if (evidence.Value is not null)

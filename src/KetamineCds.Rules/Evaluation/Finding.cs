@@ -1,4 +1,3 @@
-using Evidence = KetamineCds.Rules.Conditions.Evidence;
 using KetamineCds.Rules.Conditions;
 using Hl7.Fhir.Model;
 
@@ -24,7 +23,7 @@ public sealed record Finding
     public IReadOnlyList<FindingSuggestion> Suggestions { get; init; } = [];
     public IReadOnlyList<Coding> OverrideReasons { get; init; } = [];
     public IReadOnlyList<FindingLink> Links { get; init; } = [];
-    public IReadOnlyList<Evidence> Evidence { get; init; } = [];
+    public IReadOnlyList<EvidenceItem> Evidence { get; init; } = [];
     /// <summary>True when this finding says a check could not be completed (never "no concern").</summary>
     public bool IsIncompleteCheck { get; init; }
 }

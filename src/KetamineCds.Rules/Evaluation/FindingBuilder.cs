@@ -1,4 +1,3 @@
-using Evidence = KetamineCds.Rules.Conditions.Evidence;
 using KetamineCds.Rules.Conditions;
 using System.Globalization;
 using System.Text;
@@ -66,7 +65,7 @@ internal static class FindingBuilder
         text.Length < CardTemplate.MaxSummaryLength ? text : text[..(CardTemplate.MaxSummaryLength - 2)] + "…";
 
     /// <summary>The placeholder values of one card, each made only if the card's text uses it.</summary>
-    private sealed class CardValues(IReadOnlyList<Evidence> evidence, IReadOnlyList<(string Label, ConditionResult Result)> checklist, EvaluationContext context)
+    private sealed class CardValues(IReadOnlyList<EvidenceItem> evidence, IReadOnlyList<(string Label, ConditionResult Result)> checklist, EvaluationContext context)
     {
         private string? _evidence;
 
@@ -89,7 +88,7 @@ internal static class FindingBuilder
 
     private static string Cap(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
-    private static string EvidenceList(IReadOnlyList<Evidence> evidence)
+    private static string EvidenceList(IReadOnlyList<EvidenceItem> evidence)
     {
         if (evidence.Count == 0)
         {

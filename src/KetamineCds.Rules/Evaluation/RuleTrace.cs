@@ -20,18 +20,18 @@ public sealed record RuleTrace
     private readonly ConditionResult? _result;
     private string? _explanation;
 
-    public RuleTrace(string ruleId, string ruleVersion, RuleOutcome outcome, string explanation, IReadOnlyList<Evidence> evidence)
+    public RuleTrace(string ruleId, string ruleVersion, RuleOutcome outcome, string explanation, IReadOnlyList<EvidenceItem> evidence)
         : this(ruleId, ruleVersion, outcome, evidence) => _explanation = explanation;
 
     /// <param name="explain">Builds the explanation when it is first read.</param>
-    public RuleTrace(string ruleId, string ruleVersion, RuleOutcome outcome, Func<string> explain, IReadOnlyList<Evidence> evidence)
+    public RuleTrace(string ruleId, string ruleVersion, RuleOutcome outcome, Func<string> explain, IReadOnlyList<EvidenceItem> evidence)
         : this(ruleId, ruleVersion, outcome, evidence) => _explain = explain;
 
     /// <summary>A rule's condition result as evaluated: its explanation is the result's, written only when read.</summary>
     public RuleTrace(string ruleId, string ruleVersion, RuleOutcome outcome, ConditionResult result)
         : this(ruleId, ruleVersion, outcome, result.Evidence) => _result = result;
 
-    private RuleTrace(string ruleId, string ruleVersion, RuleOutcome outcome, IReadOnlyList<Evidence> evidence)
+    private RuleTrace(string ruleId, string ruleVersion, RuleOutcome outcome, IReadOnlyList<EvidenceItem> evidence)
     {
         RuleId = ruleId;
         RuleVersion = ruleVersion;
@@ -42,6 +42,6 @@ public sealed record RuleTrace
     public string RuleId { get; }
     public string RuleVersion { get; }
     public RuleOutcome Outcome { get; }
-    public IReadOnlyList<Evidence> Evidence { get; }
+    public IReadOnlyList<EvidenceItem> Evidence { get; }
     public string Explanation => _explanation ??= _result?.Explanation ?? _explain!();
 }

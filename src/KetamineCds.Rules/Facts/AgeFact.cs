@@ -14,7 +14,7 @@ internal sealed class AgeFact(Comparison comparison) : ICondition
         }
 
         var age = context.AgeInYears(birthDate);
-        var evidence = new Evidence($"Patient/{context.Record.Patient!.Id}", "Age", $"{age} years");
+        var evidence = new EvidenceItem($"Patient/{context.Record.Patient!.Id}", "Age", $"{age} years");
         return ConditionResult.Of(comparison.Holds(age), [evidence], () => $"age {age} {comparison.Describe()}");
     }
 }

@@ -2,7 +2,6 @@ using Hl7.Fhir.Model;
 using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Record;
 using KetamineCds.Rules.Terminology;
-using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Rules.Facts;
 
@@ -17,7 +16,7 @@ internal sealed class AllergyFact(ValueSetIndex valueSet, FhirPathFilter? where)
 
     public ConditionResult Evaluate(IFactContext context)
     {
-        List<Evidence>? evidence = null;
+        List<EvidenceItem>? evidence = null;
         foreach (var allergy in context.Record.Allergies)
         {
             var verification = allergy.VerificationStatus?.Coding.FirstOrDefault()?.Code;
@@ -37,7 +36,7 @@ internal sealed class AllergyFact(ValueSetIndex valueSet, FhirPathFilter? where)
                 var tentative = intolerance || verification == "unconfirmed";
                 var note = reaction is null ? verification : $"reaction: {reaction}";
                 note = intolerance ? (note is null ? "intolerance" : $"intolerance; {note}") : note;
-                (evidence ??= []).Add(new Evidence($"AllergyIntolerance/{allergy.Id}", coding.Display ?? allergy.Code?.Text ?? valueSet.Title,
+                (evidence ??= []).Add(new EvidenceItem($"AllergyIntolerance/{allergy.Id}", coding.Display ?? allergy.Code?.Text ?? valueSet.Title,
                     allergy.Criticality?.ToString()?.ToLowerInvariant() is { } criticality ? $"criticality {criticality}" : null,
                     FhirTime.Parse(allergy.RecordedDate), note, tentative));
             }

@@ -4,7 +4,6 @@ using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Model;
 using KetamineCds.Rules.Record;
 using KetamineCds.Rules.Terminology;
-using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Rules.Facts;
 
@@ -80,8 +79,8 @@ internal sealed class AntidepressantTrialsFact(ValueSetIndex valueSet, Antidepre
 
         var since = within.Since(context.Now);
         var pause = gap is null ? TimeSpan.Zero : context.Now - gap.Since(context.Now);
-        var trials = new List<Evidence>();
-        var shortfalls = new List<Evidence>();
+        var trials = new List<EvidenceItem>();
+        var shortfalls = new List<EvidenceItem>();
         foreach (var group in courses.Where(c => c.Start <= context.Now).GroupBy(c => c.Key))
         {
             if (group.Max(c => c.End) < since)
@@ -97,7 +96,7 @@ internal sealed class AntidepressantTrialsFact(ValueSetIndex valueSet, Antidepre
             if (best is { } run && bestDays >= minDays)
             {
                 var dose = adequate.Where(c => c.Start < run.End && c.End > run.Start).Max(c => c.DailyMg)!.Value;
-                trials.Add(new Evidence(group.First().Reference, $"Antidepressant trial: {label}",
+                trials.Add(new EvidenceItem(group.First().Reference, $"Antidepressant trial: {label}",
                     $"{bestDays} days, {dose.ToString("0.##", CultureInfo.InvariantCulture)} mg/day", run.Start,
                     $"until {run.End:yyyy-MM-dd}; {group.Count()} record(s)"));
                 continue;
@@ -110,7 +109,7 @@ internal sealed class AntidepressantTrialsFact(ValueSetIndex valueSet, Antidepre
                 : known.Count == 0 ? $"dose not stated in the record: trial not demonstrated (adequate is ≥{row.MinDailyMg} mg/day)"
                 : adequate.Count == 0 ? $"below the adequate dose of {row.MinDailyMg} mg/day"
                 : $"{bestDays} days continuous at an adequate dose, shorter than {minDays} days";
-            shortfalls.Add(new Evidence(group.First().Reference, $"Antidepressant trial: {label}",
+            shortfalls.Add(new EvidenceItem(group.First().Reference, $"Antidepressant trial: {label}",
                 $"{days} days" + (known.Count > 0 ? $", {known.Max().ToString("0.##", CultureInfo.InvariantCulture)} mg/day" : ""),
                 whole?.Start, $"until {whole?.End:yyyy-MM-dd}; {why}"));
         }

@@ -2,7 +2,6 @@ using Hl7.Fhir.Model;
 using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Record;
 using KetamineCds.Rules.Terminology;
-using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Rules.Facts;
 
@@ -27,7 +26,7 @@ internal sealed class ConditionFact(ValueSetIndex valueSet, bool everStatus, Loo
     {
         var since = within?.Since(context.Now);
         var expiredBefore = expiresAfter?.Since(context.Now);
-        List<Evidence>? evidence = null;
+        List<EvidenceItem>? evidence = null;
         foreach (var condition in context.Record.ConditionsCodedIn(valueSet))
         {
             var coding = context.Record.Match(valueSet, condition.Code);
@@ -68,7 +67,7 @@ internal sealed class ConditionFact(ValueSetIndex valueSet, bool everStatus, Loo
             var tentative = verification is not null && TentativeVerification.Contains(verification);
             note ??= isActive ? null : expired ? $"no status, onset over {expiresAfter!.Describe()} ago" : clinical ?? "abated";
             note = tentative ? (note is null ? verification : $"{verification}; {note}") : note;
-            (evidence ??= []).Add(new Evidence($"Condition/{condition.Id}", coding.Display ?? condition.Code?.Text ?? valueSet.Title,
+            (evidence ??= []).Add(new EvidenceItem($"Condition/{condition.Id}", coding.Display ?? condition.Code?.Text ?? valueSet.Title,
                 $"{coding.Code}", when, note, tentative));
         }
 

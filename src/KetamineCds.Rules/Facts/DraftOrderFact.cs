@@ -3,7 +3,6 @@ using Hl7.Fhir.Model;
 using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Record;
 using KetamineCds.Rules.Terminology;
-using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Rules.Facts;
 
@@ -42,7 +41,7 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
         {
             // Undecidable, and said so: the dose check's card becomes "check incomplete" with what was read.
             return ConditionResult.Unknown($"the dose could not be checked against weight: {dose.Problem} (read: {dose.Read})",
-                [new Evidence(orderRef, "Ordered dose", dose.Read, null, dose.Problem)]);
+                [new EvidenceItem(orderRef, "Ordered dose", dose.Read, null, dose.Problem)]);
         }
 
         return property == DoseMg ? CompareMg(dose, orderRef) : ComparePerKg(context, dose, orderRef);
@@ -94,7 +93,7 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
         }
 
         var perKg = Math.Round(mg / kg, 3);
-        var weightEvidence = new Evidence($"Observation/{weight.Observation.Id}", "Body weight",
+        var weightEvidence = new EvidenceItem($"Observation/{weight.Observation.Id}", "Body weight",
             $"{kg.ToString("0.#", CultureInfo.InvariantCulture)} kg", weight.When);
         var result = Result(perKg, "mg/kg", "Ordered dose per kg", orderRef,
             $"{mg.ToString("0.##", CultureInfo.InvariantCulture)} mg ordered ({dose.Read})");
@@ -129,7 +128,7 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
     private ConditionResult Result(decimal value, string unit, string label, string orderRef, string? note = null)
     {
         var shown = $"{value.ToString("0.###", CultureInfo.InvariantCulture)} {unit}";
-        return ConditionResult.Of(comparison.Holds(value), [new Evidence(orderRef, label, shown, null, note)],
+        return ConditionResult.Of(comparison.Holds(value), [new EvidenceItem(orderRef, label, shown, null, note)],
             () => $"{label.ToLowerInvariant()} {shown} {comparison.Describe()}");
     }
 }

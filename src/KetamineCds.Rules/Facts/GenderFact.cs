@@ -13,7 +13,7 @@ internal sealed class GenderFact(IReadOnlyList<string> genders) : ICondition
             return ConditionResult.Unknown("administrative gender not recorded");
         }
 
-        var evidence = new Evidence($"Patient/{context.Record.Patient!.Id}", "Administrative gender", gender);
+        var evidence = new EvidenceItem($"Patient/{context.Record.Patient!.Id}", "Administrative gender", gender);
         return ConditionResult.Of(genders.Contains(gender, StringComparer.OrdinalIgnoreCase), [evidence],
             () => $"gender {gender} in [{string.Join(", ", genders)}]");
     }

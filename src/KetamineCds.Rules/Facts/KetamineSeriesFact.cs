@@ -3,7 +3,6 @@ using Hl7.Fhir.Model;
 using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Record;
 using KetamineCds.Rules.Terminology;
-using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Rules.Facts;
 
@@ -75,7 +74,7 @@ internal sealed class KetamineSeriesFact(
         var latest = series.Since[^1];
         if (property == SeriesProperty.LatestScore)
         {
-            var latestEvidence = new Evidence($"Observation/{latest.Observation.Id}", $"Latest {latest.Label}", $"{latest.Label} {Number(latest.Value)}", latest.When);
+            var latestEvidence = new EvidenceItem($"Observation/{latest.Observation.Id}", $"Latest {latest.Label}", $"{latest.Label} {Number(latest.Value)}", latest.When);
             return ConditionResult.Of(comparison!.Holds(latest.Value), [latestEvidence, summary, .. trajectory], () => $"latest score {Number(latest.Value)} {comparison.Describe()}");
         }
 
@@ -85,7 +84,7 @@ internal sealed class KetamineSeriesFact(
         }
 
         var reduction = Math.Round((baseline.Value - latest.Value) / baseline.Value * 100m, 0);
-        var change = new Evidence(null, "Change from baseline", $"{Number(baseline.Value)} → {Number(latest.Value)} ({Number(reduction)} % reduction)", latest.When);
+        var change = new EvidenceItem(null, "Change from baseline", $"{Number(baseline.Value)} → {Number(latest.Value)} ({Number(reduction)} % reduction)", latest.When);
         return ConditionResult.Of(comparison!.Holds(reduction), [change, summary, .. trajectory], () => $"{Number(reduction)} % reduction from baseline {comparison.Describe()}");
     }
 
@@ -149,20 +148,20 @@ internal sealed class KetamineSeriesFact(
         return [.. found.OrderBy(s => s.When)];
     }
 
-    private static Evidence Summary(Series series) =>
+    private static EvidenceItem Summary(Series series) =>
         new(null, "Current ketamine series", $"infusion {series.Infusions.Count} since {series.Infusions[0]:yyyy-MM-dd}", series.Infusions[^1],
             $"infusions on {string.Join(", ", series.Infusions.Select(i => i.ToString("MM-dd", CultureInfo.InvariantCulture)))}");
 
-    private List<Evidence> Trajectory(Series series)
+    private List<EvidenceItem> Trajectory(Series series)
     {
-        var points = new List<Evidence>();
+        var points = new List<EvidenceItem>();
         points.Add(series.Baseline is { } baseline
-            ? new Evidence($"Observation/{baseline.Observation.Id}", $"Baseline {baseline.Label}", Number(baseline.Value), baseline.When, "before the first infusion", Score: baseline.Value)
-            : new Evidence(null, "Baseline score", "none recorded", null, $"no score in the {baselineWithin.Describe()} before the first infusion"));
+            ? new EvidenceItem($"Observation/{baseline.Observation.Id}", $"Baseline {baseline.Label}", Number(baseline.Value), baseline.When, "before the first infusion", Score: baseline.Value)
+            : new EvidenceItem(null, "Baseline score", "none recorded", null, $"no score in the {baselineWithin.Describe()} before the first infusion"));
         foreach (var score in series.Since)
         {
             var infusionsBefore = series.Infusions.Count(i => i <= score.When);
-            points.Add(new Evidence($"Observation/{score.Observation.Id}", score.Label, Number(score.Value), score.When, $"after infusion {infusionsBefore}", Score: score.Value));
+            points.Add(new EvidenceItem($"Observation/{score.Observation.Id}", score.Label, Number(score.Value), score.When, $"after infusion {infusionsBefore}", Score: score.Value));
         }
 
         return points;

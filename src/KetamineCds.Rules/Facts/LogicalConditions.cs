@@ -8,7 +8,7 @@ internal sealed class AllCondition(IReadOnlyList<ICondition> parts) : ICondition
     {
         var results = new ConditionResult[parts.Count];
         var truth = Truth.True;
-        var evidence = new List<Evidence>();
+        var evidence = new List<EvidenceItem>();
         for (var i = 0; i < parts.Count; i++)
         {
             var result = results[i] = parts[i].Evaluate(context);
@@ -37,7 +37,7 @@ internal sealed class AnyCondition(IReadOnlyList<ICondition> parts) : ICondition
     public ConditionResult Evaluate(IFactContext context)
     {
         var results = new ConditionResult[parts.Count];
-        var evidence = new List<Evidence>();
+        var evidence = new List<EvidenceItem>();
         var held = 0;
         var unknown = false;
         for (var i = 0; i < parts.Count; i++)
@@ -94,7 +94,7 @@ internal sealed class AlwaysCondition : ICondition
 
 internal static class EvidenceLists
 {
-    public static void AddDistinct(List<Evidence> into, IReadOnlyList<Evidence> items)
+    public static void AddDistinct(List<EvidenceItem> into, IReadOnlyList<EvidenceItem> items)
     {
         foreach (var item in items)
         {

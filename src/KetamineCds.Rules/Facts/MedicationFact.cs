@@ -2,7 +2,6 @@ using Hl7.Fhir.Model;
 using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Record;
 using KetamineCds.Rules.Terminology;
-using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Rules.Facts;
 
@@ -27,7 +26,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
     {
         var since = within?.Since(context.Now);
         var record = context.Record;
-        List<Evidence>? evidence = null;
+        List<EvidenceItem>? evidence = null;
 
         if (source == MedicationSource.All)
         {
@@ -39,7 +38,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
                     or MedicationRequest.MedicationrequestStatus.Cancelled or MedicationRequest.MedicationrequestStatus.Draft);
                 if ((active || recent) && Matches(context, request.Medication, request, out var label) && where.Admits(request))
                 {
-                    (evidence ??= []).Add(new Evidence($"MedicationRequest/{request.Id}", label, request.Status?.ToString()?.ToLowerInvariant(), when));
+                    (evidence ??= []).Add(new EvidenceItem($"MedicationRequest/{request.Id}", label, request.Status?.ToString()?.ToLowerInvariant(), when));
                 }
             }
 
@@ -51,7 +50,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
                 var recent = since is { } s && (when >= s || end >= s) && statement.Status is not MedicationStatement.MedicationStatusCodes.EnteredInError;
                 if ((active || recent) && Matches(context, statement.Medication, statement, out var label) && where.Admits(statement))
                 {
-                    (evidence ??= []).Add(new Evidence($"MedicationStatement/{statement.Id}", label, statement.Status?.ToString()?.ToLowerInvariant(), when));
+                    (evidence ??= []).Add(new EvidenceItem($"MedicationStatement/{statement.Id}", label, statement.Status?.ToString()?.ToLowerInvariant(), when));
                 }
             }
 
@@ -59,7 +58,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
             {
                 if (!context.KetamineOrders.Contains(draft) && Matches(context, draft.Medication, draft, out var label) && where.Admits(draft))
                 {
-                    (evidence ??= []).Add(new Evidence($"MedicationRequest/{draft.Id}", label, "draft order in this session"));
+                    (evidence ??= []).Add(new EvidenceItem($"MedicationRequest/{draft.Id}", label, "draft order in this session"));
                 }
             }
         }
@@ -77,7 +76,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
 
                 if ((since is null || when >= since) && Matches(context, administration.Medication, administration, out var label) && where.Admits(administration))
                 {
-                    (evidence ??= []).Add(new Evidence($"MedicationAdministration/{administration.Id}", label, "administered", when));
+                    (evidence ??= []).Add(new EvidenceItem($"MedicationAdministration/{administration.Id}", label, "administered", when));
                 }
             }
         }

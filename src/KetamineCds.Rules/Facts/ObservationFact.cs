@@ -3,7 +3,6 @@ using Hl7.Fhir.Model;
 using KetamineCds.Rules.Conditions;
 using KetamineCds.Rules.Record;
 using KetamineCds.Rules.Terminology;
-using Evidence = KetamineCds.Rules.Conditions.Evidence;
 
 namespace KetamineCds.Rules.Facts;
 
@@ -26,6 +25,24 @@ internal enum ObservationTest
 /// </param>
 internal sealed record ObservationOptions(bool PreliminaryCounts = false, bool AnyPositive = false);
 
+/// <summary>What an observation fact looks for, as the rule file says it: compiled once per pack.</summary>
+/// <param name="ValueSet">The observations' codes (for a component: the panels that hold it).</param>
+/// <param name="Component">The component read from a panel, or a standalone observation coded as it.</param>
+/// <param name="Within">The look-back window; null reads all history.</param>
+/// <param name="Comparison">For <see cref="ObservationTest.Value"/> and <see cref="ObservationTest.Count"/>.</param>
+/// <param name="Coded">For <see cref="ObservationTest.Coded"/>: the result codes that pass.</param>
+/// <param name="Texts">For <see cref="ObservationTest.Text"/>: the result texts that pass.</param>
+internal sealed record ObservationQuery(
+    ValueSetIndex ValueSet,
+    ValueSetIndex? Component = null,
+    LookBack? Within = null,
+    ObservationTest Test = ObservationTest.Exists,
+    Comparison? Comparison = null,
+    ValueSetIndex? Coded = null,
+    IReadOnlyList<string>? Texts = null,
+    FhirPathFilter? Where = null,
+    ObservationOptions? Options = null);
+
 /// <summary>
 /// <c>fact: observation</c>: results coded in <c>valueSet</c> within the window. Only results count (final, amended,
 /// corrected; preliminary when the rule says so) that carry a value: a pending test, or one recorded with a
@@ -35,20 +52,18 @@ internal sealed record ObservationOptions(bool PreliminaryCounts = false, bool A
 /// coded result, its text result, how many there are, or that there are none. A partial date counts as the latest
 /// instant it could mean. When the latest result cannot be read as the test needs, the answer is Unknown, never No.
 /// </summary>
-internal sealed class ObservationFact(
-    ValueSetIndex valueSet,
-    ValueSetIndex? component,
-    LookBack? within,
-    ObservationTest test,
-    Comparison? comparison,
-    ValueSetIndex? coded,
-    IReadOnlyList<string>? texts,
-    FhirPathFilter? where,
-    AnswerScores? answerScores = null,
-    ObservationOptions? readOptions = null) : ICondition
+internal sealed class ObservationFact(ObservationQuery query, AnswerScores? answerScores = null) : ICondition
 {
     private readonly AnswerScores _answers = answerScores ?? AnswerScores.None;
-    private readonly ObservationOptions _options = readOptions ?? new ObservationOptions();
+    private readonly ValueSetIndex valueSet = query.ValueSet;
+    private readonly ValueSetIndex? component = query.Component;
+    private readonly LookBack? within = query.Within;
+    private readonly ObservationTest test = query.Test;
+    private readonly Comparison? comparison = query.Comparison;
+    private readonly ValueSetIndex? coded = query.Coded;
+    private readonly IReadOnlyList<string>? texts = query.Texts;
+    private readonly FhirPathFilter? where = query.Where;
+    private readonly ObservationOptions _options = query.Options ?? new ObservationOptions();
 
     private readonly record struct Result(Observation Observation, DateTimeOffset? When, DataType? Value, Quantity? Quantity);
 
@@ -60,12 +75,12 @@ internal sealed class ObservationFact(
         {
             case ObservationTest.Absent:
                 var none = results.Count == 0;
-                return ConditionResult.Of(none, none ? [new Evidence(null, name, "none recorded", null, $"no result{Scope()}")] : [],
+                return ConditionResult.Of(none, none ? [new EvidenceItem(null, name, "none recorded", null, $"no result{Scope()}")] : [],
                     () => none ? $"no {name} result{Scope()}" : $"{results.Count} {name} results{Scope()}");
             case ObservationTest.Exists:
             case ObservationTest.Count:
                 var holds = test == ObservationTest.Exists ? results.Count > 0 : comparison!.Holds(results.Count);
-                IReadOnlyList<Evidence> listed = [.. results.OrderByDescending(m => m.When).Take(5).Select(m => Describe(m, name))];
+                IReadOnlyList<EvidenceItem> listed = [.. results.OrderByDescending(m => m.When).Take(5).Select(m => Describe(m, name))];
                 return ConditionResult.Of(holds, listed, () => $"{results.Count} {name} results{Scope()}" + (comparison is null ? "" : $" {comparison.Describe()}"));
         }
 
@@ -235,52 +250,6 @@ internal sealed class ObservationFact(
         return record.Match(valueSet, observation.Code) is not null;
     }
 
-    private static Evidence Describe(Result result, string name)
-    {
-        var (observation, when, value, quantity) = result;
-        var number = quantity?.Value is { } v ? $"{v.ToString("0.##", CultureInfo.InvariantCulture)} {ShownUnit(quantity)}".TrimEnd() : null;
-        var shown = value switch
-        {
-            // A coded answer shows its words and the score it counted as: "More than half the days (2)".
-            CodeableConcept c when number is not null => $"{c.Text ?? c.Coding.FirstOrDefault()?.Display ?? c.Coding.FirstOrDefault()?.Code} ({number})",
-            _ when number is not null => number,
-            FhirString s => s.Value,
-            CodeableConcept c => c.Text ?? c.Coding.FirstOrDefault()?.Display ?? c.Coding.FirstOrDefault()?.Code,
-            null => observation.Interpretation.FirstOrDefault() is { } i ? i.Text ?? i.Coding.FirstOrDefault()?.Display ?? i.Coding.FirstOrDefault()?.Code : null,
-            _ => null,
-        };
-        // A blood-pressure reading is read as one: "150/110 mm[Hg]", whichever of its two pressures fired the rule, so
-        // the clinician sees the reading rather than half of it.
-        if (PressurePair(observation) is { } pair)
-        {
-            var panel = observation.Code?.Text ?? observation.Code?.Coding.FirstOrDefault(c => c.Display is not null)?.Display ?? name;
-            return new Evidence($"Observation/{observation.Id}", panel, pair, when);
-        }
-
-        // The record's own name for the test reads best ("PHQ-9 total score"); the value set title is the fallback.
-        // A component value is named by its component, not by the panel.
-        var code = observation.Component.FirstOrDefault(c => ReferenceEquals(c.Value, value))?.Code ?? observation.Code;
-        var label = code?.Text ?? code?.Coding.FirstOrDefault(c => c.Display is not null)?.Display ?? name;
-        return new Evidence($"Observation/{observation.Id}", label, shown, when);
-    }
-
-    /// <summary>Two pressures in one observation (a BP panel): "systolic/diastolic unit", the higher first.</summary>
-    private static string? PressurePair(Observation observation)
-    {
-        var pressures = observation.Component
-            .Select(c => c.DataAbsentReason is null ? c.Value as Quantity : null)
-            .Where(q => q?.Value is not null && (q.Code ?? q.Unit) is "mm[Hg]" or "mmHg")
-            .Select(q => q!.Value!.Value)
-            .ToList();
-        return pressures.Count == 2
-            ? $"{Math.Max(pressures[0], pressures[1]).ToString("0.##", CultureInfo.InvariantCulture)}/{Math.Min(pressures[0], pressures[1]).ToString("0.##", CultureInfo.InvariantCulture)} mm[Hg]"
-            : null;
-    }
-
-    // Annotations such as {score} are UCUM's way of saying "a count": show the number alone.
-    private static string ShownUnit(Quantity quantity)
-    {
-        var unit = quantity.Unit ?? quantity.Code ?? "";
-        return unit is "1" || (unit.StartsWith('{') && unit.EndsWith('}')) ? "" : unit;
-    }
+    private static EvidenceItem Describe(Result result, string name) =>
+        ObservationEvidence.Describe(result.Observation, result.When, result.Value, result.Quantity, name);
 }

@@ -5,12 +5,26 @@ using KetamineCds.Rules.Terminology;
 namespace KetamineCds.Rules.Loading;
 
 /// <summary>
-/// The parameter checks of <see cref="ConditionCompiler"/>: value sets that resolve, comparisons with one operator and
-/// a known unit, look-back windows, FHIRPath that compiles, and no parameter a fact does not take.
+/// What a <see cref="FactCompiler"/> compiles against, and the checks every fact shares: value sets that resolve,
+/// comparisons with one operator and a known unit, look-back windows, FHIRPath that compiles. Problems are reported at
+/// their JSON pointer and compilation goes on, so one run names every error.
 /// </summary>
-internal sealed partial class ConditionCompiler
+internal sealed class FactCompilation(
+    IReadOnlyDictionary<string, ValueSetIndex> valueSets,
+    AnswerScores answers,
+    AntidepressantDoseTable doses,
+    Action<string, string> report)
 {
-    private ValueSetIndex RequireValueSet(string? id, string pointer, string field = "valueSet")
+    public AnswerScores Answers => answers;
+
+    public AntidepressantDoseTable Doses => doses;
+
+    /// <summary>The look-back of every fact that reads observations (null: no window, all history needed).</summary>
+    public List<LookBack?> ObservationWindows { get; } = [];
+
+    public void Report(string pointer, string message) => report(pointer, message);
+
+    public ValueSetIndex RequireValueSet(string? id, string pointer, string field = "valueSet")
     {
         if (id is null)
         {
@@ -28,7 +42,7 @@ internal sealed partial class ConditionCompiler
         return Placeholder;
     }
 
-    private Comparison RequireComparison(ComparisonSpec? spec, string pointer, bool unitAllowed)
+    public Comparison RequireComparison(ComparisonSpec? spec, string pointer, bool unitAllowed)
     {
         if (spec is null)
         {
@@ -56,7 +70,7 @@ internal sealed partial class ConditionCompiler
         return Comparison.From(spec) ?? new Comparison("ge", 0, null);
     }
 
-    private LookBack? Window(string? text, string pointer, string field = "within")
+    public LookBack? Window(string? text, string pointer, string field = "within")
     {
         if (text is null)
         {
@@ -72,7 +86,7 @@ internal sealed partial class ConditionCompiler
         return window;
     }
 
-    private FhirPathFilter? Where(ConditionSpec spec, string pointer)
+    public FhirPathFilter? Where(ConditionSpec spec, string pointer)
     {
         if (spec.Where is null)
         {
@@ -88,33 +102,6 @@ internal sealed partial class ConditionCompiler
         {
             report($"{pointer}/where", $"FHIRPath does not compile: {ex.Message}");
             return null;
-        }
-    }
-
-    private void Allow(ConditionSpec spec, string pointer, params string[] allowed)
-    {
-        var present = new Dictionary<string, bool>
-        {
-            ["valueSet"] = spec.ValueSet is not null,
-            ["component"] = spec.Component is not null,
-            ["within"] = spec.Within is not null,
-            ["status"] = spec.Status is not null,
-            ["value"] = spec.Value is not null,
-            ["count"] = spec.Count is not null,
-            ["coded"] = spec.Coded is not null,
-            ["text"] = spec.Text is not null,
-            ["gender"] = spec.Gender is not null,
-            ["property"] = spec.Property is not null,
-            ["absent"] = spec.Absent is not null,
-            ["where"] = spec.Where is not null,
-            ["minDays"] = spec.MinDays is not null,
-        };
-        foreach (var (name, isPresent) in present)
-        {
-            if (isPresent && !allowed.Contains(name))
-            {
-                report($"{pointer}/{name}", $"fact '{spec.Fact}' does not take '{name}'");
-            }
         }
     }
 

@@ -8,5 +8,5 @@ namespace KetamineCds.Rules.Conditions;
 /// <param name="Note">A qualifier the clinician should see, e.g. "dose not verifiable from the record".</param>
 /// <param name="Tentative">Recorded but not confirmed: a provisional or differential diagnosis, an intolerance rather than an allergy.</param>
 /// <param name="Score">A severity score in a treatment course, as a number: a point of the trajectory the workbench draws.</param>
-public sealed record Evidence(string? Reference, string Label, string? Value = null, DateTimeOffset? Date = null, string? Note = null, bool Tentative = false,
+public sealed record EvidenceItem(string? Reference, string Label, string? Value = null, DateTimeOffset? Date = null, string? Note = null, bool Tentative = false,
     decimal? Score = null);

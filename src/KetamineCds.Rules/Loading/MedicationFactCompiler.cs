@@ -1,0 +1,32 @@
+using KetamineCds.Rules.Conditions;
+using KetamineCds.Rules.Facts;
+using KetamineCds.Rules.Model;
+
+namespace KetamineCds.Rules.Loading;
+
+/// <summary><c>fact: medication</c>: a drug in a value set, active now or taken in a window; or, with <c>property: administrations</c>, given.</summary>
+internal sealed class MedicationFactCompiler : FactCompiler
+{
+    public const string Administrations = "administrations";
+
+    public override string Name => "medication";
+
+    public override IReadOnlyList<string> Parameters { get; } = Named(nameof(ConditionSpec.ValueSet), nameof(ConditionSpec.Within),
+        nameof(ConditionSpec.Count), nameof(ConditionSpec.Property), nameof(ConditionSpec.Where));
+
+    public override IReadOnlyList<string> Reads(ConditionSpec spec) => spec.Property == Administrations
+        ? ["MedicationAdministration"]
+        : ["MedicationRequest", "MedicationStatement", "MedicationAdministration"];
+
+    public override ICondition Compile(ConditionSpec spec, string pointer, FactCompilation with)
+    {
+        if (spec.Property is not (null or Administrations))
+        {
+            with.Report($"{pointer}/property", $"medication property must be '{Administrations}' or omitted, not '{spec.Property}'");
+        }
+
+        return new MedicationFact(with.RequireValueSet(spec.ValueSet, pointer), with.Window(spec.Within, pointer),
+            spec.Count is null ? null : with.RequireComparison(spec.Count, $"{pointer}/count", unitAllowed: false),
+            spec.Property == Administrations ? MedicationSource.Administrations : MedicationSource.All, with.Where(spec, pointer));
+    }
+}
