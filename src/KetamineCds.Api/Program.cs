@@ -7,7 +7,7 @@ using KetamineCds.Api.Feedback;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Api.Hosting;
 using KetamineCds.Api.Preview;
-using KetamineCds.Api.Rules;
+using KetamineCds.Api.RulePack;
 using KetamineCds.Api.Store;
 using KetamineCds.Api.Telemetry;
 

@@ -41,7 +41,7 @@ public class KetamineCdsApplication : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.AddKeyedSingleton<TimeProvider>(Rules.ClinicalClock.Key, Clock));
+        builder.ConfigureServices(services => services.AddKeyedSingleton<TimeProvider>(RulePack.ClinicalClock.Key, Clock));
     }
 }
 

@@ -4,7 +4,7 @@ using Hl7.Fhir.Model;
 using KetamineCds.Api.Audit;
 using KetamineCds.Api.CdsHooks;
 using KetamineCds.Api.Fhir;
-using KetamineCds.Api.Rules;
+using KetamineCds.Api.RulePack;
 using KetamineCds.Api.Store;
 using KetamineCds.Api.Telemetry;
 using KetamineCds.Rules.Evaluation;

@@ -1,4 +1,4 @@
-using KetamineCds.Api.Rules;
+using KetamineCds.Api.RulePack;
 
 namespace KetamineCds.Api.Admin;
 

@@ -1,3 +1,4 @@
+using KetamineCds.Api.Core;
 using KetamineCds.Api.Store;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using KetamineCds.Api.Core;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using KetamineCds.Api.Telemetry;

@@ -1,3 +1,4 @@
+using KetamineCds.Api.Core;
 using System.Diagnostics;
 using KetamineCds.Api.Audit;
 using KetamineCds.Api.Store;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Hl7.Fhir.Model;
 using KetamineCds.Api.Core;
 using KetamineCds.Api.Fhir;
-using KetamineCds.Api.Rules;
+using KetamineCds.Api.RulePack;
 using KetamineCds.Rules.Evaluation;
 
 namespace KetamineCds.Api.CdsHooks;

@@ -1,4 +1,4 @@
-namespace KetamineCds.Api;
+namespace KetamineCds.Api.Core;
 
 /// <summary>Source-generated log messages. None takes a patient identifier, clinical value or token.</summary>
 internal static partial class Log

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Hl7.Fhir.Model;
 using KetamineCds.Api.CdsHooks;
 using KetamineCds.Api.Core;
-using KetamineCds.Api.Rules;
+using KetamineCds.Api.RulePack;
 using KetamineCds.Api.Store;
 using KetamineCds.Api.Telemetry;
 

@@ -1,3 +1,4 @@
+using KetamineCds.Api.Core;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;

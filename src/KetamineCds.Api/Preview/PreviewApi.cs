@@ -5,7 +5,7 @@ using Hl7.Fhir.Model;
 using KetamineCds.Api.CdsHooks;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Api.Core;
-using KetamineCds.Api.Rules;
+using KetamineCds.Api.RulePack;
 using KetamineCds.Rules.Evaluation;
 
 namespace KetamineCds.Api.Preview;

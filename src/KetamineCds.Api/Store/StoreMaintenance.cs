@@ -1,3 +1,4 @@
+using KetamineCds.Api.Core;
 using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.Store;

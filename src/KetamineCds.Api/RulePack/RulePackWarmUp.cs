@@ -4,7 +4,7 @@ using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Record;
 using KetamineCds.Rules.Model;
 
-namespace KetamineCds.Api.Rules;
+namespace KetamineCds.Api.RulePack;
 
 /// <summary>
 /// Runs the FHIR parser and the whole pack once at start-up, so the first EHR call does not pay for JIT and model

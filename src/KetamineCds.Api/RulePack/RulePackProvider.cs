@@ -4,7 +4,7 @@ using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Loading;
 using Microsoft.Extensions.Options;
 
-namespace KetamineCds.Api.Rules;
+namespace KetamineCds.Api.RulePack;
 
 /// <summary>A pack that passed the gate, and when it went live.</summary>
 public sealed record LivePack(CompiledPack Pack, DateTimeOffset LoadedAt, int TestsPassed);

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using KetamineCds.Api.Core;
 using Microsoft.Extensions.Options;
 
-namespace KetamineCds.Api.Rules;
+namespace KetamineCds.Api.RulePack;
 
 /// <summary>
 /// Watches the rule folder and reloads the pack once edits settle. Events of a burst (an editor's save, a

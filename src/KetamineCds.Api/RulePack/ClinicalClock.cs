@@ -1,4 +1,4 @@
-namespace KetamineCds.Api.Rules;
+namespace KetamineCds.Api.RulePack;
 
 /// <summary>
 /// The clock the rules read ("BP in the last 30 days", age at the order date), registered as a keyed

@@ -2,7 +2,7 @@ using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Loading;
 using KetamineCds.Rules.Testing;
 
-namespace KetamineCds.Api.Rules;
+namespace KetamineCds.Api.RulePack;
 
 /// <summary>
 /// The one check a pack passes before it serves a clinician, at start-up and on reload: the engine's validation

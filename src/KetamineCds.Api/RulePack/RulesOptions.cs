@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace KetamineCds.Api.Rules;
+namespace KetamineCds.Api.RulePack;
 
 /// <summary>Configuration section <c>Rules</c>.</summary>
 public sealed class RulesOptions

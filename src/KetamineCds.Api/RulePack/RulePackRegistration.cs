@@ -1,7 +1,7 @@
 using KetamineCds.Api.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace KetamineCds.Api.Rules;
+namespace KetamineCds.Api.RulePack;
 
 /// <summary>The rule pack: its options, the clinical clock, the provider with its go-live gate, warm-up, watcher and readiness.</summary>
 public static class RulePackRegistration
