@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Builds realistic order-sign requests for load tests: a Synthea patient's whole record (third-party data in
-../shared/external/fhir-patients) grouped into our prefetch keys, plus a draft ketamine order.
+tests/third-party/fhir-patients) grouped into our prefetch keys, plus a draft ketamine order.
 Usage: python3 deploy/loadtest/make-requests.py [out-folder]   (from the repository root)"""
 import json, pathlib, sys, uuid
 
-SHARED = pathlib.Path('../shared/external/fhir-patients/synthea-smart-r4')
+SHARED = pathlib.Path('tests/third-party/fhir-patients/synthea-smart-r4')
 OUT = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else 'deploy/loadtest/requests')
 OUT.mkdir(parents=True, exist_ok=True)
 KEYS = {'Patient': 'patient', 'Condition': 'conditions', 'Observation': 'observations', 'MedicationRequest': 'medicationRequests',

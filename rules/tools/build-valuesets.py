@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Builds the pack's value sets in rules/valuesets/ from the VSAC expansions in ../shared/external/valuesets/
+"""Builds the pack's value sets in rules/valuesets/ from the VSAC expansions in tests/third-party/valuesets/
 and from the code lists of the clinical-rules reference (section 4). Codes are facts; names, descriptions and
 the origin note of each set are this pack's own. Run from the repository root: python3 rules/tools/build-valuesets.py
-The output is committed; the service never needs ../shared at run time."""
+The output is committed; the service never needs the expansions at run time."""
 import json, pathlib, sys
 
-VSAC = pathlib.Path('../shared/external/valuesets')
+VSAC = pathlib.Path('tests/third-party/valuesets')
 # --out FOLDER writes elsewhere (the test that the committed sets are this script's output uses it).
 OUT = pathlib.Path(sys.argv[sys.argv.index('--out') + 1]) if '--out' in sys.argv else pathlib.Path('rules/valuesets')
 OUT.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace KetamineCds.Api.Tests;
 
 /// <summary>
-/// The official CDS Hooks Sandbox (<c>../shared/external/cds-hooks-sandbox</c>, unmodified but for the site's
+/// The official CDS Hooks Sandbox (<c>tests/third-party/cds-hooks-sandbox</c>, unmodified but for the site's
 /// formulary), built with npm and webpack into <c>artifacts/cds-hooks-sandbox</c> (once per source and formulary:
 /// later runs reuse it) and served on a loopback port together with its public JWKS, as sandbox.cds-hooks.org
 /// publishes it. Its FHIR server is Medplum over a Synthea patient.
@@ -59,7 +59,7 @@ public sealed class CdsHooksSandbox : IAsyncLifetime
     /// <summary>Where the Sandbox's public key is published; an issuer configured with it trusts the Sandbox.</summary>
     public string JwksUrl => $"{BaseUrl}/.well-known/jwks.json";
 
-    private static string Source => Path.Combine(Repository.SharedExternal, "cds-hooks-sandbox");
+    private static string Source => Path.Combine(Repository.ThirdParty, "cds-hooks-sandbox");
 
     private static string Work => Path.Combine(Repository.Root, "artifacts", "cds-hooks-sandbox");
 
@@ -188,7 +188,7 @@ public sealed class CdsHooksSandbox : IAsyncLifetime
         return build;
     }
 
-    /// <summary>Copies the Sandbox's source (read-only in shared/) over the work folder, leaving its node_modules.</summary>
+    /// <summary>Copies the Sandbox's source (tests/third-party) over the work folder, leaving its node_modules.</summary>
     private static void CopySource()
     {
         Directory.CreateDirectory(Work);
@@ -202,7 +202,7 @@ public sealed class CdsHooksSandbox : IAsyncLifetime
             }
 
             File.Copy(path, target, overwrite: true);
-            File.SetAttributes(target, FileAttributes.Normal); // shared/ is read-only; the copy is ours to patch
+            File.SetAttributes(target, FileAttributes.Normal); // the copy is ours to patch, the source stays as upstream shipped it
         }
     }
 

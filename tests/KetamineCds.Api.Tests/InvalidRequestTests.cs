@@ -51,7 +51,7 @@ public sealed class InvalidRequestTests(KetamineCdsApplication app) : IClassFixt
     [Fact]
     public async Task GivenSpecExampleWithoutPatientId_WhenPatientViewCalled_Then400NamingTheField()
     {
-        var body = File.ReadAllText(Path.Combine(Repository.SharedExternal, "cds-hooks", "examples", "spec", "request-with-extension.json"));
+        var body = File.ReadAllText(Path.Combine(Repository.ThirdParty, "cds-hooks", "examples", "spec", "request-with-extension.json"));
 
         var (status, outcome, _) = await HttpJson.PostAsync(app.CreateClient(), "ketamine-patient-view", body);
 

@@ -53,7 +53,7 @@ public static class Repository
 {
     public static string Root { get; } = FindRoot();
     public static string Examples => Path.Combine(Root, "examples", "requests");
-    public static string SharedExternal => Path.GetFullPath(Path.Combine(Root, "..", "shared", "external"));
+    public static string ThirdParty => Path.Combine(Root, "tests", "third-party");
 
     private static string FindRoot()
     {

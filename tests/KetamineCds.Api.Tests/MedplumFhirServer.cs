@@ -31,7 +31,7 @@ public sealed class MedplumFhirServer : IAsyncLifetime
             (await Command.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], Folder, TimeSpan.FromMinutes(5))).EnsureSuccess();
         }
 
-        var files = Bundles.Select(b => Path.Combine(Repository.SharedExternal, "fhir-patients", "synthea-smart-r4", b)).Concat(ExtraBundleFiles);
+        var files = Bundles.Select(b => Path.Combine(Repository.ThirdParty, "fhir-patients", "synthea-smart-r4", b)).Concat(ExtraBundleFiles);
         var bundles = string.Join(" ", files.Select(f => $"\"{f}\""));
         _node = Process.Start(new ProcessStartInfo("node", $"fhir-server.mjs 0 {bundles}")
         {

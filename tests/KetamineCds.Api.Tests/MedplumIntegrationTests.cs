@@ -68,7 +68,7 @@ public sealed class MedplumIntegrationTests(MedplumFhirServer medplum) : IClassF
     /// <summary>The whole bundle as prefetch, references rewritten from urn:uuid to Type/id as the server stores them.</summary>
     private static (string PatientId, JsonObject Prefetch) FullPrefetch(string file)
     {
-        var text = File.ReadAllText(Path.Combine(Repository.SharedExternal, "fhir-patients", "synthea-smart-r4", file));
+        var text = File.ReadAllText(Path.Combine(Repository.ThirdParty, "fhir-patients", "synthea-smart-r4", file));
         foreach (var entry in JsonNode.Parse(text)!["entry"]!.AsArray())
         {
             var resource = entry!["resource"]!;

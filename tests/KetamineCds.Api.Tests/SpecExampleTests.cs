@@ -4,13 +4,13 @@ using System.Text.Json.Nodes;
 namespace KetamineCds.Api.Tests;
 
 /// <summary>
-/// The CDS Hooks spec's and peers' own example requests (../shared/external/cds-hooks/examples) that are valid for
+/// The CDS Hooks spec's and peers' own example requests (tests/third-party/cds-hooks/examples) that are valid for
 /// our hooks: each gets 200 with spec-valid cards. Examples that point at a FHIR server are pointed at WireMock,
 /// which serves the data the example itself carries, as the EHR's server would.
 /// </summary>
 public sealed class SpecExampleTests(FhirServerFixture fhir) : IClassFixture<FhirServerFixture>
 {
-    private static string Examples => Path.Combine(Repository.SharedExternal, "cds-hooks", "examples");
+    private static string Examples => Path.Combine(Repository.ThirdParty, "cds-hooks", "examples");
 
     // Prefetch keys of other services' examples, and the template of ours that holds the same data.
     private static readonly Dictionary<string, string> TheirKeys = new()

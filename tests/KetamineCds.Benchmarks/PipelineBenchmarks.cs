@@ -102,7 +102,7 @@ public class EvaluationBenchmarks
     {
         var root = RequestCorpus.FindRoot();
         _pack = KetamineCds.Rules.Loading.RulePackLoader.Load(Path.Combine(root, "rules")).Pack!;
-        var bundle = (Bundle)FhirJson.Parse(File.ReadAllText(Path.Combine(root, "..", "shared", "external", "fhir-patients", "synthea-smart-r4",
+        var bundle = (Bundle)FhirJson.Parse(File.ReadAllText(Path.Combine(root, "tests", "third-party", "fhir-patients", "synthea-smart-r4",
             "Darron_Feeney_ff447d4a-3e5c-4e90-9854-a66a1d0bdfac.json")))!;
         _record = new PatientRecord(bundle.Entry.Select(e => e.Resource).OfType<Resource>());
         _hook = new HookContext("order-sign", [new MedicationRequest { Id = "k", Medication = new CodeableConcept("http://www.nlm.nih.gov/research/umls/rxnorm", "6130") }], []);

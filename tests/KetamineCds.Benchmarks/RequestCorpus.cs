@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace KetamineCds.Benchmarks;
 
 /// <summary>
-/// Builds order-sign requests of a chosen size from the Synthea bundles in ../shared/external/fhir-patients: one
+/// Builds order-sign requests of a chosen size from the Synthea bundles in tests/third-party/fhir-patients: one
 /// patient, and the conditions, observations, medications and allergies of as many bundles as it takes, re-pointed
 /// at that patient with unique ids, grouped into the service's prefetch keys, plus a draft ketamine order.
 /// </summary>
@@ -18,7 +18,7 @@ public static class RequestCorpus
 
     public static string OrderSign(int resourceCount)
     {
-        var folder = Path.Combine(FindRoot(), "..", "shared", "external", "fhir-patients", "synthea-smart-r4");
+        var folder = Path.Combine(FindRoot(), "tests", "third-party", "fhir-patients", "synthea-smart-r4");
         var bundles = Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal).ToList();
         JsonObject? patient = null;
         var prefetch = new JsonObject();

@@ -45,7 +45,7 @@ public sealed partial class FhirTimeTests
     public void Every_date_in_the_real_patient_bundles_means_what_Firely_says()
     {
         var folders = new[] { "synthea-smart-r4", "ahrq-pms-r4", "ecqm-qicore-2024-tests" }
-            .Select(f => Path.Combine(Repository.SharedExternal, "fhir-patients", f)).Where(Directory.Exists);
+            .Select(f => Path.Combine(Repository.ThirdParty, "fhir-patients", f)).Where(Directory.Exists);
         var values = folders.SelectMany(f => Directory.EnumerateFiles(f, "*.json", SearchOption.AllDirectories))
             .SelectMany(file => DateValue().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value))
             .ToHashSet(StringComparer.Ordinal);

@@ -7,13 +7,13 @@ using Xunit.Abstractions;
 namespace KetamineCds.Rules.Tests;
 
 /// <summary>
-/// Third-party patients (Synthea, AHRQ, eCQM test cases in ../shared/external/fhir-patients), not written here, run
+/// Third-party patients (Synthea, AHRQ, eCQM test cases in tests/third-party/fhir-patients), not written here, run
 /// through the shipped pack on order-sign with a ketamine draft order, at dates pinned to each record's own data.
 /// </summary>
 public class RealPatientTests(ITestOutputHelper output)
 {
     private static readonly FhirJsonDeserializer Parser = new(new DeserializerSettings().UsingMode(DeserializationMode.Ostrich));
-    private static string Patients => Path.Combine(Repository.SharedExternal, "fhir-patients");
+    private static string Patients => Path.Combine(Repository.ThirdParty, "fhir-patients");
 
     private static List<Resource> LoadBundle(string relative)
     {

@@ -7,7 +7,7 @@ public static class Repository
 {
     public static string Root { get; } = FindRoot();
     public static string RulesFolder => Path.Combine(Root, "rules");
-    public static string SharedExternal => Path.GetFullPath(Path.Combine(Root, "..", "shared", "external"));
+    public static string ThirdParty => Path.Combine(Root, "tests", "third-party");
 
     private static readonly Lazy<CompiledPack> ShippedPack = new(() =>
     {

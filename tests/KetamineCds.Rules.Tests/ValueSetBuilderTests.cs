@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace KetamineCds.Rules.Tests;
 
 /// <summary>
-/// The committed value sets are exactly what <c>rules/tools/build-valuesets.py</c> makes from the shared VSAC
+/// The committed value sets are exactly what <c>rules/tools/build-valuesets.py</c> makes from the VSAC
 /// expansions, and the builder itself stops when an ingredient it was given is missing from its output (valproic acid
 /// once went missing because its name has a space, and with it the "no mood stabiliser" check's knowledge of valproate).
 /// </summary>
