@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using WireMock.RequestBuilders;
@@ -7,6 +6,7 @@ using WireMock.ResponseBuilders;
 namespace KetamineCds.Api.Tests;
 
 /// <summary>Fetching what the EHR did not prefetch (CDS Hooks 2.0 §Prefetch P-9, P-12, P-13), with WireMock as the FHIR server.</summary>
+[Trait("Category", "Integration")]
 public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirServerFixture>
 {
     private const string Example = "order-sign-bp-crisis.json";
@@ -111,17 +111,32 @@ public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirS
     {
         fhir.ServeExample(HttpJson.Example(Example));
         var observations = HttpJson.Example(Example)["prefetch"]!["observations"]!.ToJsonString();
-        fhir.Server.Given(Request.Create().WithPath("/Observation").UsingGet()).InScenario("flaky").WillSetStateTo("recovered").AtPriority(1)
-            .RespondWith(Response.Create().WithStatusCode(500).WithHeader("Content-Type", "application/fhir+json")
-                .WithBody("""{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"transient"}]}"""));
-        fhir.Server.Given(Request.Create().WithPath("/Observation").UsingGet()).InScenario("flaky").WhenStateIs("recovered").AtPriority(1)
-            .RespondWith(Response.Create().WithHeader("Content-Type", "application/fhir+json").WithBody(observations));
+        // The first search fails with a transient 500; every later one answers.
+        var searches = 0;
+        fhir.Server.Given(Request.Create().WithPath("/Observation").UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithCallback(_ =>
+            {
+                var first = Interlocked.Increment(ref searches) == 1;
+                return new WireMock.ResponseMessage
+                {
+                    StatusCode = first ? 500 : 200,
+                    Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/fhir+json") },
+                    BodyData = new WireMock.Util.BodyData
+                    {
+                        BodyAsString = first ? """{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"transient"}]}""" : observations,
+                        DetectedBodyType = WireMock.Types.BodyType.String,
+                    },
+                };
+            }));
 
         var (status, body) = await Send(fhir.Request(Example, "observations"));
 
-        Assert.True(status == HttpStatusCode.OK, string.Join(",", fhir.Calls("/Observation").Select(c => c.ResponseMessage.StatusCode)));
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(2, fhir.Calls("/Observation").Count);
+        // The 500 was answered by another attempt (a retry, or a hedge a cold host sent while the first was pending:
+        // how many is the pipeline's business), and the answer rests on the observations that attempt brought.
+        var answers = fhir.Calls("/Observation").Select(c => (int?)c.ResponseMessage.StatusCode).ToList();
+        Assert.True(status == HttpStatusCode.OK, string.Join(",", answers));
+        Assert.Contains(500, answers);
+        Assert.Contains(200, answers);
         Assert.Equal("critical", HttpJson.Indicator(body, "KET-13-CRIT"));
     }
 
@@ -141,14 +156,13 @@ public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirS
     [Fact]
     public async Task GivenServerThatHangsOnOneKey_WhenFetched_ThenTheDeadlineHoldsAndTheAnswerNamesWhatIsMissing()
     {
-        fhir.ServeExample(HttpJson.Example(Example), delayMilliseconds: 20_000, spreadMilliseconds: 0);
-        var started = Stopwatch.GetTimestamp();
+        // The server holds its answer past the call's 2 s deadline (and every attempt's timeout).
+        fhir.ServeExample(HttpJson.Example(Example), delayMilliseconds: 5_000, spreadMilliseconds: 0);
 
         var (status, body) = await Send(fhir.Request(Example, "observations"));
 
-        // The answer comes from the 2 s deadline, long before the server's 20 s reply: the prefetched data is evaluated,
-        // the missing observations are named, and the BP contraindication they would decide is an incomplete check.
-        Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(12));
+        // The answer comes from the deadline, not the server: the prefetched data is evaluated, the missing observations
+        // are named as not answered in time, and the BP contraindication they would decide is an incomplete check.
         Assert.Equal(HttpStatusCode.OK, status);
         var incomplete = IncompleteDataCard(body);
         Assert.Contains("`observations`", incomplete.GetProperty("detail").GetString(), StringComparison.Ordinal);

@@ -7,6 +7,7 @@ namespace KetamineCds.Api.Tests;
 /// of the tour, the authentication walk-through, and the rule admin verbs. (The README's test command is the one
 /// running these tests, so it is checked by CI and from a fresh clone instead.)
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ReadmeCommandTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
@@ -16,8 +17,12 @@ public sealed class ReadmeCommandTests
     {
         var serviceLine = ReadmeScript.Commands("## Set-up")[0];
         Assert.StartsWith("dotnet run --project src/KetamineCds.Api ", serviceLine, StringComparison.Ordinal);
-        await using var service = ReadmeScript.Start([serviceLine]);
-        await WaitUntilReadyAsync("http://localhost:5080/health/ready", service);
+        // The launch profile listens on 5080; a Kestrel endpoint in the environment takes precedence over it.
+        await using var service = ReadmeScript.Start([serviceLine], new Dictionary<string, string>
+        {
+            ["Kestrel__Endpoints__Http__Url"] = ReadmeScript.OnFreePorts("http://localhost:5080"),
+        });
+        await WaitUntilReadyAsync(ReadmeScript.OnFreePorts("http://localhost:5080/health/ready"), service);
 
         var tour = ReadmeScript.Commands("## Try it with curl");
         Assert.True(tour.Count >= 2, "the tour shows discovery and at least one hook call");
@@ -36,8 +41,10 @@ public sealed class ReadmeCommandTests
     public async Task GivenTheAuthenticationWalkThrough_WhenItsBlockRunsAsWritten_ThenTheSignedCallGetsTheCriticalCard()
     {
         var (exitCode, output, script) = await ReadmeScript.RunAsync(ReadmeScript.Commands("## Authentication: trusting only known EHRs"), Patience);
-        await using var _ = script;
+        await script.DisposeAsync();
 
+        // The JWKS server and the second instance the block started in the background ended with it.
+        Assert.False(script.GroupAlive(), "a process the README block started is still running");
         Assert.True(exitCode == 0, $"exit {exitCode}: {output}");
         var answer = output.Split('\n').Last(line => line.StartsWith("{\"cards\"", StringComparison.Ordinal));
         using var cards = JsonDocument.Parse(answer);

@@ -31,8 +31,7 @@ public sealed class EhrJwtAuthenticationHandler(
             return Success(new ClaimsIdentity(authenticationType: "authentication-disabled"));
         }
 
-        var header = Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+        var token = BearerToken.From(Request.Headers.Authorization.ToString());
         // The token's aud is the URL the EHR called: as routed, or as sent when the client doubled a slash (PathNormalization).
         var audience = settings.Audience!.TrimEnd('/');
         var sentPath = Context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget.Split('?')[0];
