@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace KetamineCds.Api.Tests;
 
 /// <summary>When the audit store falls behind, drops are summed up in one log line per interval, not one per record.</summary>
+[Trait("Category", "Unit")]
 public sealed class AuditDropReportTests
 {
     [Fact]

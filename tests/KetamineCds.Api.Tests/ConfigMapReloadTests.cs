@@ -7,6 +7,7 @@ namespace KetamineCds.Api.Tests;
 /// symlinks through it. The kubelet updates it by writing a new folder and renaming a new <c>..data</c> link over
 /// the old one; the service must see that swap and reload, or live reload would not work in a cluster.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ConfigMapReloadTests : IDisposable
 {
     private readonly RulePackCopy _source = new();

@@ -3,6 +3,7 @@ using System.Net;
 namespace KetamineCds.Api.Tests;
 
 /// <summary>The bundled example requests (used by the README) give the documented cards, exact to the card rules.</summary>
+[Trait("Category", "Integration")]
 public sealed class ExampleRequestTests(KetamineCdsApplication app) : IClassFixture<KetamineCdsApplication>
 {
     public static TheoryData<string> Examples()

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 namespace KetamineCds.Api.Tests;
 
 /// <summary>Limits, headers, CORS and a corpus of broken requests: never a 500, never down.</summary>
+[Trait("Category", "Integration")]
 public sealed class HardeningTests(KetamineCdsApplication app, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<KetamineCdsApplication>
 {
     /// <summary>Broken variants of a valid request: truncations, wrong types, huge strings, deep nesting, wrong resources, duplicate keys.</summary>
@@ -89,6 +90,8 @@ public sealed class HardeningTests(KetamineCdsApplication app, Xunit.Abstraction
         Assert.False(response.Headers.Contains("Server"));
     }
 }
+
+[Trait("Category", "Integration")]
 
 public sealed class LimitTests
 {

@@ -10,6 +10,7 @@ namespace KetamineCds.Api.Tests;
 /// probes, a non-root read-only container, replicas, autoscaling, disruption budget, network policy, and the rule
 /// pack mounted whole (every file of rules/, at the folder the service reads).
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class KubernetesManifestTests
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace KetamineCds.Api.Tests;
 /// Every example request, prefetched and fetched from the FHIR server with a token, at the most verbose log level:
 /// no patient name, identifier, birth date, clinical value or access token may appear in any log line.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class LogPrivacyTests(FhirServerFixture fhir) : IClassFixture<FhirServerFixture>
 {
     private const string PatientId = IdentifiedPatient.PatientId;

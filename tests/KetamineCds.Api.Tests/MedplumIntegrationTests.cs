@@ -7,6 +7,7 @@ namespace KetamineCds.Api.Tests;
 /// Against a real FHIR server (Medplum), the service fetches everything a request did not prefetch and returns the
 /// same cards as when the EHR sends the whole record as prefetch.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class MedplumIntegrationTests(MedplumFhirServer medplum) : IClassFixture<MedplumFhirServer>
 {
     private static readonly Dictionary<string, string> KeyOf = new()

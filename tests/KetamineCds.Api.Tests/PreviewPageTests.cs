@@ -27,6 +27,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 }
 
+[Trait("Category", "Browser")]
+
 public sealed class PreviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private const string AdminKey = "preview-test-admin-key";

@@ -13,6 +13,7 @@ namespace KetamineCds.Api.Tests;
 /// Two service processes on different ports sharing one real PostgreSQL store, as two Kubernetes replicas behind a
 /// Service: feedback and statistics are shared, a JWT cannot be replayed across them, and SIGTERM loses nothing.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ReplicaProcessTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
 {
     private const string AdminKey = "replica-test-admin-key";

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 namespace KetamineCds.Api.Tests;
 
 /// <summary>The admin's terminal tools: <c>rules check</c> on a broken pack, <c>rules explain</c> on a patient bundle.</summary>
+[Trait("Category", "Integration")]
 public sealed class RuleCommandTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using System.Text.Json;
 namespace KetamineCds.Api.Tests;
 
 /// <summary>An admin edits the rule files of a running service: valid edits go live, broken ones never do.</summary>
+[Trait("Category", "Integration")]
 public sealed class RulePackReloadTests : IDisposable
 {
     private readonly RulePackCopy _rules = new();

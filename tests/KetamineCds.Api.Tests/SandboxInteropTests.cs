@@ -13,6 +13,7 @@ namespace KetamineCds.Api.Tests;
 /// suggestion taken and a card overridden with a reason (both stored as feedback); then the same calls signed with the
 /// Sandbox's own key against a service that trusts its published JWKS.
 /// </summary>
+[Trait("Category", "Browser")]
 public sealed class SandboxInteropTests(CdsHooksSandbox sandbox, BrowserFixture browser) : IClassFixture<CdsHooksSandbox>, IClassFixture<BrowserFixture>
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _console = new();

@@ -8,6 +8,7 @@ namespace KetamineCds.Api.Tests;
 /// our hooks: each gets 200 with spec-valid cards. Examples that point at a FHIR server are pointed at WireMock,
 /// which serves the data the example itself carries, as the EHR's server would.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SpecExampleTests(FhirServerFixture fhir) : IClassFixture<FhirServerFixture>
 {
     private static string Examples => Path.Combine(Repository.ThirdParty, "cds-hooks", "examples");

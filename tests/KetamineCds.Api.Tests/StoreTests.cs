@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 namespace KetamineCds.Api.Tests;
 
 /// <summary>The feedback and audit store, exercised through the service, on SQLite and on a real PostgreSQL server.</summary>
+[Trait("Category", "Integration")]
 public abstract class StoreTests
 {
     protected abstract Task<string> ConnectionStringAsync();
@@ -226,11 +227,15 @@ public abstract class StoreTests
             : new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
 }
 
+[Trait("Category", "Integration")]
+
 public sealed class SqliteStoreTests : StoreTests
 {
     protected override Task<string> ConnectionStringAsync() =>
         Task.FromResult($"Data Source={Path.Combine(Path.GetTempPath(), "ketamine-cds-tests", $"store-{Guid.NewGuid():N}.db")}");
 }
+
+[Trait("Category", "Integration")]
 
 public sealed class PostgresStoreTests(PostgresServer postgres) : StoreTests, IClassFixture<PostgresServer>
 {

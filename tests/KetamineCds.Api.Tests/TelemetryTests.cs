@@ -21,6 +21,7 @@ public sealed class ProcessWideTelemetry;
 
 /// <summary>What an operations team scrapes and traces: counts and labels after real calls, spans of one hook call.</summary>
 [Collection(nameof(ProcessWideTelemetry))]
+[Trait("Category", "Integration")]
 public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixture<FhirServerFixture>, IDisposable
 {
     private const string AdminKey = "telemetry-admin-key";

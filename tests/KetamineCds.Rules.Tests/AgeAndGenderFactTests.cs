@@ -2,6 +2,8 @@ using Hl7.Fhir.Model;
 
 namespace KetamineCds.Rules.Tests;
 
+[Trait("Category", "Unit")]
+
 public class AgeAndGenderFactTests
 {
     [Theory]

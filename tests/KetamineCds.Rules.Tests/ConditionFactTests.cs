@@ -2,6 +2,8 @@ using static KetamineCds.Rules.Tests.FactHarness;
 
 namespace KetamineCds.Rules.Tests;
 
+[Trait("Category", "Unit")]
+
 public class ConditionFactTests
 {
     private static ConditionFact Psychosis(bool ever, string? within = null) => new(Set("psychotic-disorders"), ever, within is null ? null : Window(within), null);

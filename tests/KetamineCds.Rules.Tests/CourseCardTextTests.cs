@@ -5,6 +5,7 @@ using KetamineCds.Rules.Terminology;
 namespace KetamineCds.Rules.Tests;
 
 /// <summary>What the clinician reads on the course and blood-pressure cards: the data that fired them, whole.</summary>
+[Trait("Category", "Unit")]
 public sealed class CourseCardTextTests
 {
     [Fact]

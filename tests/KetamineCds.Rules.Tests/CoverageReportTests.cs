@@ -6,6 +6,7 @@ using KetamineCds.Rules.Analysis;
 namespace KetamineCds.Rules.Tests;
 
 /// <summary><c>rules coverage</c>: the codes of a population that no set claims but that sit next to one.</summary>
+[Trait("Category", "Unit")]
 public sealed class CoverageReportTests
 {
     [Fact]

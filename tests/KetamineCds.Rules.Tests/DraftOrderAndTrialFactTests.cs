@@ -3,6 +3,8 @@ using static KetamineCds.Rules.Tests.FactHarness;
 
 namespace KetamineCds.Rules.Tests;
 
+[Trait("Category", "Unit")]
+
 public class DraftOrderAndTrialFactTests
 {
     private static DraftOrderFact PerKg(decimal above) => new(DraftOrderFact.DosePerKg, new Comparison("gt", above, "mg/kg"), Set("body-weight"), Window("30d"));

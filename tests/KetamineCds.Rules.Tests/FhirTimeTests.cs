@@ -8,6 +8,7 @@ namespace KetamineCds.Rules.Tests;
 /// The engine reads FHIR dates itself for speed; every value it reads must mean the same instant, in the same zone,
 /// as the Firely SDK says, and every value it does not read must still be read (by Firely).
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed partial class FhirTimeTests
 {
     public static TheoryData<string> RegularForms => new()

@@ -3,6 +3,8 @@ using static KetamineCds.Rules.Tests.FactHarness;
 
 namespace KetamineCds.Rules.Tests;
 
+[Trait("Category", "Unit")]
+
 public class MedicationAndAllergyFactTests
 {
     private static MedicationFact Benzodiazepines(string? within = null) =>

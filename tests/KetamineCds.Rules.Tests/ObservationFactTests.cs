@@ -3,6 +3,8 @@ using static KetamineCds.Rules.Tests.FactHarness;
 
 namespace KetamineCds.Rules.Tests;
 
+[Trait("Category", "Unit")]
+
 public class ObservationFactTests
 {
     private static ObservationFact Systolic(decimal atLeast, string unit = "mm[Hg]") =>

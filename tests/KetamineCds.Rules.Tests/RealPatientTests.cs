@@ -10,6 +10,7 @@ namespace KetamineCds.Rules.Tests;
 /// Third-party patients (Synthea, AHRQ, eCQM test cases in tests/third-party/fhir-patients), not written here, run
 /// through the shipped pack on order-sign with a ketamine draft order, at dates pinned to each record's own data.
 /// </summary>
+[Trait("Category", "Unit")]
 public class RealPatientTests(ITestOutputHelper output)
 {
     private static readonly FhirJsonDeserializer Parser = new(new DeserializerSettings().UsingMode(DeserializationMode.Ostrich));

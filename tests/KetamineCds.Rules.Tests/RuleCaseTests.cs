@@ -4,6 +4,7 @@ using KetamineCds.Rules.Testing;
 namespace KetamineCds.Rules.Tests;
 
 /// <summary>The pack's own test cases (rules/tests/*.yaml), run as part of the suite, and their coverage.</summary>
+[Trait("Category", "Unit")]
 public partial class RuleCaseTests
 {
     public static TheoryData<string> CaseFiles()

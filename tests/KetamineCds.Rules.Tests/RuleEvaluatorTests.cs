@@ -4,6 +4,8 @@ using KetamineCds.Rules.Record;
 
 namespace KetamineCds.Rules.Tests;
 
+[Trait("Category", "Unit")]
+
 public class RuleEvaluatorTests
 {
     private static EvaluationResult Evaluate(CompiledPack pack, string hook, params Resource[] resources) =>

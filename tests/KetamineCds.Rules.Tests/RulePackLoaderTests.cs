@@ -2,6 +2,8 @@ using KetamineCds.Rules.Loading;
 
 namespace KetamineCds.Rules.Tests;
 
+[Trait("Category", "Unit")]
+
 public sealed class RulePackLoaderTests : IDisposable
 {
     private readonly string _copy = Path.Combine(Path.GetTempPath(), $"ketamine-pack-{Guid.NewGuid():N}");

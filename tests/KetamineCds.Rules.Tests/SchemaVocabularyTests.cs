@@ -9,6 +9,7 @@ namespace KetamineCds.Rules.Tests;
 /// added on one side only fails here, not in an admin's editor or at a pack's load. The preview page reads the same
 /// card extension key.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class SchemaVocabularyTests
 {
     private static readonly JsonNode Schema = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.RulesFolder, "schema", "rule-file.schema.json")))!;

@@ -8,6 +8,7 @@ namespace KetamineCds.Rules.Tests;
 /// contraindication is never read as absent, a data gap is not claimed on data that never arrived, and evidence that
 /// did arrive still counts.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class UnretrievedDataTests
 {
     private static EvaluationResult Evaluate(IReadOnlyCollection<string> unretrieved, params Resource[] resources) =>

@@ -7,6 +7,7 @@ namespace KetamineCds.Rules.Tests;
 /// expansions, and the builder itself stops when an ingredient it was given is missing from its output (valproic acid
 /// once went missing because its name has a space, and with it the "no mood stabiliser" check's knowledge of valproate).
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ValueSetBuilderTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace KetamineCds.Rules.Tests;
 /// include others, system aliases, and RxNorm ingredient names. Asked repeatedly, as a pack's shared memory answers it,
 /// and through a record's code index, the answers must be those of the value set's definition.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class ValueSetMembershipTests
 {
     private const string Snomed = CodeSystems.Snomed;
