@@ -25,13 +25,13 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
     ContentRootPath = AppContext.BaseDirectory,
 });
-builder.AddKetamineCdsLogging();
+builder.AddRequestLogging();
 builder.AddHosting();
-builder.AddKetamineCdsTelemetry();
+builder.AddTelemetry();
 builder.AddRulePack();
 builder.AddFhirAccess();
 builder.AddCdsAuthentication();
-builder.AddCdsStore();
+builder.AddStore();
 builder.AddAudit();
 builder.AddCdsHooks();
 builder.AddPreview();
@@ -39,17 +39,15 @@ builder.AddAdmin();
 builder.AddHttpHardening();
 
 var app = builder.Build();
-// Order matters. The request log wraps the error table, so it logs the status the error table sent (a 400 is logged
-// as a 400, never as the 500 an escaping exception would read as), and the empty-error bodies sit inside both.
-app.UsePathNormalization();
-app.UseRouting();
-app.UseSecurityHeaders();
-app.UseKetamineCdsRequestLogging();
-app.UseExceptionHandler();
-app.UseOperationOutcomeForEmptyErrors();
-app.UseCdsCors();
-app.UseCdsAuthentication();
-app.UseRateLimiter();
+// The pipeline, outside in. The order matters:
+app.UsePathNormalization();  // before routing, so /cds-services//id routes as /cds-services/id
+app.UseRouting();            // the service id is known to everything below
+app.UseSecurityHeaders();    // on every answer, errors included
+app.UseRequestLogging();     // wraps the error table: logs the status sent, never an escaping exception as a 500
+app.UseErrorTable();         // exceptions, and empty 403/404/405/415 answers, become OperationOutcome bodies
+app.UseCdsCors();            // a browser's preflight is answered before authentication asks for a token
+app.UseCdsAuthentication();  // the EHR's JWT and the admin key, as each endpoint's metadata asks
+app.UseRateLimiter();        // per issuer, which authentication has just named
 app.MapOpenApi();
 app.MapCdsServices();
 app.MapFeedback();

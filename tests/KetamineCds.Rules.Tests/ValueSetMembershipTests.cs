@@ -103,10 +103,10 @@ public sealed class ValueSetMembershipTests
         foreach (var set in Sets.Values)
         {
             var expected = conditions.Where(c => set.Match(c.Code) is not null).Select(c => c.Id);
-            Assert.Equal(expected, record.ConditionsCodedIn(set).Select(c => c.Id));
+            Assert.Equal(expected, record.Index.ConditionsCodedIn(set).Select(c => c.Id));
         }
 
-        Assert.Equal(["c0", "c4"], record.ConditionsCodedIn(Sets["psychosis"]).Select(c => c.Id));
+        Assert.Equal(["c0", "c4"], record.Index.ConditionsCodedIn(Sets["psychosis"]).Select(c => c.Id));
     }
 
     [Fact]
@@ -117,6 +117,6 @@ public sealed class ValueSetMembershipTests
         var other = Fhir.Medication("197591", "diazepam 5 MG Oral Tablet", id: "other");
         var record = new PatientRecord([byName, other]);
 
-        Assert.Equal(["named"], record.MedicationRequestsCodedIn(Sets["benzodiazepines"]).Select(m => m.Id));
+        Assert.Equal(["named"], record.Index.MedicationRequestsCodedIn(Sets["benzodiazepines"]).Select(m => m.Id));
     }
 }

@@ -13,44 +13,6 @@ namespace KetamineCds.Api.Admin;
 /// </summary>
 public static class AdminApi
 {
-    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
-    {
-        var group = app.MapAdminGroup();
-        group.MapGet("/statistics", StatisticsAsync).WithName("RuleStatistics")
-            .WithSummary("Per rule: cards issued, accepted, overridden, override rate, top override reasons, since a look-back (e.g. 30d)")
-            .Produces<IReadOnlyList<RuleStatistics>>();
-        group.MapGet("/rules", RulePackAdmin.Status).WithName("RulePackStatus")
-            .WithSummary("The live rule pack (name, version, hash, load time, every rule) and the last reload attempt with its errors");
-        group.MapPost("/rules/reload", RulePackAdmin.Reload).WithName("ReloadRulePack")
-            .WithSummary("Validate the rule folder and its tests now; swap it in if it passes (422 with every error if not)");
-        return app;
-    }
-
-    /// <summary>The admin group, behind the admin credential, for other features to map their admin endpoints on (the preview).</summary>
-    public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder app) =>
-        app.MapGroup("/admin").WithTags("Admin").RequireAuthorization(AdminKeyAuthenticationHandler.Policy);
-
-    /// <summary><c>/metrics</c> for Prometheus, behind the admin key like every operator endpoint.</summary>
-    public static WebApplication MapMetrics(this WebApplication app)
-    {
-        if (app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.PrometheusEnabled)
-        {
-            app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(AdminKeyAuthenticationHandler.Policy);
-        }
-
-        return app;
-    }
-
-    public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
-    {
-        builder.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
-        builder.Services.AddAuthentication()
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AdminKeyAuthenticationHandler.Policy, policy => policy.AddAuthenticationSchemes(AdminKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
-        return builder;
-    }
-
     public static async Task<IResult> StatisticsAsync(string? since, ICdsStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         // The same look-back notation as the rule files' "within".

@@ -16,21 +16,6 @@ public static class CdsServicesApi
 {
     private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 64 };
 
-    public static IEndpointRouteBuilder MapCdsServices(this IEndpointRouteBuilder app)
-    {
-        var group = app.MapGroup("/cds-services").WithTags("CDS Hooks").RequireEhr().RequirePerIssuerRateLimit();
-        group.MapGet("", Discover)
-            .WithName("Discovery").WithSummary("Lists the CDS services (CDS Hooks 2.0 §Discovery)")
-            .Produces<DiscoveryResponse>();
-        group.MapPost("/{id}", InvokeAsync)
-            .WithName("InvokeService").WithSummary("Calls a CDS service with a hook request (CDS Hooks 2.0 §Calling a CDS Service)")
-            .Accepts<CdsRequestDocument>("application/json")
-            .Produces<CdsResponse>()
-            .ProducesOperationOutcome(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed,
-                StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status500InternalServerError);
-        return app;
-    }
-
     private static readonly DiscoveryResponse Discovery = new([.. CdsServiceCatalog.Services.Values]);
 
     public static IResult Discover() => Results.Json(Discovery, CdsJsonContext.Default.DiscoveryResponse);
@@ -53,7 +38,7 @@ public static class CdsServicesApi
             }
 
             metrics.HookCompleted(known ? id : "unknown", service?.Hook ?? "unknown", Outcome(status), Stopwatch.GetElapsedTime(started));
-            return System.Threading.Tasks.Task.CompletedTask;
+            return Task.CompletedTask;
         });
 
         if (service is null)

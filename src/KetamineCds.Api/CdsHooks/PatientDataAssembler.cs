@@ -68,7 +68,7 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         var tallies = new List<FhirCallTally>();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Value.DeadlineMilliseconds);
-        var fetched = await System.Threading.Tasks.Task.WhenAll(missing.Select(t => FetchAsync(request, t, observationsSince, tallies, deadline.Token)));
+        var fetched = await Task.WhenAll(missing.Select(t => FetchAsync(request, t, observationsSince, tallies, deadline.Token)));
         var elapsed = Stopwatch.GetElapsedTime(started);
         cancellationToken.ThrowIfCancellationRequested(); // the EHR hung up: nothing to answer
 

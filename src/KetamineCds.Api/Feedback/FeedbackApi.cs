@@ -21,17 +21,6 @@ public static class FeedbackApi
     // Absent members are omitted, never null, as everywhere in CDS Hooks (§Use of JSON).
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
-    public static IEndpointRouteBuilder MapFeedback(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/cds-services/{id}/feedback", ReceiveAsync)
-            .RequireEhr().RequirePerIssuerRateLimit()
-            .WithTags("CDS Hooks").WithName("Feedback").WithSummary("Accepts feedback on cards (CDS Hooks 2.0 §Feedback)")
-            .Produces<FeedbackAnswer>()
-            .ProducesOperationOutcome(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status415UnsupportedMediaType,
-                StatusCodes.Status503ServiceUnavailable);
-        return app;
-    }
-
     public static async Task<IResult> ReceiveAsync(string id, HttpRequest http, ICdsStore store, RulePackProvider packs, TimeProvider time, CdsMetrics metrics, CancellationToken cancellationToken)
     {
         if (!CdsServiceCatalog.Services.ContainsKey(id))

@@ -13,7 +13,7 @@ namespace KetamineCds.Api.Fhir;
 /// </summary>
 public sealed class FhirAccessWarmUp(IServiceProvider services, ILogger<FhirAccessWarmUp> logger) : BackgroundService
 {
-    protected override async System.Threading.Tasks.Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
@@ -42,12 +42,12 @@ public sealed class FhirAccessWarmUp(IServiceProvider services, ILogger<FhirAcce
         ]}
         """;
 
-    private async System.Threading.Tasks.Task ExchangeOverLoopbackAsync(string body, CancellationToken cancellationToken)
+    private async Task ExchangeOverLoopbackAsync(string body, CancellationToken cancellationToken)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var serve = System.Threading.Tasks.Task.Run(async () =>
+        var serve = Task.Run(async () =>
         {
             using var socket = await listener.AcceptSocketAsync(cancellationToken);
             var buffer = new byte[4096];

@@ -51,7 +51,7 @@ public sealed class FhirQueryClient(HttpClient http, CdsMetrics metrics)
     /// One search through the whole pipeline (hedging, timeouts, the attempt observer) to a loopback listener at
     /// start-up, so its first real use is warm; not counted in the FHIR call metrics, since no EHR was called.
     /// </summary>
-    internal async System.Threading.Tasks.Task WarmUpAsync(Uri loopbackSearch, CancellationToken cancellationToken)
+    internal async Task WarmUpAsync(Uri loopbackSearch, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(loopbackSearch, cancellationToken);
         FhirJson.Parse(await response.Content.ReadAsStringAsync(cancellationToken));

@@ -10,7 +10,7 @@ public static class EmptyErrorOutcomes
     /// 415; the admin credential refused: 403) get an OperationOutcome too, so every client error reads the same. 401
     /// stays empty, as the CDS Hooks best practices ask.
     /// </summary>
-    public static WebApplication UseOperationOutcomeForEmptyErrors(this WebApplication app)
+    internal static void Use(WebApplication app)
     {
         app.Use(async (context, next) =>
         {
@@ -34,6 +34,5 @@ public static class EmptyErrorOutcomes
                 await OperationOutcomes.Result(response.StatusCode, issue, text).ExecuteAsync(context);
             }
         });
-        return app;
     }
 }

@@ -17,7 +17,7 @@ public static class HttpHardening
     public static TBuilder RequirePerIssuerRateLimit<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireRateLimiting(PerIssuerPolicy);
 
-    public static WebApplicationBuilder AddHttpHardening(this WebApplicationBuilder builder)
+    internal static void Add(WebApplicationBuilder builder)
     {
         var limits = builder.AddValidatedOptions<HttpHardeningOptions, HttpHardeningOptionsValidator>(HttpHardeningOptions.Section);
         var services = builder.Services;
@@ -61,11 +61,10 @@ public static class HttpHardening
                     $"Too many requests from this client; retry after {retryAfter} s.").ExecuteAsync(rejected.HttpContext);
             };
         });
-        return builder;
     }
 
     /// <summary>CORS for browser EHRs, with a start-up warning when any origin may call (Development).</summary>
-    public static WebApplication UseCdsCors(this WebApplication app)
+    internal static void UseCors(WebApplication app)
     {
         if (app.Environment.IsDevelopment())
         {
@@ -73,11 +72,10 @@ public static class HttpHardening
         }
 
         app.UseCors(CorsPolicy);
-        return app;
     }
 
     /// <summary>Headers that keep a browser from sniffing, framing or caching clinical answers.</summary>
-    public static WebApplication UseSecurityHeaders(this WebApplication app)
+    internal static void UseSecurityHeaders(WebApplication app)
     {
         app.Use(async (context, next) =>
         {
@@ -93,10 +91,9 @@ public static class HttpHardening
                     headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
                 }
                 headers.CacheControl = "no-store";
-                return System.Threading.Tasks.Task.CompletedTask;
+                return Task.CompletedTask;
             });
             await next(context);
         });
-        return app;
     }
 }

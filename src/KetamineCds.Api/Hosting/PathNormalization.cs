@@ -8,7 +8,7 @@ namespace KetamineCds.Api.Hosting;
 /// </summary>
 public static partial class PathNormalization
 {
-    public static WebApplication UsePathNormalization(this WebApplication app)
+    internal static void Use(WebApplication app)
     {
         app.Use((context, next) =>
         {
@@ -20,7 +20,6 @@ public static partial class PathNormalization
 
             return next(context);
         });
-        return app;
     }
 
     internal static string Collapse(string path) => DoubledSlashes().Replace(path, "/");

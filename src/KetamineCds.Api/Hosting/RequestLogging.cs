@@ -8,7 +8,7 @@ namespace KetamineCds.Api.Hosting;
 /// <summary>Serilog: readable console by default, compact JSON with <c>Logging:Format=json</c>; one event per request.</summary>
 public static class RequestLogging
 {
-    public static WebApplicationBuilder AddKetamineCdsLogging(this WebApplicationBuilder builder)
+    internal static void Add(WebApplicationBuilder builder)
     {
         var json = string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
         builder.Services.AddSingleton(provider =>
@@ -39,15 +39,13 @@ public static class RequestLogging
                 }
             }, bufferSize: 10_000, blockWhenFull: false, monitor: services.GetRequiredService<LogBufferMonitor>());
         }, preserveStaticLogger: true); // each host owns its logger; the static Log.Logger is not shared between hosts
-
-        return builder;
     }
 
     /// <summary>
     /// The request event: method, path template values (service id), status and timings, plus what the handler set
     /// (hook, hookInstance, pack, rules fired, per-phase timings). No body, query string or header is logged.
     /// </summary>
-    public static WebApplication UseKetamineCdsRequestLogging(this WebApplication app)
+    internal static void Use(WebApplication app)
     {
         app.UseSerilogRequestLogging(options =>
         {
@@ -69,7 +67,6 @@ public static class RequestLogging
                 }
             };
         });
-        return app;
     }
 
     /// <summary>

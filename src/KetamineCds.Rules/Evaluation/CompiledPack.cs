@@ -19,10 +19,6 @@ public sealed class CompiledPack
         ValueSets = valueSets;
         OrderValueSet = orderValueSet;
         Doses = doses;
-        foreach (var rule in rules)
-        {
-            rule.JoinPack(name, version);
-        }
 
         _overrideReasonDisplays = rules.SelectMany(r => r.OverrideReasons)
             .Where(r => r.System is not null && r.Code is not null && !string.IsNullOrEmpty(r.Display))
@@ -78,9 +74,9 @@ public sealed class CompiledPack
             return true;
         }
 
-        var concept = record.MedicationConcept(request.Medication, request);
+        var concept = record.Medications.Concept(request.Medication, request);
         return OrderValueSet.Match(concept) is not null
-            || record.MedicationIngredients(request.Medication, request).Any(i => OrderValueSet.Match(i) is not null);
+            || record.Medications.Ingredients(request.Medication, request).Any(i => OrderValueSet.Match(i) is not null);
     }
 
     /// <summary>The draft ketamine orders of the hook; for order-select the selected ones come first.</summary>

@@ -8,7 +8,8 @@ namespace KetamineCds.Rules.Evaluation;
 /// <summary>A validated rule, its condition compiled. Immutable; shared by every request on the pack.</summary>
 public sealed class CompiledRule
 {
-    internal CompiledRule(RuleSpec spec, ICondition condition, IReadOnlyList<(string Label, ICondition Condition)> checklist, string file, int line)
+    internal CompiledRule(RuleSpec spec, ICondition condition, IReadOnlyList<(string Label, ICondition Condition)> checklist, string file, int line,
+        string packLabel)
     {
         Spec = spec;
         Condition = condition;
@@ -26,6 +27,9 @@ public sealed class CompiledRule
             spec.Card.Source.Topic is { } t ? new Coding(t.System, t.Code, t.Display) : null);
         OverrideReasons = spec.Card.OverrideReasons?.Select(r => new Coding(r.System, r.Code, r.Display)).ToList() ?? [];
         Links = spec.Card.Links?.Select(l => new FindingLink(l.Label, l.Url)).ToList() ?? [];
+        var references = spec.References.Select(r => r.Url is null ? Markdown.Escape(r.Citation) : $"[{Markdown.Escape(r.Citation)}]({r.Url})");
+        Footer = $"*Rule {Id}@{Version} · pack {packLabel} · reviewed {spec.LastReviewed}*"
+            + (spec.References.Count > 0 ? $"\n\n*Evidence:* {string.Join("; ", references)}" : "");
     }
 
     private readonly string[] _hooks;
@@ -47,15 +51,8 @@ public sealed class CompiledRule
     internal IReadOnlyList<Coding> OverrideReasons { get; }
     internal IReadOnlyList<FindingLink> Links { get; }
 
-    /// <summary>The last lines of every card of this rule: rule, pack, review date and references (set by the pack).</summary>
-    internal string Footer { get; private set; } = "";
+    /// <summary>The last lines of every card of this rule: rule, pack, review date and references.</summary>
+    internal string Footer { get; }
 
     public bool AppliesTo(string hook) => Array.IndexOf(_hooks, hook) >= 0;
-
-    internal void JoinPack(string packName, string packVersion)
-    {
-        var references = Spec.References.Select(r => r.Url is null ? Markdown.Escape(r.Citation) : $"[{Markdown.Escape(r.Citation)}]({r.Url})");
-        Footer = $"*Rule {Id}@{Version} · pack {packName}@{packVersion} · reviewed {Spec.LastReviewed}*"
-            + (Spec.References.Count > 0 ? $"\n\n*Evidence:* {string.Join("; ", references)}" : "");
-    }
 }

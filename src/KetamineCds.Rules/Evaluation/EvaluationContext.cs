@@ -60,7 +60,7 @@ public sealed class EvaluationContext : IFactContext
         // Several rules and card texts ask the patient's age: the birth date is read once per request.
         if (!ReferenceEquals(_birthDate.Element, birthDate))
         {
-            // The direct reader takes the regular forms (Firely's costs ~10 µs here); Firely still judges the rest,
+            // The direct reader takes the regular forms, far cheaper than Firely's; Firely still judges the rest,
             // and throws on an invalid date, which makes the asking rule an incomplete check.
             _birthDate = (birthDate, FhirTime.Parse(birthDate.Value) ?? birthDate.ToDateTimeOffset());
         }

@@ -30,7 +30,7 @@ public sealed class OtherIndications(ValueSetIndex? reasons, IReadOnlyList<strin
         var categories = Lenient<CodeableConcept>(order, "category", () => order.Category);
         var concepts = Lenient<CodeableConcept>(order, "reasonCode", () => order.ReasonCode)
             .Concat(Lenient<ResourceReference>(order, "reasonReference", () => order.ReasonReference)
-                .Select(r => record.Resolve(r.Reference, order)).OfType<Condition>().Select(c => c.Code).OfType<CodeableConcept>())
+                .Select(r => record.Medications.Resolve(r.Reference, order)).OfType<Condition>().Select(c => c.Code).OfType<CodeableConcept>())
             .ToList();
         if (concepts.Any(IsDepression))
         {

@@ -158,8 +158,8 @@ internal sealed class AntidepressantTrialsFact(ValueSetIndex valueSet, Antidepre
     private void Add(List<Course> courses, IFactContext context, DataType? medication, DomainResource owner,
         DateTimeOffset start, DateTimeOffset end, Dosage? dosage, string reference)
     {
-        var concept = context.Record.MedicationConcept(medication, owner);
-        var ingredients = context.Record.MedicationIngredients(medication, owner).ToList();
+        var concept = context.Record.Medications.Concept(medication, owner);
+        var ingredients = context.Record.Medications.Ingredients(medication, owner).ToList();
         var inSet = valueSet.Match(concept) is not null || ingredients.Any(i => valueSet.Match(i) is not null);
         var row = doses.Identify(concept) ?? ingredients.Select(doses.Identify).FirstOrDefault(r => r is not null);
         if (!inSet && row is null)

@@ -27,18 +27,18 @@ internal sealed class ConditionFact(ValueSetIndex valueSet, bool everStatus, Loo
         var since = within?.Since(context.Now);
         var expiredBefore = expiresAfter?.Since(context.Now);
         List<EvidenceItem>? evidence = null;
-        foreach (var condition in context.Record.ConditionsCodedIn(valueSet))
+        foreach (var condition in context.Record.Index.ConditionsCodedIn(valueSet))
         {
-            var coding = context.Record.Match(valueSet, condition.Code);
+            var coding = context.Record.Index.Match(valueSet, condition.Code);
             if (coding is null || IsExcluded(condition) || !where.Admits(condition))
             {
                 continue;
             }
 
             var clinical = condition.ClinicalStatus?.Coding.FirstOrDefault()?.Code;
-            var when = context.Record.TimeOf(condition);
+            var when = context.Record.Index.TimeOf(condition);
             var expired = clinical is null && condition.Abatement is null && expiredBefore is { } cutOff
-                && context.Record.LatestTimeOf(condition) is { } latestOnset && latestOnset < cutOff;
+                && context.Record.Index.LatestTimeOf(condition) is { } latestOnset && latestOnset < cutOff;
             var isActive = clinical is null ? condition.Abatement is null && !expired : ActiveStatuses.Contains(clinical);
             if (!everStatus && !isActive)
             {
@@ -57,7 +57,7 @@ internal sealed class ConditionFact(ValueSetIndex valueSet, bool everStatus, Loo
 
                     note = "date not recorded";
                 }
-                else if (context.Record.LatestTimeOf(condition) < start)
+                else if (context.Record.Index.LatestTimeOf(condition) < start)
                 {
                     continue;
                 }

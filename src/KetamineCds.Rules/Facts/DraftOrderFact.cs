@@ -63,7 +63,7 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
         var since = weightWithin?.Since(context.Now);
         // The latest weight result (the first recorded wins a tie): final, amended or corrected, with a value.
         (Observation? Observation, DateTimeOffset? When) weight = default;
-        foreach (var observation in context.Record.ObservationsCodedIn(weightSet!))
+        foreach (var observation in context.Record.Index.ObservationsCodedIn(weightSet!))
         {
             if (observation.Value is not Quantity { Value: not null } || observation.DataAbsentReason is not null
                 || !ObservationValue.IsResult(observation, preliminaryCounts: false))
@@ -71,8 +71,8 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
                 continue;
             }
 
-            var when = context.Record.TimeOf(observation);
-            if ((since is null || context.Record.LatestTimeOf(observation) >= since)
+            var when = context.Record.Index.TimeOf(observation);
+            if ((since is null || context.Record.Index.LatestTimeOf(observation) >= since)
                 && (weight.Observation is null || (when ?? DateTimeOffset.MinValue) > (weight.When ?? DateTimeOffset.MinValue)))
             {
                 weight = (observation, when);

@@ -114,16 +114,16 @@ internal sealed class KetamineSeriesFact(
     {
         var record = context.Record;
         var latestAllowed = context.Now.AddDays(1);
-        var times = record.MedicationAdministrationsCodedIn(ketamine)
+        var times = record.Index.MedicationAdministrationsCodedIn(ketamine)
             .Where(a => a.Status is MedicationAdministration.MedicationAdministrationStatusCodes.Completed
                 or MedicationAdministration.MedicationAdministrationStatusCodes.InProgress)
             .Select(a => FhirTime.Of(a.Effective)).OfType<DateTimeOffset>().ToList();
         if (times.Count == 0)
         {
             // No administrations: completed orders and statements are the best record of what was given.
-            times.AddRange(record.MedicationRequestsCodedIn(ketamine).Where(r => r.Status == MedicationRequest.MedicationrequestStatus.Completed)
+            times.AddRange(record.Index.MedicationRequestsCodedIn(ketamine).Where(r => r.Status == MedicationRequest.MedicationrequestStatus.Completed)
                 .Select(r => FhirTime.Parse(r.AuthoredOn)).OfType<DateTimeOffset>());
-            times.AddRange(record.MedicationStatementsCodedIn(ketamine).Where(s => s.Status == MedicationStatement.MedicationStatusCodes.Completed)
+            times.AddRange(record.Index.MedicationStatementsCodedIn(ketamine).Where(s => s.Status == MedicationStatement.MedicationStatusCodes.Completed)
                 .Select(s => FhirTime.Of(s.Effective)).OfType<DateTimeOffset>());
         }
 
@@ -133,9 +133,9 @@ internal sealed class KetamineSeriesFact(
     private List<Score> ScoresOf(IFactContext context)
     {
         var found = new List<Score>();
-        foreach (var observation in context.Record.ObservationsCodedIn(scores))
+        foreach (var observation in context.Record.Index.ObservationsCodedIn(scores))
         {
-            if (!ObservationValue.IsResult(observation, preliminaryCounts: false) || context.Record.TimeOf(observation) is not { } when
+            if (!ObservationValue.IsResult(observation, preliminaryCounts: false) || context.Record.Index.TimeOf(observation) is not { } when
                 || ObservationValue.Numeric(ObservationValue.Of(observation, null), answers) is not { Value: { } value })
             {
                 continue;

@@ -30,7 +30,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
 
         if (source == MedicationSource.All)
         {
-            foreach (var request in record.MedicationRequestsCodedIn(valueSet))
+            foreach (var request in record.Index.MedicationRequestsCodedIn(valueSet))
             {
                 var active = request.Status is MedicationRequest.MedicationrequestStatus.Active or MedicationRequest.MedicationrequestStatus.OnHold;
                 var when = FhirTime.Parse(request.AuthoredOn);
@@ -42,7 +42,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
                 }
             }
 
-            foreach (var statement in record.MedicationStatementsCodedIn(valueSet))
+            foreach (var statement in record.Index.MedicationStatementsCodedIn(valueSet))
             {
                 var active = statement.Status is MedicationStatement.MedicationStatusCodes.Active or MedicationStatement.MedicationStatusCodes.Intended;
                 var when = FhirTime.Of(statement.Effective) ?? FhirTime.Parse(statement.DateAsserted);
@@ -65,7 +65,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
 
         if (since is not null || source == MedicationSource.Administrations)
         {
-            foreach (var administration in record.MedicationAdministrationsCodedIn(valueSet))
+            foreach (var administration in record.Index.MedicationAdministrationsCodedIn(valueSet))
             {
                 var when = FhirTime.Of(administration.Effective);
                 if (administration.Status is MedicationAdministration.MedicationAdministrationStatusCodes.EnteredInError
@@ -89,8 +89,8 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
 
     private bool Matches(IFactContext context, DataType? medication, DomainResource owner, out string label)
     {
-        var concept = context.Record.MedicationConcept(medication, owner);
-        var coding = context.Record.MedicationMatch(valueSet, medication, owner);
+        var concept = context.Record.Medications.Concept(medication, owner);
+        var coding = context.Record.Medications.Match(valueSet, medication, owner, context.Record.Index);
         label = coding?.Display ?? concept?.Text ?? coding?.Code ?? "";
         return coding is not null;
     }

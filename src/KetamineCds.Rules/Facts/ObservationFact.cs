@@ -144,8 +144,8 @@ internal sealed class ObservationFact(ObservationQuery query, AnswerScores? answ
                 continue;
             }
 
-            var when = context.Record.TimeOf(observation);
-            if (since is { } start && (when is null || context.Record.LatestTimeOf(observation) < start || when > latestAllowed))
+            var when = context.Record.Index.TimeOf(observation);
+            if (since is { } start && (when is null || context.Record.Index.LatestTimeOf(observation) < start || when > latestAllowed))
             {
                 continue;
             }
@@ -219,12 +219,12 @@ internal sealed class ObservationFact(ObservationQuery query, AnswerScores? answ
     {
         if (component is null)
         {
-            return record.ObservationsCodedIn(valueSet);
+            return record.Index.ObservationsCodedIn(valueSet);
         }
 
         // Standalone readings first, then panels that are not themselves coded as the component (each once).
-        var standalone = record.ObservationsCodedIn(component);
-        return standalone.Concat(record.ObservationsCodedIn(valueSet).Where(o => record.Match(component, o.Code) is null));
+        var standalone = record.Index.ObservationsCodedIn(component);
+        return standalone.Concat(record.Index.ObservationsCodedIn(valueSet).Where(o => record.Index.Match(component, o.Code) is null));
     }
 
     /// <summary>Whether the observation matches, and the component the fact reads (null: the observation's own value).</summary>
@@ -233,21 +233,21 @@ internal sealed class ObservationFact(ObservationQuery query, AnswerScores? answ
         part = null;
         if (component is not null)
         {
-            if (record.Match(component, observation.Code) is not null)
+            if (record.Index.Match(component, observation.Code) is not null)
             {
                 return true;
             }
 
-            if (record.Match(valueSet, observation.Code) is null)
+            if (record.Index.Match(valueSet, observation.Code) is null)
             {
                 return false;
             }
 
-            part = observation.Component.FirstOrDefault(c => record.Match(component, c.Code) is not null);
+            part = observation.Component.FirstOrDefault(c => record.Index.Match(component, c.Code) is not null);
             return part is not null;
         }
 
-        return record.Match(valueSet, observation.Code) is not null;
+        return record.Index.Match(valueSet, observation.Code) is not null;
     }
 
     private static EvidenceItem Describe(Result result, string name) =>

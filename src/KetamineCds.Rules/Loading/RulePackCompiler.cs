@@ -17,7 +17,8 @@ internal static class RulePackCompiler
         AnswerScores answers,
         AntidepressantDoseTable doses,
         List<RuleFileError> errors,
-        List<LookBack?> observationWindows)
+        List<LookBack?> observationWindows,
+        string packLabel)
     {
         var ruleIds = new HashSet<string>(StringComparer.Ordinal);
         var firstSeen = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -60,7 +61,7 @@ internal static class RulePackCompiler
                     observationWindows.AddRange(compiler.ObservationWindows);
                 }
                 CheckCard(rule, pointer, Report);
-                compiled.Add(new CompiledRule(rule, condition, checklist, file, YamlJsonConverter.LineOf(lines, pointer)));
+                compiled.Add(new CompiledRule(rule, condition, checklist, file, YamlJsonConverter.LineOf(lines, pointer), packLabel));
             }
         }
 

@@ -59,7 +59,7 @@ public static partial class RulePackLoader
 
         var otherIndications = OtherIndicationsOf(manifest, valueSets, errors);
         var observationWindows = new List<LookBack?>();
-        var rules = RulePackCompiler.Compile(files, valueSets, answers, doses, errors, observationWindows);
+        var rules = RulePackCompiler.Compile(files, valueSets, answers, doses, errors, observationWindows, $"{manifest.Name}@{manifest.Version}");
         if (errors.Count > 0 || orderValueSet is null)
         {
             return new RulePackLoadResult(null, errors);
@@ -68,9 +68,9 @@ public static partial class RulePackLoader
         var contentHash = Convert.ToHexStringLower(hash.GetHashAndReset());
         var pack = new CompiledPack(manifest.Name, manifest.Version, contentHash, rules, valueSets, orderValueSet, doses)
         {
-            // The longest window is the one reaching furthest back from any instant (windows mix days and months).
             OtherIndications = otherIndications,
             TentativeIndicator = manifest.TentativeIndicator is { } tentative ? Enum.Parse<Indicator>(tentative, ignoreCase: true) : Indicator.Warning,
+            // The longest window is the one reaching furthest back from any instant (windows mix days and months).
             ObservationLookBack = observationWindows.Count == 0 || observationWindows.Any(w => w is null) ? null
                 : observationWindows.MinBy(w => w!.Since(DateTimeOffset.UnixEpoch.AddYears(50))),
         };

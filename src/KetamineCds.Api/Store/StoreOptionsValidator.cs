@@ -1,19 +1,6 @@
-using KetamineCds.Api.Core;
 using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.Store;
-
-public static class StoreExtensions
-{
-    public static WebApplicationBuilder AddCdsStore(this WebApplicationBuilder builder)
-    {
-        builder.AddValidatedOptions<StoreOptions, StoreOptionsValidator>(StoreOptions.Section);
-        var services = builder.Services;
-        services.AddSingleton<ICdsStore, SqlCdsStore>();
-        services.AddHostedService<StoreMaintenance>();
-        return builder;
-    }
-}
 
 /// <summary>Outside Development the audit hash key must be a real secret, or hashes of patient ids could be recomputed.</summary>
 public sealed class StoreOptionsValidator(IHostEnvironment environment) : IValidateOptions<StoreOptions>

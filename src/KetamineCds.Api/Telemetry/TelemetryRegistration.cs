@@ -10,15 +10,15 @@ namespace KetamineCds.Api.Telemetry;
 /// OpenTelemetry: the service's meter and spans, ASP.NET Core and HttpClient instrumentation, a Prometheus scrape
 /// endpoint (admin key) and an OTLP exporter, each on or off by configuration.
 /// </summary>
-public static class TelemetryExtensions
+public static class TelemetryRegistration
 {
-    public static WebApplicationBuilder AddKetamineCdsTelemetry(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
     {
         var options = builder.AddValidatedOptions<TelemetryOptions>(TelemetryOptions.Section);
         builder.Services.AddSingleton<CdsMetrics>();
 
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("ketamine-cds", serviceVersion: typeof(TelemetryExtensions).Assembly.GetName().Version?.ToString()));
+            .ConfigureResource(resource => resource.AddService("ketamine-cds", serviceVersion: typeof(TelemetryRegistration).Assembly.GetName().Version?.ToString()));
         if (options.PrometheusEnabled || options.OtlpEndpoint is not null)
         {
             telemetry.WithMetrics(metrics =>
@@ -54,20 +54,5 @@ public static class TelemetryExtensions
         }
 
         return builder;
-    }
-
-    public static string? RedactedUrl(Uri? url)
-    {
-        if (url is null)
-        {
-            return null;
-        }
-
-        // https://ehr.example.org/fhir/Observation?patient=… → https://ehr.example.org/fhir/Observation
-        // https://ehr.example.org/fhir/Patient/123 → https://ehr.example.org/fhir/Patient/{id}
-        var segments = url.AbsolutePath.TrimEnd('/').Split('/');
-        var typeAt = Array.FindLastIndex(segments, s => s.Length > 0 && char.IsUpper(s[0]));
-        var kept = typeAt < 0 ? "/" : string.Join('/', segments[..(typeAt + 1)]) + (typeAt < segments.Length - 1 ? "/{id}" : "");
-        return $"{url.Scheme}://{url.Authority}{kept}";
     }
 }
