@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
 using KetamineCds.Rules.Model;
@@ -8,10 +7,10 @@ namespace KetamineCds.Rules.Facts;
 
 /// <summary>
 /// The pack's minimum adequate daily doses by ingredient (clinical-rules reference §5), and how to recognise an
-/// ingredient and its strength in an RxNorm clinical-drug concept: by the ingredient's RXCUI, or by its name in the
-/// drug's display ("sertraline 100 MG Oral Tablet" names the ingredient and the strength).
+/// ingredient in an RxNorm clinical-drug concept: by the ingredient's RXCUI, or by its name in the drug's display
+/// ("sertraline 100 MG Oral Tablet" names the ingredient; <see cref="DoseReader"/> reads the strength).
 /// </summary>
-public sealed partial class AntidepressantDoseTable
+public sealed class AntidepressantDoseTable
 {
     private readonly List<(DoseTableRow Row, Regex Name)> _rows;
 
@@ -69,24 +68,4 @@ public sealed partial class AntidepressantDoseTable
 
         return null;
     }
-
-    /// <summary>The strength in mg per unit from a clinical-drug name ("sertraline 100 MG Oral Tablet" → 100).</summary>
-    public static decimal? StrengthMg(CodeableConcept? concept)
-    {
-        var texts = concept?.Coding.Select(c => c.Display).Append(concept.Text).OfType<string>() ?? [];
-        foreach (var text in texts)
-        {
-            var match = StrengthPattern().Match(text);
-            if (match.Success)
-            {
-                return decimal.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-            }
-        }
-
-        return null;
-    }
-
-    // "100 MG" but not "10 MG/ML" (a concentration, which needs a volume to become a dose).
-    [GeneratedRegex(@"(\d+(?:\.\d+)?)\s*MG\b(?!\s*/)", RegexOptions.IgnoreCase)]
-    private static partial Regex StrengthPattern();
 }

@@ -171,43 +171,7 @@ internal sealed class AntidepressantTrialsFact(ValueSetIndex valueSet, Antidepre
         // A course ends no later than today: an order "active" for a year from last week is not a year of treatment.
         var until = end > context.Now ? context.Now : end;
         courses.Add(new Course(row?.RxNorm ?? label.ToLowerInvariant(), row, label, start, until < start ? start : until,
-            DailyDoseMg(concept, dosage), reference));
-    }
-
-    /// <summary>Daily dose in mg from the dosage: dose (mg, or units × strength from the drug name) × times per day.</summary>
-    internal static decimal? DailyDoseMg(CodeableConcept? concept, Dosage? dosage)
-    {
-        var dose = dosage?.DoseAndRate.FirstOrDefault()?.Dose as Quantity;
-        if (dose?.Value is null)
-        {
-            return null;
-        }
-
-        decimal perDose;
-        if (Ucum.TryConvert(dose.Value.Value, dose.Code ?? dose.Unit, "mg", out var mg))
-        {
-            perDose = mg;
-        }
-        else if (AntidepressantDoseTable.StrengthMg(concept) is { } strength)
-        {
-            perDose = dose.Value.Value * strength;
-        }
-        else
-        {
-            return null;
-        }
-
-        var repeat = dosage!.Timing?.Repeat;
-        var frequency = repeat?.Frequency ?? 1;
-        var period = repeat?.Period ?? 1m;
-        var perDay = repeat?.PeriodUnit switch
-        {
-            Timing.UnitsOfTime.H => 24m / period,
-            Timing.UnitsOfTime.Wk => 1m / (7m * period),
-            null or Timing.UnitsOfTime.D => 1m / period,
-            _ => (decimal?)null,
-        };
-        return perDay is null ? null : perDose * frequency * perDay;
+            DoseReader.DailyMg(concept, dosage), reference));
     }
 
     private static DateTimeOffset? SupplyEnd(DateTimeOffset start, Quantity? supply)

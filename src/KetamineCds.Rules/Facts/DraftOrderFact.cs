@@ -8,7 +8,7 @@ namespace KetamineCds.Rules.Facts;
 
 /// <summary>
 /// <c>fact: draftOrder</c>: a property of the draft ketamine orders. <c>dosePerKg</c> divides the ordered dose (mg,
-/// summed over every ketamine draft, read by <see cref="OrderedDose"/>) by the latest body weight in <c>valueSet</c>
+/// summed over every ketamine draft, read by <see cref="DoseReader"/>) by the latest body weight in <c>valueSet</c>
 /// within <c>within</c> (or reads a dose already ordered in mg/kg); <c>doseMg</c> is the ordered dose;
 /// <c>durationMinutes</c> the infusion duration from the timing, or dose / rate. A dose the orders state in a way
 /// that cannot be read is unknown (the card says what was read), never zero.
@@ -36,7 +36,7 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
             return CompareDuration(dosage, doseAndRate, doseAndRate?.Dose as Quantity ?? (doseAndRate?.Dose as Hl7.Fhir.Model.Range)?.High, orderRef);
         }
 
-        var dose = OrderedDose.Read(context.KetamineOrders);
+        var dose = DoseReader.Read(context.KetamineOrders, context.Record.Medications);
         if (dose.Problem is not null)
         {
             // Undecidable, and said so: the dose check's card becomes "check incomplete" with what was read.
@@ -47,12 +47,12 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
         return property == DoseMg ? CompareMg(dose, orderRef) : ComparePerKg(context, dose, orderRef);
     }
 
-    private ConditionResult CompareMg(OrderedDose.Reading dose, string orderRef) =>
+    private ConditionResult CompareMg(DoseReader.Reading dose, string orderRef) =>
         dose.Mg is { } mg
             ? Result(mg, "mg", "Ordered dose", orderRef, dose.Read)
             : ConditionResult.Unknown($"the dose is ordered per kg ({dose.Read}), not in mg");
 
-    private ConditionResult ComparePerKg(IFactContext context, OrderedDose.Reading dose, string orderRef)
+    private ConditionResult ComparePerKg(IFactContext context, DoseReader.Reading dose, string orderRef)
     {
         if (dose.MgPerKg is { } ordered)
         {
@@ -102,7 +102,7 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
 
     private ConditionResult CompareDuration(Dosage? dosage, Dosage.DoseAndRateComponent? doseAndRate, Quantity? dose, string orderRef)
     {
-        if (OrderedDose.DurationMinutes(dosage) is { } m)
+        if (DoseReader.DurationMinutes(dosage) is { } m)
         {
             return Result(m, "min", "Infusion duration", orderRef);
         }

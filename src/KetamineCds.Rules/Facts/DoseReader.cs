@@ -1,18 +1,26 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
+using KetamineCds.Rules.Record;
 
 namespace KetamineCds.Rules.Facts;
 
 /// <summary>
-/// The total ketamine dose of the draft orders, read from the shapes orders are written in: a dose quantity or the
-/// high end of a dose range (in mg, with the synonyms EHRs send, or already in mg/kg), a rate (mg/kg/h, mg/h,
-/// mg/min, or a ratio such as 20 mg per 1 h) times the infusion duration, or a volume (mL) times the product's
-/// strength from its RxNorm name ("ketamine 10 MG/ML injectable solution"). Two drafts of ketamine in one order
-/// session are summed: the patient gets both. Anything that cannot be read is reported with what was read, so the
-/// card can say why the dose was not checked.
+/// The one reader of doses, for every fact that weighs one:
+/// <list type="bullet">
+/// <item>the total ketamine dose of the draft orders (<see cref="Read"/>), from the shapes orders are written in: a
+/// dose quantity or the high end of a dose range (in mg, with the synonyms EHRs send, or already in mg/kg), a rate
+/// (mg/kg/h, mg/h, mg/min, or a ratio such as 20 mg per 1 h) times the infusion duration, or a volume (mL) times the
+/// product's strength from its RxNorm name ("ketamine 10 MG/ML injectable solution"). Two drafts of ketamine in one
+/// order session are summed: the patient gets both. Anything that cannot be read is reported with what was read, so
+/// the card can say why the dose was not checked;</item>
+/// <item>a daily dose in mg from a dosage (<see cref="DailyMg"/>), as the antidepressant trial count weighs each course;</item>
+/// <item>a daily dose from a pharmacy fill (<see cref="DispensedDailyMg"/>): quantity × strength ÷ days' supply.</item>
+/// </list>
+/// Strengths come from RxNorm clinical-drug names, which carry them: "sertraline 100 MG Oral Tablet" (mg per unit),
+/// "ketamine 50 MG/ML Injectable Solution" (mg per mL).
 /// </summary>
-internal static partial class OrderedDose
+internal static partial class DoseReader
 {
     /// <summary>Either a dose (mg, or mg/kg when the order says so) or the reason it could not be read.</summary>
     public sealed record Reading(decimal? Mg, decimal? MgPerKg, string Read, string? Problem);
@@ -26,13 +34,13 @@ internal static partial class OrderedDose
         ["mg/min"] = "mg/min", ["mL/h"] = "mL/h", ["ml/hr"] = "mL/h", ["mL/hr"] = "mL/h",
     };
 
-    public static Reading Read(IReadOnlyList<MedicationRequest> orders)
+    public static Reading Read(IReadOnlyList<MedicationRequest> orders, MedicationResolver medications)
     {
         decimal mg = 0, perKg = 0;
         var reads = new List<string>();
         foreach (var order in orders)
         {
-            var one = ReadOne(order);
+            var one = ReadOne(order, medications);
             reads.Add(one.Read);
             if (one.Problem is not null)
             {
@@ -51,7 +59,7 @@ internal static partial class OrderedDose
         return new Reading(mg > 0 ? mg : null, perKg > 0 ? perKg : null, string.Join(" + ", reads), null);
     }
 
-    private static Reading ReadOne(MedicationRequest order)
+    private static Reading ReadOne(MedicationRequest order, MedicationResolver medications)
     {
         var dosage = order.DosageInstruction.FirstOrDefault();
         var doseAndRate = dosage?.DoseAndRate.FirstOrDefault();
@@ -62,7 +70,7 @@ internal static partial class OrderedDose
             _ => null,
         };
         var minutes = DurationMinutes(dosage);
-        var strength = StrengthMgPerMl(order);
+        var strength = MgPerMl(medications.Concept(order.Medication, order));
 
         if (dose?.Value is { } amount)
         {
@@ -141,14 +149,17 @@ internal static partial class OrderedDose
         return unit is null ? null : UnitSynonyms.TryGetValue(unit, out var canonical) ? canonical : unit;
     }
 
-    // RxNorm clinical-drug names carry the strength: "ketamine 50 MG/ML injectable solution".
-    private static decimal? StrengthMgPerMl(MedicationRequest order)
+    /// <summary>The concentration in mg per mL from a clinical-drug name ("ketamine 50 MG/ML injectable solution" → 50).</summary>
+    public static decimal? MgPerMl(CodeableConcept? concept) => FromName(concept, PerMlPattern());
+
+    /// <summary>The strength in mg per unit from a clinical-drug name ("sertraline 100 MG Oral Tablet" → 100).</summary>
+    public static decimal? MgPerUnit(CodeableConcept? concept) => FromName(concept, PerUnitPattern());
+
+    private static decimal? FromName(CodeableConcept? concept, Regex pattern)
     {
-        var concept = order.Medication as CodeableConcept;
-        var names = (concept?.Coding.Select(c => c.Display) ?? []).Append(concept?.Text);
-        foreach (var name in names)
+        foreach (var name in (concept?.Coding.Select(c => c.Display) ?? []).Append(concept?.Text))
         {
-            if (name is not null && StrengthPattern().Match(name) is { Success: true } match
+            if (name is not null && pattern.Match(name) is { Success: true } match
                 && decimal.TryParse(match.Groups[1].Value, NumberStyles.Number, CultureInfo.InvariantCulture, out var strength))
             {
                 return strength;
@@ -158,6 +169,64 @@ internal static partial class OrderedDose
         return null;
     }
 
+    /// <summary>Daily dose in mg from a dosage: dose (mg, or units × strength from the drug name) × times per day.</summary>
+    public static decimal? DailyMg(CodeableConcept? concept, Dosage? dosage)
+    {
+        var dose = dosage?.DoseAndRate.FirstOrDefault()?.Dose as Quantity;
+        if (dose?.Value is null)
+        {
+            return null;
+        }
+
+        decimal perDose;
+        if (Ucum.TryConvert(dose.Value.Value, dose.Code ?? dose.Unit, "mg", out var mg))
+        {
+            perDose = mg;
+        }
+        else if (MgPerUnit(concept) is { } strength)
+        {
+            perDose = dose.Value.Value * strength;
+        }
+        else
+        {
+            return null;
+        }
+
+        var repeat = dosage!.Timing?.Repeat;
+        var frequency = repeat?.Frequency ?? 1;
+        var period = repeat?.Period ?? 1m;
+        var perDay = repeat?.PeriodUnit switch
+        {
+            Timing.UnitsOfTime.H => 24m / period,
+            Timing.UnitsOfTime.Wk => 1m / (7m * period),
+            null or Timing.UnitsOfTime.D => 1m / period,
+            _ => (decimal?)null,
+        };
+        return perDay is null ? null : perDose * frequency * perDay;
+    }
+
+    /// <summary>
+    /// The daily dose a pharmacy fill implies when it states none: quantity dispensed (units, or mg) × strength per unit
+    /// ÷ days' supply ("sertraline 100 MG", 30 tablets for 30 days → 100 mg/day). Null when any part is missing.
+    /// </summary>
+    public static decimal? DispensedDailyMg(CodeableConcept? concept, Quantity? quantity, Quantity? daysSupply)
+    {
+        if (quantity?.Value is not { } amount || daysSupply?.Value is not { } days || days <= 0
+            || (daysSupply.Code ?? daysSupply.Unit)?.ToLowerInvariant() is not (null or "d" or "day" or "days"))
+        {
+            return null;
+        }
+
+        var totalMg = Ucum.TryConvert(amount, quantity.Code ?? quantity.Unit, "mg", out var mg) ? mg
+            : MgPerUnit(concept) is { } strength ? amount * strength
+            : (decimal?)null;
+        return totalMg / days;
+    }
+
+    // "50 MG/ML"; "100 MG" but not "10 MG/ML" (a concentration needs a volume to become a dose).
+    [GeneratedRegex(@"(\d+(?:\.\d+)?)\s*MG\b(?!\s*/)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PerUnitPattern();
+
     [GeneratedRegex(@"(\d+(?:\.\d+)?)\s*MG/ML", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex StrengthPattern();
+    private static partial Regex PerMlPattern();
 }
