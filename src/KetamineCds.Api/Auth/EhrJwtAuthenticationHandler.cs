@@ -27,7 +27,7 @@ public sealed class EhrJwtAuthenticationHandler(
         var settings = options.Value;
         if (!settings.Enabled)
         {
-            Logger.AuthenticationDisabled();
+            Logger.CallNotAuthenticated();
             return Success(new ClaimsIdentity(authenticationType: "authentication-disabled"));
         }
 

@@ -20,7 +20,8 @@ public static class CdsServicesApi
 
     public static IResult Discover() => Results.Json(Discovery, CdsJsonContext.Default.DiscoveryResponse);
 
-    public static async Task<IResult> InvokeAsync(string id, HttpRequest http, HookHandler handler, AuditScope audit, CdsMetrics metrics, ILogger<HookHandler> logger, CancellationToken cancellationToken)
+    public static async Task<IResult> InvokeAsync(string id, HttpRequest http, HookHandler handler, AuditScope audit, CdsMetrics metrics,
+        IOptions<HttpHardeningOptions> limits, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         // Unknown ids share one label value, so a caller cannot grow the metric's cardinality.
@@ -46,7 +47,7 @@ public static class CdsServicesApi
             return OperationOutcomes.Result(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, "No CDS service has this id; see GET /cds-services.");
         }
 
-        var limit = http.HttpContext.RequestServices.GetRequiredService<IOptions<HttpHardeningOptions>>().Value.MaxRequestBodyMegabytes * 1024L * 1024L;
+        var limit = limits.Value.MaxRequestBodyBytes;
         if (http.ContentLength > limit)
         {
             // Kestrel enforces the same limit on streamed bodies; this answers early and on any server.

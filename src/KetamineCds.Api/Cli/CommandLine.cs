@@ -1,6 +1,6 @@
 using System.CommandLine;
 using KetamineCds.Rules.Loading;
-using KetamineCds.Rules.Testing;
+using KetamineCds.Api.RulePack;
 
 namespace KetamineCds.Api.Cli;
 
@@ -70,37 +70,26 @@ public static class CommandLine
     private static int Check(string folder)
     {
         var result = RulePackLoader.Load(folder);
-        if (!result.IsValid)
-        {
-            foreach (var error in result.Errors)
-            {
-                Console.Error.WriteLine(error);
-            }
-
-            Console.Error.WriteLine($"{result.Errors.Count} error(s); the pack is invalid.");
-            return 1;
-        }
-
-        var pack = result.Pack!;
-        foreach (var file in pack.Rules.GroupBy(r => r.File))
-        {
-            Console.WriteLine($"{file.Key}: ok ({file.Count()} rules)");
-        }
-
-        Console.WriteLine($"{pack.Label}: {pack.Rules.Count} rules, {pack.ValueSets.Count} value sets, hash {pack.ContentHash[..12]}: valid");
-        return 0;
+        return result.IsValid ? Describe(result.Pack!) : Refuse(result.Errors);
     }
 
+    /// <summary>The go-live gate as the service runs it, with each case's result: one load, the same verdict.</summary>
     private static int Test(string folder, bool showCards = false)
     {
-        if (Check(folder) != 0)
+        var gate = RulePackGate.Run(folder, runTests: true);
+        if (gate.Tests.Count == 0)
         {
+            if (gate.Errors.Count > 0)
+            {
+                return Refuse(gate.Errors);
+            }
+
+            Describe(gate.Pack!);
+            Console.Error.WriteLine($"No test cases in {Path.Combine(folder, "tests")}: the pack is valid but untested.");
             return 1;
         }
 
-        var pack = RulePackLoader.Load(folder).Pack!;
-        var results = RuleTestRunner.Run(pack, Path.Combine(folder, "tests"));
-        foreach (var file in results.GroupBy(r => r.File))
+        foreach (var file in gate.Tests.GroupBy(r => r.File))
         {
             var failed = file.Where(r => !r.Passed).ToList();
             Console.WriteLine($"{file.Key}: {file.Count() - failed.Count} passed, {failed.Count} failed");
@@ -118,8 +107,30 @@ public static class CommandLine
             }
         }
 
-        var failures = results.Count(r => !r.Passed);
-        Console.WriteLine($"{results.Count - failures} passed, {failures} failed");
-        return failures == 0 && results.Count > 0 ? 0 : 1;
+        var failures = gate.Tests.Count - gate.TestsPassed;
+        Console.WriteLine($"{gate.TestsPassed} passed, {failures} failed");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static int Refuse(IReadOnlyList<RuleFileError> errors)
+    {
+        foreach (var error in errors)
+        {
+            Console.Error.WriteLine(error);
+        }
+
+        Console.Error.WriteLine($"{errors.Count} error(s); the pack is invalid.");
+        return 1;
+    }
+
+    private static int Describe(KetamineCds.Rules.Evaluation.CompiledPack pack)
+    {
+        foreach (var file in pack.Rules.GroupBy(r => r.File))
+        {
+            Console.WriteLine($"{file.Key}: ok ({file.Count()} rules)");
+        }
+
+        Console.WriteLine($"{pack.Label}: {pack.Rules.Count} rules, {pack.ValueSets.Count} value sets, hash {pack.ContentHash[..12]}: valid");
+        return 0;
     }
 }

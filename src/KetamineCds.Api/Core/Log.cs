@@ -60,6 +60,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Authentication is DISABLED (Auth:Enabled=false): any caller is trusted")]
     public static partial void AuthenticationDisabled(this ILogger logger);
 
+    // Said once at start-up as a warning; per call only at Debug, so development logs stay readable.
+    [LoggerMessage(EventId = 24, Level = LogLevel.Debug, Message = "Call accepted without authentication (Auth:Enabled=false)")]
+    public static partial void CallNotAuthenticated(this ILogger logger);
+
     [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "Rule pack swapped ({Trigger}): {OldName}@{OldVersion} (hash {OldHash}) -> {NewName}@{NewVersion} (hash {NewHash})")]
     public static partial void RulePackSwapped(this ILogger logger, string trigger, string oldName, string oldVersion, string oldHash, string newName, string newVersion, string newHash);
 

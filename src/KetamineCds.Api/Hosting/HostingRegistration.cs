@@ -1,3 +1,5 @@
+using KetamineCds.Api.Core;
+
 namespace KetamineCds.Api.Hosting;
 
 /// <summary>
@@ -24,9 +26,8 @@ public static class HostingRegistration
     public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        // SIGTERM: Kestrel stops accepting, in-flight requests finish, then the audit writer flushes; all of it inside
-        // this budget, which must stay under the orchestrator's grace period (Kubernetes: 30 s by default).
-        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Shutdown:TimeoutSeconds", 25)));
+        var shutdown = builder.AddValidatedOptions<ShutdownOptions>(ShutdownOptions.Section);
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(shutdown.TimeoutSeconds));
         services.AddSingleton(TimeProvider.System);
         services.AddExceptionHandler<UnhandledErrors>();
         // UseExceptionHandler() requires a problem-details service to start; every body it writes is UnhandledErrors'

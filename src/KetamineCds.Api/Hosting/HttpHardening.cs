@@ -24,7 +24,7 @@ public static class HttpHardening
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyMegabytes * 1024L * 1024L;
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
         });
 
         // CORS: CDS Hooks notes browser-based clients (the Sandbox among them) need it. Outside Development the origins

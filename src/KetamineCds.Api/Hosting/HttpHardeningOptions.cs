@@ -11,6 +11,8 @@ public sealed class HttpHardeningOptions
     [Range(1, 500)]
     public int MaxRequestBodyMegabytes { get; set; } = 20;
 
+    public long MaxRequestBodyBytes => MaxRequestBodyMegabytes * 1024L * 1024L;
+
     /// <summary>Origins of browser-based EHRs and sandboxes allowed by CORS. Default none.</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 

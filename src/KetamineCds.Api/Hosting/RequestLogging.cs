@@ -1,3 +1,4 @@
+using KetamineCds.Api.Core;
 using KetamineCds.Api.Telemetry;
 using Serilog;
 using Serilog.Events;
@@ -10,7 +11,7 @@ public static class RequestLogging
 {
     internal static void Add(WebApplicationBuilder builder)
     {
-        var json = string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
+        var json = builder.AddValidatedOptions<LoggingOptions>(LoggingOptions.Section).IsJson;
         builder.Services.AddSingleton(provider =>
         {
             var monitor = new LogBufferMonitor();

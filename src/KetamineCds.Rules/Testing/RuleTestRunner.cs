@@ -78,7 +78,9 @@ public static class RuleTestRunner
             }
 
             yield return new RuleTestResult(relative, name, failures,
-                [.. result.Findings.Select(f => $"{f.RuleId} {f.Indicator.ToString().ToLowerInvariant()}{(f.IsIncompleteCheck ? " (check incomplete)" : "")}")]);
+                [.. result.Findings.Select(f => $"{f.RuleId} {f.Indicator.ToString().ToLowerInvariant()}{(f.IsIncompleteCheck ? " (check incomplete)" : "")}")],
+                [.. (node["expect"] as JsonArray ?? []).OfType<JsonObject>().Select(e => (string?)e["rule"]).OfType<string>()],
+                [.. (node["expectNone"] as JsonArray ?? []).Select(n => (string?)n).OfType<string>()]);
         }
     }
 
