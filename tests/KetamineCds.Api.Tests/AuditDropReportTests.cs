@@ -25,8 +25,11 @@ public sealed class AuditDropReportTests
         Assert.Empty(logger.Lines); // nothing on the request path
 
         clock.Advance(TimeSpan.FromSeconds(60));
-        await Eventually.ValueAsync(() => Task.FromResult(logger.Lines.Count), n => n == 1);
-        clock.Advance(TimeSpan.FromSeconds(60)); // an interval without drops
+        await Eventually.ValueAsync(() => Task.FromResult(report.Intervals), n => n == 1);
+        Assert.Single(logger.Lines);
+        clock.Advance(TimeSpan.FromSeconds(60)); // an interval without drops: reported on, and nothing said
+        await Eventually.ValueAsync(() => Task.FromResult(report.Intervals), n => n == 2);
+        Assert.Single(logger.Lines);
         Enqueue(buffer, 5);
         clock.Advance(TimeSpan.FromSeconds(60));
         await Eventually.ValueAsync(() => Task.FromResult(logger.Lines.Count), n => n == 2);

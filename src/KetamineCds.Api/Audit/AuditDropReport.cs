@@ -12,16 +12,23 @@ namespace KetamineCds.Api.Audit;
 public sealed class AuditDropReport(AuditBuffer buffer, IOptions<StoreOptions> options, ILogger<AuditDropReport> logger, TimeProvider time)
     : BackgroundService
 {
+    // Made with the service, not when ExecuteAsync first runs (a thread-pool task since .NET 10): the intervals count
+    // from start-up, and a tick that passes before the loop waits is still seen (PeriodicTimer keeps it).
+    private readonly PeriodicTimer _timer = new(TimeSpan.FromSeconds(options.Value.AuditDropReportSeconds), time);
     private long _reported;
+    private int _intervals;
+
+    /// <summary>Intervals reported on so far (with or without drops): lets a test see that an interval has passed.</summary>
+    internal int Intervals => Volatile.Read(ref _intervals);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.AuditDropReportSeconds), time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (await _timer.WaitForNextTickAsync(stoppingToken))
             {
                 Report();
+                Interlocked.Increment(ref _intervals);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -38,5 +45,11 @@ public sealed class AuditDropReport(AuditBuffer buffer, IOptions<StoreOptions> o
             logger.AuditRecordsDropped(total - _reported, options.Value.AuditDropReportSeconds, total);
             _reported = total;
         }
+    }
+
+    public override void Dispose()
+    {
+        _timer.Dispose();
+        base.Dispose();
     }
 }
