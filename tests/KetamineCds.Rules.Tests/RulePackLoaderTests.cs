@@ -30,10 +30,19 @@ public sealed class RulePackLoaderTests : IDisposable
     }
 
     [Fact]
-    public void GivenShippedPack_WhenAskedHowFarBackObservationsMatter_ThenItsLongestObservationWindow()
+    public void GivenShippedPack_WhenAskedWhatObservationsItReads_ThenEachValueSetWithItsLongestWindow()
     {
-        // KET-27 reads BMI over 12 months; every other observation rule looks back less far.
-        Assert.Equal(Fhir.Now.AddMonths(-12), Repository.Pack.ObservationsNeededSince(Fhir.Now));
+        var reads = Repository.Pack.Reads.Observations.ToDictionary(r => r.Set.Id, r => r.Window?.Text);
+
+        // KET-27 reads BMI over 12 months; the BP tiers read 30 days; a treatment course reads its severity scores back
+        // to the baseline before its first infusion, however long ago (so all history of those, and of nothing else).
+        Assert.Equal("12mo", reads["bmi"]);
+        Assert.Equal("30d", reads["blood-pressure-panel"]);
+        Assert.Null(reads["depression-severity-score"]);
+        Assert.Null(reads["phq9-total"]);
+        Assert.Null(Repository.Pack.ObservationsNeededSince(Fhir.Now));
+        Assert.Contains("MedicationDispense", Repository.Pack.Reads.ResourceTypes);
+        Assert.DoesNotContain("Claim", Repository.Pack.Reads.ResourceTypes);
     }
 
     [Fact]

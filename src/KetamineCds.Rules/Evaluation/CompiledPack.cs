@@ -47,8 +47,8 @@ public sealed class CompiledPack
     public ValueSetIndex OrderValueSet { get; }
     public AntidepressantDoseTable Doses { get; }
 
-    /// <summary>The longest look-back of any active rule that reads observations; null when some rule reads all history.</summary>
-    internal LookBack? ObservationLookBack { get; init; }
+    /// <summary>What the active rules read from a record: the types, and each observation value set with its look-back.</summary>
+    public RecordReads Reads { get; init; } = new();
 
     /// <summary>
     /// The urgency of a critical card whose only evidence is tentative (provisional or differential diagnosis,
@@ -64,20 +64,22 @@ public sealed class CompiledPack
     /// The earliest observation date any active rule can look at, so a FHIR query may ask only for recent data
     /// (fetch only what the rules read). Null means the whole history is needed.
     /// </summary>
-    public DateTimeOffset? ObservationsNeededSince(DateTimeOffset now) => ObservationLookBack?.Since(now);
+    public DateTimeOffset? ObservationsNeededSince(DateTimeOffset now) => Reads.LongestObservationWindow?.Since(now);
 
-    /// <summary>Whether a MedicationRequest orders ketamine: coded at ingredient or clinical-drug level, directly or via a Medication.</summary>
-    public bool IsKetamineOrder(MedicationRequest request, PatientRecord record)
-    {
-        if (OrderValueSet.Match(request.Medication as CodeableConcept) is not null)
-        {
-            return true;
-        }
+    /// <summary>
+    /// Which entries of a record a rule of this pack could read, judged from their JSON at <paramref name="now"/>: the
+    /// filter the record reader applies before it builds anything (<see cref="PackRecordFilter"/>).
+    /// </summary>
+    public IRecordFilter RecordFilter(DateTimeOffset now) => new PackRecordFilter(this, now);
 
-        var concept = record.Medications.Concept(request.Medication, request);
-        return OrderValueSet.Match(concept) is not null
-            || record.Medications.Ingredients(request.Medication, request).Any(i => OrderValueSet.Match(i) is not null);
-    }
+    /// <summary>
+    /// Whether a MedicationRequest orders ketamine: coded at ingredient or clinical-drug level, directly, through a
+    /// contained or referenced Medication (its code or ingredients), or, when a reference cannot be followed, by the
+    /// name its display gives.
+    /// </summary>
+    public bool IsKetamineOrder(MedicationRequest request, PatientRecord record) =>
+        OrderValueSet.Match(request.Medication as CodeableConcept) is not null
+        || record.Medications.Concepts(request.Medication, request).Any(concept => OrderValueSet.Match(concept) is not null);
 
     /// <summary>The draft ketamine orders of the hook; for order-select the selected ones come first.</summary>
     public IReadOnlyList<MedicationRequest> FindKetamineOrders(HookContext hook, PatientRecord record)

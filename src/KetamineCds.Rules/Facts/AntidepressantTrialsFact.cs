@@ -22,11 +22,13 @@ namespace KetamineCds.Rules.Facts;
 /// </list>
 /// </summary>
 internal sealed class AntidepressantTrialsFact(ValueSetIndex valueSet, AntidepressantDoseTable doses, int minDays, LookBack within, Comparison count,
-    LookBack? gap = null) : ICondition
+    LookBack? gap = null, MedicationActivity? activity = null) : ICondition
 {
     private sealed record Course(string Key, DoseTableRow? Row, string Label, DateTimeOffset Start, DateTimeOffset End, decimal? DailyMg, string Reference);
 
     // Equal parameters, equal answer: the value set and dose table by reference, the rest by value.
+    private readonly MedicationActivity _activity = activity ?? MedicationActivity.Default;
+
     private readonly (ValueSetIndex, AntidepressantDoseTable, int, string, string, string) _key =
         (valueSet, doses, minDays, within.Describe(), count.Describe(), gap?.Describe() ?? "0d");
 
@@ -45,7 +47,7 @@ internal sealed class AntidepressantTrialsFact(ValueSetIndex valueSet, Antidepre
             }
 
             var end = FhirTime.Parse(request.DispenseRequest?.ValidityPeriod?.End)
-                ?? SupplyEnd(start.Value, request.DispenseRequest?.ExpectedSupplyDuration)
+                ?? MedicationActivity.SupplyEndOf(start.Value, request.DispenseRequest?.ExpectedSupplyDuration)
                 ?? (request.Status is MedicationRequest.MedicationrequestStatus.Active ? context.Now : start.Value);
             Add(courses, context, request.Medication, request, start.Value, end, request.DosageInstruction.FirstOrDefault(), $"MedicationRequest/{request.Id}");
         }
@@ -73,8 +75,9 @@ internal sealed class AntidepressantTrialsFact(ValueSetIndex valueSet, Antidepre
                 continue;
             }
 
-            var end = SupplyEnd(start.Value, dispense.DaysSupply) ?? start.Value;
-            Add(courses, context, dispense.Medication, dispense, start.Value, end, dispense.DosageInstruction.FirstOrDefault(), $"MedicationDispense/{dispense.Id}");
+            var end = _activity.SupplyEnd(start.Value, dispense.DaysSupply);
+            Add(courses, context, dispense.Medication, dispense, start.Value, end, dispense.DosageInstruction.FirstOrDefault(), $"MedicationDispense/{dispense.Id}",
+                dispense);
         }
 
         var since = within.Since(context.Now);
@@ -156,9 +159,10 @@ internal sealed class AntidepressantTrialsFact(ValueSetIndex valueSet, Antidepre
     }
 
     private void Add(List<Course> courses, IFactContext context, DataType? medication, DomainResource owner,
-        DateTimeOffset start, DateTimeOffset end, Dosage? dosage, string reference)
+        DateTimeOffset start, DateTimeOffset end, Dosage? dosage, string reference, MedicationDispense? dispense = null)
     {
-        var concept = context.Record.Medications.Concept(medication, owner);
+        // A reference nobody can follow is still named by its display ("sertraline 100 MG Oral Tablet").
+        var concept = context.Record.Medications.Concept(medication, owner) ?? context.Record.Medications.NamedOnly(medication, owner);
         var ingredients = context.Record.Medications.Ingredients(medication, owner).ToList();
         var inSet = valueSet.Match(concept) is not null || ingredients.Any(i => valueSet.Match(i) is not null);
         var row = doses.Identify(concept) ?? ingredients.Select(doses.Identify).FirstOrDefault(r => r is not null);
@@ -171,22 +175,8 @@ internal sealed class AntidepressantTrialsFact(ValueSetIndex valueSet, Antidepre
         // A course ends no later than today: an order "active" for a year from last week is not a year of treatment.
         var until = end > context.Now ? context.Now : end;
         courses.Add(new Course(row?.RxNorm ?? label.ToLowerInvariant(), row, label, start, until < start ? start : until,
-            DoseReader.DailyMg(concept, dosage), reference));
-    }
-
-    private static DateTimeOffset? SupplyEnd(DateTimeOffset start, Quantity? supply)
-    {
-        if (supply?.Value is not { } amount)
-        {
-            return null;
-        }
-
-        return (supply.Code ?? supply.Unit)?.ToLowerInvariant() switch
-        {
-            "d" or "day" or "days" => start.AddDays((double)amount),
-            "wk" or "week" or "weeks" => start.AddDays(7 * (double)amount),
-            "mo" or "month" or "months" => start.AddDays(30 * (double)amount),
-            _ => null,
-        };
+            DoseReader.DailyMg(concept, dosage)
+            // A fill without a structured dose: what was handed over, spread over the days it was meant to last.
+            ?? (dispense is null ? null : DoseReader.DispensedDailyMg(concept, dispense.Quantity, dispense.DaysSupply)), reference));
     }
 }

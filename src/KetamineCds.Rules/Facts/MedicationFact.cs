@@ -15,13 +15,18 @@ internal enum MedicationSource
 }
 
 /// <summary>
-/// <c>fact: medication</c>: medications coded in the value set (directly, through <c>medicationReference</c>, or by
-/// the ingredients of the referenced Medication). Without <c>within</c> it means "active now" (request active or
-/// on-hold; statement active or intended); with <c>within</c> it means "active or started in the window".
-/// Other draft orders of the same ordering session count too: a benzodiazepine drafted beside the ketamine matters.
+/// <c>fact: medication</c>: medications in the value set, whichever shape names them (a code, a contained or referenced
+/// Medication or its ingredients, or the name a dangling reference gives). Without <c>within</c> it means "taken now":
+/// a request active or on hold, a statement active or intended, a completed pharmacy dispense whose days' supply (or the
+/// pack's default) reaches today, an administration within the pack's <c>administeredWithin</c>. With <c>within</c>
+/// it means "active, started, dispensed or given in the window". Other draft orders of the same ordering session count
+/// too: a benzodiazepine drafted beside the ketamine matters.
 /// </summary>
-internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, Comparison? count, MedicationSource source, FhirPathFilter? where) : ICondition
+internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, Comparison? count, MedicationSource source, FhirPathFilter? where,
+    MedicationActivity? activity = null) : ICondition
 {
+    private readonly MedicationActivity _activity = activity ?? MedicationActivity.Default;
+
     public ConditionResult Evaluate(IFactContext context)
     {
         var since = within?.Since(context.Now);
@@ -54,6 +59,25 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
                 }
             }
 
+            foreach (var dispense in record.Index.MedicationDispensesCodedIn(valueSet))
+            {
+                // A completed fill is evidence of possession for its days' supply: often the only trace of a drug
+                // prescribed elsewhere (an outside pharmacy's record).
+                var handedOver = FhirTime.Parse(dispense.WhenHandedOver) ?? FhirTime.Parse(dispense.WhenPrepared);
+                if (handedOver is not { } start || dispense.Status is not MedicationDispense.MedicationDispenseStatusCodes.Completed || start > context.Now)
+                {
+                    continue;
+                }
+
+                var end = _activity.SupplyEnd(start, dispense.DaysSupply);
+                var taken = since is { } s ? end >= s : end >= context.Now;
+                if (taken && Matches(context, dispense.Medication, dispense, out var label) && where.Admits(dispense))
+                {
+                    (evidence ??= []).Add(new EvidenceItem($"MedicationDispense/{dispense.Id}", label, "dispensed", start,
+                        $"supply to {end:yyyy-MM-dd}{(dispense.DaysSupply is null ? " (days' supply not stated)" : "")}"));
+                }
+            }
+
             foreach (var draft in context.Hook.DraftOrders)
             {
                 if (!context.KetamineOrders.Contains(draft) && Matches(context, draft.Medication, draft, out var label) && where.Admits(draft))
@@ -63,21 +87,22 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
             }
         }
 
-        if (since is not null || source == MedicationSource.Administrations)
+        // Without a window, an administration counts as current treatment for the pack's administeredWithin.
+        var givenSince = since ?? (source == MedicationSource.All ? _activity.AdministeredWithin.Since(context.Now) : null);
+        foreach (var administration in record.Index.MedicationAdministrationsCodedIn(valueSet))
         {
-            foreach (var administration in record.Index.MedicationAdministrationsCodedIn(valueSet))
+            var when = FhirTime.Of(administration.Effective);
+            if (administration.Status is MedicationAdministration.MedicationAdministrationStatusCodes.EnteredInError
+                or MedicationAdministration.MedicationAdministrationStatusCodes.NotDone)
             {
-                var when = FhirTime.Of(administration.Effective);
-                if (administration.Status is MedicationAdministration.MedicationAdministrationStatusCodes.EnteredInError
-                    or MedicationAdministration.MedicationAdministrationStatusCodes.NotDone)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                if ((since is null || when >= since) && Matches(context, administration.Medication, administration, out var label) && where.Admits(administration))
-                {
-                    (evidence ??= []).Add(new EvidenceItem($"MedicationAdministration/{administration.Id}", label, "administered", when));
-                }
+            var latest = FhirTime.EndOf(administration.Effective) ?? when;
+            if ((givenSince is null || latest >= givenSince) && (when is null || when <= context.Now.AddDays(1))
+                && Matches(context, administration.Medication, administration, out var label) && where.Admits(administration))
+            {
+                (evidence ??= []).Add(new EvidenceItem($"MedicationAdministration/{administration.Id}", label, "administered", when));
             }
         }
 
@@ -89,7 +114,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
 
     private bool Matches(IFactContext context, DataType? medication, DomainResource owner, out string label)
     {
-        var concept = context.Record.Medications.Concept(medication, owner);
+        var concept = context.Record.Medications.Concept(medication, owner) ?? context.Record.Medications.NamedOnly(medication, owner);
         var coding = context.Record.Medications.Match(valueSet, medication, owner, context.Record.Index);
         label = coding?.Display ?? concept?.Text ?? coding?.Code ?? "";
         return coding is not null;

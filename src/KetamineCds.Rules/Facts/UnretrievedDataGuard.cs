@@ -1,10 +1,12 @@
 using KetamineCds.Rules.Conditions;
+using KetamineCds.Rules.Terminology;
 
 namespace KetamineCds.Rules.Facts;
 
 /// <summary>
 /// A fact over a kind of record data that the host could not retrieve (the EHR's FHIR server timed out on allergies,
-/// say) cannot be decided: the data it would read may exist. Its answer is kept only when it found positive evidence
+/// say), or over codes an entry that could not be read may have held, or over medications a record names but nobody
+/// can identify, cannot be decided: the data it would read may exist. Its answer is kept only when it found positive evidence
 /// in what did arrive and more data could not undo it; otherwise it is <see cref="Truth.Unknown"/>, so a
 /// contraindication that could not be checked is never read as absent.
 /// </summary>
@@ -13,8 +15,11 @@ namespace KetamineCds.Rules.Facts;
 /// True for "exists" facts (a coded condition, a count of at least N); false for facts that hold on absence
 /// (<c>absent: true</c>, <c>count: { lt: … }</c>) or on the latest value, which more data can change.
 /// </param>
-internal sealed class UnretrievedDataGuard(ICondition fact, IReadOnlyList<string> reads, bool moreDataOnlyAddsEvidence) : ICondition
+internal sealed class UnretrievedDataGuard(ICondition fact, IReadOnlyList<string> reads, bool moreDataOnlyAddsEvidence,
+    IReadOnlyList<ValueSetIndex>? sets = null) : ICondition
 {
+    private readonly IReadOnlyList<ValueSetIndex> _sets = sets ?? [];
+
     public ConditionResult Evaluate(IFactContext context)
     {
         var result = fact.Evaluate(context);
@@ -25,9 +30,10 @@ internal sealed class UnretrievedDataGuard(ICondition fact, IReadOnlyList<string
 
         foreach (var type in reads)
         {
-            if (context.Record.IsUnretrieved(type))
+            var missing = context.Record.MissingFor(type, _sets);
+            if (missing.Count > 0)
             {
-                return ConditionResult.Unknown($"{type} data could not be retrieved from the EHR, so this cannot be decided ({result.Explanation})", result.Evidence);
+                return ConditionResult.Unknown($"{string.Join("; ", missing)}, so this cannot be decided ({result.Explanation})", result.Evidence);
             }
         }
 

@@ -34,6 +34,6 @@ internal sealed class AntidepressantTrialsFactCompiler : FactCompiler
 
         return new AntidepressantTrialsFact(with.RequireValueSet(spec.ValueSet, pointer), with.Doses, spec.MinDays ?? 1,
             within ?? new LookBack(2, "y", "2y"), with.RequireComparison(spec.Count, $"{pointer}/count", unitAllowed: false),
-            with.Window(spec.Gap, pointer, "gap"));
+            with.Window(spec.Gap, pointer, "gap"), with.Activity);
     }
 }

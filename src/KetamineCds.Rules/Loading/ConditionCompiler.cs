@@ -1,4 +1,5 @@
 using KetamineCds.Rules.Conditions;
+using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Facts;
 using KetamineCds.Rules.Model;
 using KetamineCds.Rules.Terminology;
@@ -15,15 +16,17 @@ internal sealed class ConditionCompiler(
     AnswerScores answers,
     AntidepressantDoseTable doses,
     ISet<string> ruleIds,
-    Action<string, string> report)
+    Action<string, string> report,
+    RecordReads? reads = null,
+    MedicationActivity? activity = null)
 {
-    private readonly FactCompilation _facts = new(valueSets, answers, doses, report);
+    private readonly FactCompilation _facts = new(valueSets, answers, doses, report, reads ?? new RecordReads(), activity);
 
     /// <summary>Rule ids referenced by <c>ref:</c> nodes, for cycle checks.</summary>
     public List<string> References { get; } = [];
 
-    /// <summary>The look-back of every fact that reads observations (null: no window, all history needed).</summary>
-    public List<LookBack?> ObservationWindows => _facts.ObservationWindows;
+    /// <summary>What the facts compiled so far read from the record.</summary>
+    public RecordReads Reads => _facts.Reads;
 
     public ICondition Compile(ConditionSpec? spec, string pointer)
     {
@@ -76,11 +79,17 @@ internal sealed class ConditionCompiler(
             report($"{pointer}/{stray}", $"fact '{fact.Name}' does not take '{stray}'; it takes {string.Join(", ", fact.Parameters)}");
         }
 
-        return GuardUnretrievedData(spec, fact.Reads(spec), fact.Compile(spec, pointer, _facts));
+        var reads = fact.Reads(spec);
+        foreach (var type in reads)
+        {
+            _facts.Reads.AddType(type);
+        }
+
+        return GuardUnretrievedData(spec, reads, fact.Compile(spec, pointer, _facts));
     }
 
     /// <summary>A fact over data the host could not retrieve is undecidable, unless it already found what it looks for.</summary>
-    private static ICondition GuardUnretrievedData(ConditionSpec spec, IReadOnlyList<string> reads, ICondition fact)
+    private ICondition GuardUnretrievedData(ConditionSpec spec, IReadOnlyList<string> reads, ICondition fact)
     {
         if (reads.Count == 0)
         {
@@ -91,6 +100,9 @@ internal sealed class ConditionCompiler(
         // upper bound of a count, or on the latest value can be overturned by what did not arrive.
         var existence = spec.Absent != true && spec.Value is null
             && spec.Count is not ({ Lt: not null } or { Le: not null } or { Eq: not null } or { Ne: not null });
-        return new UnretrievedDataGuard(fact, reads, existence);
+        // The value sets it reads: an entry set aside with a code outside all of them cannot change its answer.
+        IReadOnlyList<ValueSetIndex> sets = [.. new[] { spec.ValueSet, spec.Component, spec.Scores }
+            .Select(id => id is not null && valueSets.TryGetValue(id, out var set) ? set : null).OfType<ValueSetIndex>()];
+        return new UnretrievedDataGuard(fact, reads, existence, sets);
     }
 }

@@ -25,12 +25,12 @@ internal sealed class DraftOrderFactCompiler : FactCompiler
         }
 
         var weightWindow = with.Window(spec.Within, pointer);
-        if (spec.Property == DraftOrderFact.DosePerKg)
+        var weights = spec.ValueSet is null ? null : with.RequireValueSet(spec.ValueSet, pointer);
+        if (spec.Property == DraftOrderFact.DosePerKg && weights is not null)
         {
-            with.ObservationWindows.Add(weightWindow);
+            with.Reads.AddObservations(weights, weightWindow);
         }
 
-        return new DraftOrderFact(spec.Property ?? "", with.RequireComparison(spec.Value, $"{pointer}/value", unitAllowed: true),
-            spec.ValueSet is null ? null : with.RequireValueSet(spec.ValueSet, pointer), weightWindow);
+        return new DraftOrderFact(spec.Property ?? "", with.RequireComparison(spec.Value, $"{pointer}/value", unitAllowed: true), weights, weightWindow);
     }
 }

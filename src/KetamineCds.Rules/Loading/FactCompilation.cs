@@ -1,3 +1,4 @@
+using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Facts;
 using KetamineCds.Rules.Model;
 using KetamineCds.Rules.Terminology;
@@ -13,14 +14,19 @@ internal sealed class FactCompilation(
     IReadOnlyDictionary<string, ValueSetIndex> valueSets,
     AnswerScores answers,
     AntidepressantDoseTable doses,
-    Action<string, string> report)
+    Action<string, string> report,
+    RecordReads reads,
+    MedicationActivity? activity = null)
 {
+    /// <summary>pack.yaml <c>medicationActivity</c>: how long fills and administrations count as taking a drug.</summary>
+    public MedicationActivity Activity { get; } = activity ?? MedicationActivity.Default;
+
     public AnswerScores Answers => answers;
 
     public AntidepressantDoseTable Doses => doses;
 
-    /// <summary>The look-back of every fact that reads observations (null: no window, all history needed).</summary>
-    public List<LookBack?> ObservationWindows { get; } = [];
+    /// <summary>What the facts compiled so far read from the record (types, observation sets and their windows).</summary>
+    public RecordReads Reads => reads;
 
     public void Report(string pointer, string message) => report(pointer, message);
 

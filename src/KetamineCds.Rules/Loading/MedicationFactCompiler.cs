@@ -16,7 +16,7 @@ internal sealed class MedicationFactCompiler : FactCompiler
 
     public override IReadOnlyList<string> Reads(ConditionSpec spec) => spec.Property == Administrations
         ? ["MedicationAdministration"]
-        : ["MedicationRequest", "MedicationStatement", "MedicationAdministration"];
+        : ["MedicationRequest", "MedicationStatement", "MedicationAdministration", "MedicationDispense"];
 
     public override ICondition Compile(ConditionSpec spec, string pointer, FactCompilation with)
     {
@@ -27,6 +27,6 @@ internal sealed class MedicationFactCompiler : FactCompiler
 
         return new MedicationFact(with.RequireValueSet(spec.ValueSet, pointer), with.Window(spec.Within, pointer),
             spec.Count is null ? null : with.RequireComparison(spec.Count, $"{pointer}/count", unitAllowed: false),
-            spec.Property == Administrations ? MedicationSource.Administrations : MedicationSource.All, with.Where(spec, pointer));
+            spec.Property == Administrations ? MedicationSource.Administrations : MedicationSource.All, with.Where(spec, pointer), with.Activity);
     }
 }

@@ -59,16 +59,22 @@ internal sealed class ObservationFactCompiler : FactCompiler
 
         var test = tests.Count == 0 ? ObservationTest.Exists : tests[0];
         var window = with.Window(spec.Within, pointer);
-        with.ObservationWindows.Add(window);
+        var observations = with.RequireValueSet(spec.ValueSet, pointer);
+        var component = spec.Component is null ? null : with.RequireValueSet(spec.Component, pointer, "component");
+        with.Reads.AddObservations(observations, window);
+        if (component is not null)
+        {
+            // A reading may be recorded on its own, coded as the component (a standalone systolic pressure).
+            with.Reads.AddObservations(component, window);
+        }
+
         var comparison = test switch
         {
             ObservationTest.Value => with.RequireComparison(spec.Value, $"{pointer}/value", unitAllowed: true),
             ObservationTest.Count => with.RequireComparison(spec.Count, $"{pointer}/count", unitAllowed: false),
             _ => null,
         };
-        return new ObservationFact(new ObservationQuery(with.RequireValueSet(spec.ValueSet, pointer),
-            spec.Component is null ? null : with.RequireValueSet(spec.Component, pointer, "component"),
-            window, test, comparison,
+        return new ObservationFact(new ObservationQuery(observations, component, window, test, comparison,
             spec.Coded is null ? null : with.RequireValueSet(spec.Coded, pointer, "coded"), spec.Text, with.Where(spec, pointer),
             new ObservationOptions(spec.Preliminary == true, spec.AnyPositive == true)), with.Answers);
     }

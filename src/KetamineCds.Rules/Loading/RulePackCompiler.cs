@@ -17,8 +17,9 @@ internal static class RulePackCompiler
         AnswerScores answers,
         AntidepressantDoseTable doses,
         List<RuleFileError> errors,
-        List<LookBack?> observationWindows,
-        string packLabel)
+        RecordReads reads,
+        string packLabel,
+        MedicationActivity? activity = null)
     {
         var ruleIds = new HashSet<string>(StringComparer.Ordinal);
         var firstSeen = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -50,16 +51,13 @@ internal static class RulePackCompiler
                 void Report(string at, string message) =>
                     errors.Add(new RuleFileError(file, YamlJsonConverter.LineOf(lines, at), rule.Id, message));
 
-                var compiler = new ConditionCompiler(valueSets, answers, doses, referable, Report);
+                // Only an active rule's reads shape what the service fetches and parses; a draft rule's compile is checked alone.
+                var compiler = new ConditionCompiler(valueSets, answers, doses, referable, Report, rule.Status == RuleStatuses.Active ? reads : null, activity);
                 var condition = compiler.Compile(rule.When, $"{pointer}/when");
                 var checklist = (rule.Checklist ?? [])
                     .Select((item, j) => (item.Label, compiler.Compile(item.When, $"{pointer}/checklist/{j}/when")))
                     .ToList();
                 references[rule.Id] = compiler.References;
-                if (rule.Status == "active")
-                {
-                    observationWindows.AddRange(compiler.ObservationWindows);
-                }
                 CheckCard(rule, pointer, Report);
                 compiled.Add(new CompiledRule(rule, condition, checklist, file, YamlJsonConverter.LineOf(lines, pointer), packLabel));
             }

@@ -58,8 +58,9 @@ public static partial class RulePackLoader
         }
 
         var otherIndications = OtherIndicationsOf(manifest, valueSets, errors);
-        var observationWindows = new List<LookBack?>();
-        var rules = RulePackCompiler.Compile(files, valueSets, answers, doses, errors, observationWindows, $"{manifest.Name}@{manifest.Version}");
+        var reads = new RecordReads();
+        var activity = ActivityOf(manifest);
+        var rules = RulePackCompiler.Compile(files, valueSets, answers, doses, errors, reads, $"{manifest.Name}@{manifest.Version}", activity);
         if (errors.Count > 0 || orderValueSet is null)
         {
             return new RulePackLoadResult(null, errors);
@@ -70,12 +71,16 @@ public static partial class RulePackLoader
         {
             OtherIndications = otherIndications,
             TentativeIndicator = manifest.TentativeIndicator is { } tentative ? Enum.Parse<Indicator>(tentative, ignoreCase: true) : Indicator.Warning,
-            // The longest window is the one reaching furthest back from any instant (windows mix days and months).
-            ObservationLookBack = observationWindows.Count == 0 || observationWindows.Any(w => w is null) ? null
-                : observationWindows.MinBy(w => w!.Since(DateTimeOffset.UnixEpoch.AddYears(50))),
+            Reads = reads,
         };
         return new RulePackLoadResult(pack, []);
     }
+
+    // The schema checked both windows' form; LookBack reads them.
+    private static MedicationActivity ActivityOf(PackManifest manifest) => manifest.MedicationActivity is { } spec
+        ? new MedicationActivity(LookBack.Parse(spec.DefaultDaysSupply) ?? MedicationActivity.Default.DefaultDaysSupply,
+            LookBack.Parse(spec.AdministeredWithin) ?? MedicationActivity.Default.AdministeredWithin)
+        : MedicationActivity.Default;
 
     private sealed record Parsed<T>(T Value, IReadOnlyDictionary<string, int> Lines);
 

@@ -21,6 +21,14 @@ public sealed record PackManifest
     public required string OrderValueSet { get; init; }
     public string? TentativeIndicator { get; init; }
     public OtherIndicationsSpec? OtherIndications { get; init; }
+    public MedicationActivitySpec? MedicationActivity { get; init; }
+}
+
+/// <summary>pack.yaml <c>medicationActivity</c>: how long a pharmacy fill and an administration count as taking a drug.</summary>
+public sealed record MedicationActivitySpec
+{
+    public string DefaultDaysSupply { get; init; } = "30d";
+    public string AdministeredWithin { get; init; } = "14d";
 }
 
 /// <summary>pack.yaml <c>otherIndications</c>: how a ketamine order for anaesthesia, sedation or analgesia is told apart.</summary>

@@ -58,7 +58,7 @@ internal static class FhirTime
         _ => Of(value),
     };
 
-    private static DateTimeOffset? LatestParse(string? value)
+    internal static DateTimeOffset? LatestParse(string? value)
     {
         var earliest = Parse(value);
         return earliest is not { } start || value is null ? earliest : value.Length switch

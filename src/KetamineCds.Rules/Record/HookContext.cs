@@ -9,5 +9,8 @@ namespace KetamineCds.Rules.Record;
 /// <param name="Selections">For order-select: references of the orders just selected (<c>MedicationRequest/123</c>).</param>
 public sealed record HookContext(string Hook, IReadOnlyList<MedicationRequest> DraftOrders, IReadOnlyList<string> Selections)
 {
+    /// <summary>Defects of the draft orders, kept all the same: a check that needs the bent element cannot be made.</summary>
+    public IReadOnlyList<SetAsideEntry> DraftDefects { get; init; } = [];
+
     public static HookContext PatientView { get; } = new(Hooks.PatientView, [], []);
 }

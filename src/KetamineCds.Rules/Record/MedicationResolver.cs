@@ -140,6 +140,76 @@ public sealed class MedicationResolver
         return null;
     }
 
+    private Dictionary<string, List<string>>? _unidentified;
+
+    /// <summary>
+    /// The resources of a type whose medication nobody can identify, as <c>Type/id → reference</c>, found once per
+    /// request: a check over medications cannot say "none" while they are in the record.
+    /// </summary>
+    public IReadOnlyList<string> UnidentifiedOfType(string resourceType, PatientRecord record)
+    {
+        if (resourceType is not ("MedicationRequest" or "MedicationStatement" or "MedicationAdministration" or "MedicationDispense"))
+        {
+            return [];
+        }
+
+        _unidentified ??= FindUnidentified(record);
+        return _unidentified.TryGetValue(resourceType, out var found) ? found : [];
+    }
+
+    private Dictionary<string, List<string>> FindUnidentified(PatientRecord record)
+    {
+        var found = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Check(DomainResource owner, DataType? medication)
+        {
+            if (Unidentified(medication, owner) is { } reference)
+            {
+                var key = owner.TypeName;
+                (found.TryGetValue(key, out var list) ? list : found[key] = []).Add($"{owner.TypeName}/{owner.Id} ({reference})");
+            }
+        }
+
+        foreach (var request in record.MedicationRequests)
+        {
+            Check(request, request.Medication);
+        }
+
+        foreach (var statement in record.MedicationStatements)
+        {
+            Check(statement, statement.Medication);
+        }
+
+        foreach (var administration in record.MedicationAdministrations)
+        {
+            Check(administration, administration.Medication);
+        }
+
+        foreach (var dispense in record.MedicationDispenses)
+        {
+            Check(dispense, dispense.Medication);
+        }
+
+        return found;
+    }
+
+    /// <summary>Every medication reference of the record that resolves to nothing here: what a FHIR server read could still identify.</summary>
+    public IReadOnlyList<string> UnresolvedReferences(PatientRecord record)
+    {
+        var references = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (owner, medication) in record.MedicationRequests.Select(r => ((DomainResource)r, r.Medication))
+            .Concat(record.MedicationStatements.Select(s => ((DomainResource)s, s.Medication)))
+            .Concat(record.MedicationAdministrations.Select(a => ((DomainResource)a, a.Medication)))
+            .Concat(record.MedicationDispenses.Select(d => ((DomainResource)d, d.Medication))))
+        {
+            if (medication is ResourceReference { Reference: { } reference } && !reference.StartsWith('#') && Resolve(reference, owner) is null)
+            {
+                references.Add(reference);
+            }
+        }
+
+        return [.. references.Order(StringComparer.Ordinal)];
+    }
+
     private static Dictionary<string, Resource> IndexByReference(IReadOnlyList<Resource> resources)
     {
         var index = new Dictionary<string, Resource>(resources.Count, StringComparer.Ordinal);

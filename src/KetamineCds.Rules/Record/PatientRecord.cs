@@ -18,9 +18,11 @@ public sealed class PatientRecord
     /// over them become undecidable instead of reading the absence of data as "no concern".
     /// </param>
     /// <param name="byFullUrl">Bundle entries by their <c>fullUrl</c>, for references written as <c>urn:uuid:…</c>.</param>
+    /// <param name="setAside">Entries that could not be read: the facts their codes could touch become undecidable.</param>
     public PatientRecord(IEnumerable<Resource> resources, IReadOnlyCollection<string>? unretrievedTypes = null,
-        IReadOnlyDictionary<string, Resource>? byFullUrl = null)
+        IReadOnlyDictionary<string, Resource>? byFullUrl = null, IReadOnlyList<SetAsideEntry>? setAside = null)
     {
+        SetAside = setAside ?? [];
         _unretrieved = unretrievedTypes is { Count: > 0 } ? new HashSet<string>(unretrievedTypes, StringComparer.Ordinal) : EmptySet;
         var all = resources as IReadOnlyList<Resource> ?? resources.ToList();
         var conditions = new List<Condition>();
@@ -60,6 +62,39 @@ public sealed class PatientRecord
 
     /// <summary>Whether data of this resource type (e.g. <c>AllergyIntolerance</c>) could not be retrieved for this record.</summary>
     public bool IsUnretrieved(string resourceType) => _unretrieved.Contains(resourceType);
+
+    /// <summary>Entries of the record that could not be read and were set aside.</summary>
+    public IReadOnlyList<SetAsideEntry> SetAside { get; }
+
+    /// <summary>
+    /// What of this type the record may be missing for a fact over <paramref name="sets"/>: the type as a whole when it
+    /// could not be retrieved; else each set-aside entry of the type whose code is unknown or in one of the sets, and
+    /// each medication of the type nobody can identify (a reference that neither resolves nor names its drug). Empty
+    /// when the record holds everything such a fact could read.
+    /// </summary>
+    public IReadOnlyList<string> MissingFor(string resourceType, IReadOnlyList<Terminology.ValueSetIndex> sets)
+    {
+        if (_unretrieved.Contains(resourceType))
+        {
+            return [$"{resourceType} data could not be retrieved from the EHR"];
+        }
+
+        List<string>? missing = null;
+        foreach (var entry in SetAside)
+        {
+            if (entry.ResourceType == resourceType && (entry.Code is null || sets.Count == 0 || sets.Any(set => set.Match(entry.Code) is not null)))
+            {
+                (missing ??= []).Add($"{entry.Describe()} (set aside)");
+            }
+        }
+
+        foreach (var reference in Medications.UnidentifiedOfType(resourceType, this))
+        {
+            (missing ??= []).Add($"{reference}: the medication it names could not be identified");
+        }
+
+        return missing ?? (IReadOnlyList<string>)[];
+    }
 
     public Patient? Patient { get; }
     public IReadOnlyList<Condition> Conditions { get; }

@@ -1,7 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using Hl7.Fhir.Model;
-using Hl7.Fhir.Serialization;
 using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Loading;
 using KetamineCds.Rules.Record;
@@ -84,25 +83,38 @@ public static class RuleTestRunner
         }
     }
 
-    internal static EvaluationResult Evaluate(CompiledPack pack, JsonObject testCase, string folder)
+    /// <summary>
+    /// One case through the live input path: its resources read entry by entry as a prefetch is (with the pack's record
+    /// filter, so the gate exercises it), its drafts as <c>context.draftOrders</c> are. A case may hold a bent resource
+    /// on purpose: it is set aside and named, as in a live call.
+    /// </summary>
+    internal static EvaluationResult Evaluate(CompiledPack pack, JsonObject testCase, string folder, bool filtered = true)
     {
         var now = DateTimeOffset.Parse((string?)testCase["now"] ?? throw new InvalidDataException("case needs 'now'"), CultureInfo.InvariantCulture);
         var hook = (string?)testCase["hook"] ?? throw new InvalidDataException("case needs 'hook'");
-        var resources = new List<Resource>();
+        var reader = new RecordReader(pack.RecordFilter(now), parseEverything: !filtered);
         if ((string?)testCase["bundle"] is { } bundleFile)
         {
-            resources.AddRange(Flatten(Parse(File.ReadAllText(Path.Combine(folder, bundleFile)))));
+            using var bundle = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, bundleFile)));
+            reader.Read($"bundle {bundleFile}", bundle.RootElement);
         }
 
-        resources.AddRange((testCase["resources"] as JsonArray ?? []).Select(r => Parse(r!.ToJsonString())));
-        var drafts = (testCase["draftOrders"] as JsonArray ?? []).Select(r => Parse(r!.ToJsonString())).ToList();
-        return HookEvaluation.Evaluate(pack, hook, resources, drafts, selections: null, now);
+        foreach (var resource in testCase["resources"] as JsonArray ?? [])
+        {
+            reader.Read("case resources", JsonSerializer.SerializeToElement(resource));
+        }
+
+        var drafts = new RecordReader();
+        drafts.ReadDrafts(JsonSerializer.SerializeToElement(new JsonObject
+        {
+            ["resourceType"] = "Bundle",
+            ["entry"] = new JsonArray([.. (testCase["draftOrders"] as JsonArray ?? []).Select(d => (JsonNode)new JsonObject { ["resource"] = d?.DeepClone() })]),
+        }));
+        return HookEvaluation.Evaluate(pack, new HookInput(hook, reader.Resources, drafts.Resources)
+        {
+            SetAside = reader.SetAside,
+            DraftDefects = drafts.DraftDefects,
+            ByFullUrl = reader.ByFullUrl.Concat(drafts.ByFullUrl).DistinctBy(e => e.Key).ToDictionary(e => e.Key, e => e.Value),
+        }, now);
     }
-
-    private static Resource Parse(string json) =>
-        FhirParsing.Deserializer.TryDeserializeResource(json, out var resource, out var issues) && resource is not null
-            ? resource
-            : throw new InvalidDataException($"not a FHIR resource: {issues?.FirstOrDefault()?.Message}");
-
-    private static IEnumerable<Resource> Flatten(Resource resource) => FhirParsing.Flatten(resource);
 }

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Hl7.Fhir.Model;
+
+namespace KetamineCds.Rules.Record;
+
+/// <summary>
+/// What can be read of a FHIR resource's JSON without building it: its type, id, codes and dates. Cheap (no
+/// allocation beyond the strings asked for) and lenient (an object where a list is due is read as a list of one; a
+/// value of the wrong JSON kind reads as absent), so an entry can be judged before, or instead of, being parsed.
+/// </summary>
+internal static class RawFhir
+{
+    public static string? String(JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? TryString(value)
+            : null;
+
+    /// <summary>A string value, or null when it is not valid Unicode (a lone UTF-16 surrogate cannot become a string).</summary>
+    public static string? TryString(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The members of a repeating element: the array's items, or the one object an EHR sent in its place.</summary>
+    public static IEnumerable<JsonElement> Items(JsonElement element, string property)
+    {
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(property, out var value))
+        {
+            return [];
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Array => value.EnumerateArray(),
+            JsonValueKind.Object => [value],
+            _ => [],
+        };
+    }
+
+    /// <summary>A CodeableConcept element (codings with system, code and display, and text), or null when it has none.</summary>
+    public static CodeableConcept? Concept(JsonElement element, string property)
+    {
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(property, out var value) || value.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var concept = new CodeableConcept { Text = String(value, "text") };
+        foreach (var coding in Items(value, "coding"))
+        {
+            if (String(coding, "code") is { } code)
+            {
+                concept.Coding.Add(new Coding(String(coding, "system"), code, String(coding, "display")));
+            }
+        }
+
+        return concept.Coding.Count == 0 && concept.Text is null ? null : concept;
+    }
+
+    /// <summary>The medication of an order, statement, administration or dispense: its code, or a reference's display as text.</summary>
+    public static CodeableConcept? Medication(JsonElement resource)
+    {
+        if (Concept(resource, "medicationCodeableConcept") is { } coded)
+        {
+            return coded;
+        }
+
+        return resource.TryGetProperty("medicationReference", out var reference) && String(reference, "display") is { } display
+            ? new CodeableConcept { Text = display }
+            : null;
+    }
+
+    /// <summary>The concept a rule would match an entry by: its code, or its medication; null when it shows none.</summary>
+    public static CodeableConcept? CodeOf(string resourceType, JsonElement resource) => resourceType switch
+    {
+        "MedicationRequest" or "MedicationStatement" or "MedicationAdministration" or "MedicationDispense" => Medication(resource),
+        _ => Concept(resource, "code"),
+    };
+
+    /// <summary>
+    /// The latest instant an observation's date could mean (effective, else issued), for look-back windows; null when
+    /// it states none a reader can parse (such an observation is kept: its date is for the rules to judge).
+    /// </summary>
+    public static DateTimeOffset? ObservationLatestTime(JsonElement observation)
+    {
+        if (String(observation, "effectiveDateTime") is { } dateTime)
+        {
+            return FhirTime.LatestParse(dateTime);
+        }
+
+        if (observation.TryGetProperty("effectivePeriod", out var period))
+        {
+            return FhirTime.LatestParse(String(period, "start")) ?? FhirTime.LatestParse(String(period, "end"));
+        }
+
+        return FhirTime.LatestParse(String(observation, "effectiveInstant")) ?? FhirTime.LatestParse(String(observation, "issued"));
+    }
+}
