@@ -16,7 +16,11 @@ def vsac(oid, keep=lambda c: True):
     data = json.loads((VSAC / f'valueset-{oid}.json').read_text())
     return [c for c in data['expansion']['contains'] if keep(c)]
 
-def write(id, title, description, codes=(), icd_isa=(), exclude_isa=(), includes=(), icd_regex=(), exclude_codes=()):
+# The observation category (FHIR observation-category codes) a set's observations are filed under: the service asks the
+# EHR for exactly the categories the rules read (discovery's prefetch and its own FHIR searches), derived from these.
+OBSERVATION_CATEGORY = 'https://ketaminecds.example.org/fhir/StructureDefinition/observation-category'
+
+def write(id, title, description, codes=(), icd_isa=(), exclude_isa=(), includes=(), icd_regex=(), exclude_codes=(), categories=()):
     include, by_system = [], {}
     for c in codes:
         by_system.setdefault(c['system'], []).append({k: c[k] for k in ('code', 'display', 'designation', 'extension') if k in c})
@@ -36,6 +40,9 @@ def write(id, title, description, codes=(), icd_isa=(), exclude_isa=(), includes
         include.append({'valueSet': [f'urn:ketaminecds:valueset:{other}']})
     vs = {'resourceType': 'ValueSet', 'id': id, 'url': f'urn:ketaminecds:valueset:{id}', 'name': id.replace('-', '_'),
           'title': title, 'status': 'active', 'description': description, 'compose': {'include': include}}
+    if categories:
+        vs = {'resourceType': 'ValueSet', 'id': id, 'extension': [{'url': OBSERVATION_CATEGORY, 'valueCode': c} for c in categories],
+              **{k: v for k, v in vs.items() if k not in ('resourceType', 'id')}}
     if exclude_isa or exclude_codes:
         vs['compose']['exclude'] = [{'system': ICD, 'filter': [{'property': 'concept', 'op': 'is-a', 'value': p}]} for p in exclude_isa]
         if exclude_codes:
@@ -97,7 +104,7 @@ write('pregnancy', 'Pregnancy', ORIGIN.format('"Pregnancy" 2.16.840.1.113883.3.5
       vsac('2.16.840.1.113883.3.526.3.378') + vsac('2.16.840.1.113883.3.3157.4055'),
       icd_isa=['O0', 'O1', 'O2', 'O3', 'O4', 'O5', 'O6', 'O7', 'O8', 'O9', 'Z33', 'Z34'], exclude_codes=['Z33.2'])
 write('pregnancy-test', 'hCG pregnancy test', ORIGIN.format('"Pregnancy Test" 2.16.840.1.113883.3.464.1003.111.12.1011'),
-      vsac('2.16.840.1.113883.3.464.1003.111.12.1011'))
+      vsac('2.16.840.1.113883.3.464.1003.111.12.1011'), categories=['laboratory'])
 write('positive-result', 'Positive or detected result',
       'SNOMED CT qualifier values for a positive qualitative result: 10828004 Positive, 260373001 Detected (reference coding practice for hCG; verify locally).',
       [c(SCT, '10828004', 'Positive'), c(SCT, '260373001', 'Detected'),
@@ -150,9 +157,10 @@ write('suicide-attempt', 'Suicide attempt or intentional self-harm',
       ORIGIN.format('"Suicide Attempt" 2.16.840.1.113762.1.4.1248.130') + ' Plus ICD-10-CM intentional self-harm: poisoning T36-T65 with 6th character 2 (a regex filter), X71-X83 (is-a) and T14.91 (is-a); SNOMED CT 82313006 Suicide attempt, added by hand, to verify with the terminology lead.',
       vsac('2.16.840.1.113762.1.4.1248.130') + [c(SCT, '82313006', 'Suicide attempt')],
       icd_isa=['T14.91'] + [f'X{n}' for n in range(71, 84)], icd_regex=[r'T(3[6-9]|[45][0-9]|6[0-5])\.[0-9A-Z]{2}2[A-Z]?'])
-write('phq9-total', 'PHQ-9 total score', ORIGIN.format('"PHQ 9 and PHQ 9M Tools" 2.16.840.1.113883.3.67.1.101.1.263'), vsac('2.16.840.1.113883.3.67.1.101.1.263'))
+write('phq9-total', 'PHQ-9 total score', ORIGIN.format('"PHQ 9 and PHQ 9M Tools" 2.16.840.1.113883.3.67.1.101.1.263'), vsac('2.16.840.1.113883.3.67.1.101.1.263'),
+      categories=['survey'])
 write('phq9-item9', 'PHQ-9 item 9 (thoughts of self-harm)', 'LOINC 44260-8 (reference 4.4, V-sec).',
-      [c(LOINC, '44260-8', 'Thoughts that you would be better off dead, or of hurting yourself in some way in last 2 weeks')])
+      [c(LOINC, '44260-8', 'Thoughts that you would be better off dead, or of hurting yourself in some way in last 2 weeks')], categories=['survey'])
 ORDINAL = 'http://hl7.org/fhir/StructureDefinition/ordinalValue'
 def scored(code, display, score): return dict(c(LOINC, code, display), extension=[{'url': ORDINAL, 'valueDecimal': score}])
 write('phq9-answers', 'PHQ-9 item answers and their scores',
@@ -162,15 +170,24 @@ write('phq9-answers', 'PHQ-9 item answers and their scores',
        scored('LA6571-9', 'Nearly every day', 3)])
 write('depression-severity-score', 'Depression severity score (PHQ-9; add local MADRS/HAM-D codes here)',
       'Includes the PHQ-9 total set. No verified LOINC code exists for MADRS or HAM-D totals (reference 4.4): add local codes to this set.',
-      includes=['phq9-total'])
+      includes=['phq9-total'], categories=['survey'])
 write('blood-pressure-panel', 'Blood pressure panel', 'LOINC 85354-9 (FHIR vital-signs, V-auth) and 55284-4 (blood pressure systolic and diastolic, used by Synthea and many EHRs).',
-      [c(LOINC, '85354-9', 'Blood pressure panel with all children optional'), c(LOINC, '55284-4', 'Blood pressure systolic and diastolic')])
-write('systolic-bp', 'Systolic blood pressure', ORIGIN.format('"Systolic Blood Pressure" 2.16.840.1.113762.1.4.1045.163'), vsac('2.16.840.1.113762.1.4.1045.163'))
-write('diastolic-bp', 'Diastolic blood pressure', 'LOINC 8462-4 (FHIR vital-signs value set, V-auth).', [c(LOINC, '8462-4', 'Diastolic blood pressure')])
-write('body-weight', 'Body weight', ORIGIN.format('"Body Weight" 2.16.840.1.113762.1.4.1045.159'), vsac('2.16.840.1.113762.1.4.1045.159'))
-write('bmi', 'Body mass index', 'LOINC 39156-5 (FHIR vital-signs value set, V-auth).', [c(LOINC, '39156-5', 'Body mass index (BMI) [Ratio]')])
+      [c(LOINC, '85354-9', 'Blood pressure panel with all children optional'), c(LOINC, '55284-4', 'Blood pressure systolic and diastolic')],
+      categories=['vital-signs'])
+write('systolic-bp', 'Systolic blood pressure', ORIGIN.format('"Systolic Blood Pressure" 2.16.840.1.113762.1.4.1045.163'), vsac('2.16.840.1.113762.1.4.1045.163'),
+      categories=['vital-signs'])
+write('diastolic-bp', 'Diastolic blood pressure', 'LOINC 8462-4 (FHIR vital-signs value set, V-auth).', [c(LOINC, '8462-4', 'Diastolic blood pressure')], categories=['vital-signs'])
+write('body-weight', 'Body weight', ORIGIN.format('"Body Weight" 2.16.840.1.113762.1.4.1045.159'), vsac('2.16.840.1.113762.1.4.1045.159'),
+      categories=['vital-signs'])
+write('bmi', 'Body mass index', 'LOINC 39156-5 (FHIR vital-signs value set, V-auth).', [c(LOINC, '39156-5', 'Body mass index (BMI) [Ratio]')], categories=['vital-signs'])
 write('liver-enzymes', 'ALT or AST', 'LOINC 1742-6 ALT (V-sec) and 1920-8 AST (V-auth), reference 4.4.',
-      [c(LOINC, '1742-6', 'Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma'), c(LOINC, '1920-8', 'Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma')])
+      [c(LOINC, '1742-6', 'Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma'), c(LOINC, '1920-8', 'Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma')],
+      categories=['laboratory'])
+# US Core pregnancy status (category social-history): the observation 82810-3 answered with a SNOMED CT finding.
+write('pregnancy-status', 'Pregnancy status', 'LOINC 82810-3 Pregnancy status, the US Core Observation Pregnancy Status profile (US Core 9.0.0, category social-history).',
+      [c(LOINC, '82810-3', 'Pregnancy status')], categories=['social-history'])
+write('pregnant-finding', 'Pregnant (a pregnancy status answer)', 'SNOMED CT 77386006 Pregnant, from the US Core Pregnancy Status Codes (VSAC 2.16.840.1.113762.1.4.1099.24 Extended Pregnancy Status, plus v3 NullFlavor UNK): only Pregnant is a positive answer; Not pregnant (60001007) and Unknown are not.',
+      [c(SCT, '77386006', 'Pregnant')])
 
 # Ingredient-level concepts carry their name as a designation, so a clinical drug coded with an RXCUI missing from
 # the set ("chlordiazepoxide hydrochloride 25 MG Oral Capsule") is still recognised by its ingredient (see README).

@@ -2,6 +2,7 @@ using KetamineCds.Api.Core;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Model;
+using KetamineCds.Rules.Record;
 
 namespace KetamineCds.Api.CdsHooks;
 
@@ -60,30 +61,64 @@ public static class CardMapper
     };
 
     /// <summary>
-    /// The card for data the service could not get (fail visible): which parts of the record are missing and why, so
-    /// the clinician knows which checks did not run. Rules that read that data are undecidable, and a contraindication
-    /// among them has its own "check incomplete" card.
+    /// The card for data the service could not get or read (fail visible): which parts of the record are missing and
+    /// why, and each entry that was set aside, with the element and the reason, so the clinician knows which checks did
+    /// not run. Rules that read that data are undecidable, and a contraindication among them has its own "check
+    /// incomplete" card.
     /// </summary>
-    public static Card IncompleteData(IReadOnlyList<UnavailableData> unavailable, CompiledPack pack)
+    public static Card IncompleteData(IReadOnlyList<UnavailableData> unavailable, IReadOnlyList<SetAsideEntry> setAside, CompiledPack pack)
     {
-        var described = unavailable.Select(u => (u.Key, What: CdsServiceCatalog.Templates.FirstOrDefault(t => t.Key == u.Key)?.Describes ?? u.Key, u.Reason)).ToList();
-        var summary = $"Checks incomplete: {string.Join("; ", described.Select(d => d.What.Split('(')[0].Trim()))} not retrieved";
-        if (summary.Length >= 140)
+        var described = unavailable.Select(u => (u.Key, What: CdsServiceCatalog.Templates.FirstOrDefault(t => t.Key == u.Key)?.Describes ?? u.Key, u.Reason))
+            .DistinctBy(d => (d.Key, d.Reason)).ToList();
+        var parts = described.Select(d => d.What.Split('(')[0].Trim()).Distinct().ToList();
+        if (setAside.Count > 0)
         {
-            summary = "Checks incomplete: some of the patient's record could not be retrieved";
+            parts.Add(setAside.Count == 1 ? "1 record could not be read" : $"{setAside.Count} records could not be read");
         }
 
+        var summary = $"Checks incomplete: {string.Join("; ", parts)}{(described.Count > 0 ? " not retrieved" : "")}";
+        if (described.Count > 0 && setAside.Count > 0)
+        {
+            summary = $"Checks incomplete: {string.Join("; ", described.Select(d => d.What.Split('(')[0].Trim()).Distinct())} not retrieved; "
+                + (setAside.Count == 1 ? "1 record could not be read" : $"{setAside.Count} records could not be read");
+        }
+
+        if (summary.Length >= 140)
+        {
+            summary = "Checks incomplete: some of the patient's record could not be retrieved or read";
+        }
+
+        var detail = new System.Text.StringBuilder();
+        if (described.Count > 0)
+        {
+            detail.Append("These parts of the record were neither prefetched nor retrieved in full, so the checks that read them could not run:\n\n")
+                .AppendJoin("\n", described.Select(d => $"- {d.What} (`{d.Key}`): not retrieved, {d.Reason}"))
+                .Append("\n\n");
+        }
+
+        if (setAside.Count > 0)
+        {
+            const int Shown = 20;
+            detail.Append("These records could not be read and were set aside; the rest of the record was read, and only the checks ")
+                .Append("they could touch are incomplete:\n\n")
+                .AppendJoin("\n", setAside.Take(Shown).Select(e => $"- {Markdown(e.Describe())}"))
+                .Append(setAside.Count > Shown ? $"\n- … and {setAside.Count - Shown} more" : "")
+                .Append("\n\n");
+        }
+
+        detail.Append("A contraindication that could not be checked has its own card; none of these is reported as absent. ")
+            .Append("Review this part of the chart before ordering.");
         return new Card
         {
             Uuid = TimeOrderedId.New(),
             Summary = summary,
-            Detail = "These parts of the record were neither prefetched nor retrieved, so the checks that read them could not run:\n\n"
-                + string.Join("\n", described.Select(d => $"- {d.What} (`{d.Key}`): not retrieved, {d.Reason}"))
-                + "\n\nA contraindication that could not be checked has its own card; none of these is reported as absent. "
-                + "Review this part of the chart before ordering.",
+            Detail = detail.ToString(),
             Indicator = "warning",
             Source = new CardSource("KetamineCds data access"),
             Extension = new Dictionary<string, string> { [CardExtensions.Pack] = pack.Label },
         };
     }
+
+    // The reason quotes the EHR's own text: kept from reading as Markdown.
+    private static string Markdown(string text) => KetamineCds.Rules.Evaluation.Markdown.Escape(text);
 }

@@ -58,6 +58,9 @@ public sealed class HookCallScope(AuditScope audit, CdsMetrics metrics, IDiagnos
         diagnostics.Set("FhirRetried", data.Retried);
         diagnostics.Set("FhirTimedOut", data.TimedOut);
         diagnostics.Set("Partial", data.IsPartial);
+        // Counts only: which entries were set aside is on the card, never in the log.
+        diagnostics.Set("EntriesSkipped", data.Skipped);
+        diagnostics.Set("EntriesSetAside", data.SetAside.Count);
         _span?.SetTag("cds.partial", data.IsPartial);
         if (data.IsPartial)
         {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using KetamineCds.Api.Core;
-using KetamineCds.Api.Fhir;
+using KetamineCds.Rules.Record;
 using KetamineCds.Api.RulePack;
 using KetamineCds.Rules.Evaluation;
 
@@ -27,39 +27,60 @@ public sealed class HookHandler(
         var request = CdsRequestReader.Read(body, service);
         call.Request(request, pack);
 
-        // 2. Not a ketamine order, the common case at order entry: answered before touching the prefetch.
-        var draft = ReadDraftOrders(request);
-        if (!HookEvaluation.Applies(pack, request.Hook, draft))
+        // 2. Not a ketamine order, the common case at order entry: answered before touching the prefetch. A draft whose
+        //    medication is a reference its bundle cannot resolve waits for the record (and the Medication it names).
+        var drafts = ReadDraftOrders(request);
+        var triage = HookEvaluation.Triage(pack, request.Hook, drafts.Resources, drafts.ByFullUrl);
+        if (triage == DraftTriage.NotApplicable)
         {
             call.NotApplicable();
             return new CdsResponse([]);
         }
 
-        // 3. The record: prefetch, and what is missing from the FHIR server; what could not be had is named.
+        // 3. The record: prefetch, and what is missing from the FHIR server; what could not be had or read is named.
         var now = clock.GetUtcNow();
         PatientData data;
         using (call.Phase("assemble"))
         {
-            data = await assembler.AssembleAsync(request, pack.ObservationsNeededSince(now), cancellationToken);
+            data = await assembler.AssembleAsync(request, pack, now, HookEvaluation.UnresolvedDraftMedications(drafts.Resources, drafts.ByFullUrl), cancellationToken);
         }
 
         call.Assembled(data);
 
-        // 4. The rules, pure; data that could not be retrieved makes the rules that read it undecidable.
+        // 4. The rules, pure; data that could not be retrieved or read makes the rules that read it undecidable.
         EvaluationResult result;
         using (call.Phase("evaluate", traced: true))
         {
-            result = HookEvaluation.Evaluate(pack, request.Hook, data.Resources, draft, request.Selections, now, data.UnretrievedTypes);
+            var byFullUrl = new Dictionary<string, Resource>(data.ByFullUrl, StringComparer.Ordinal);
+            foreach (var (url, resource) in drafts.ByFullUrl)
+            {
+                byFullUrl.TryAdd(url, resource);
+            }
+
+            result = HookEvaluation.Evaluate(pack, new HookInput(request.Hook, data.Resources, drafts.Resources)
+            {
+                Selections = request.Selections,
+                UnretrievedTypes = data.UnretrievedTypes,
+                SetAside = data.SetAside,
+                DraftDefects = drafts.DraftDefects,
+                ByFullUrl = byFullUrl,
+            }, now);
         }
 
         call.Evaluated(result);
+        if (triage == DraftTriage.NeedsMedication && result.Trace.Count == 0)
+        {
+            // The record identified the drafts' medications, and none is ketamine.
+            call.NotApplicable();
+            return new CdsResponse([]);
+        }
 
         // 5. The cards, each with the finding it came from; the incomplete-data card leads the warnings.
         List<IssuedCard> issued;
         using (call.Phase("cards"))
         {
             var found = result.Findings.Select(f => new IssuedCard(CardMapper.ToCard(f, pack), f));
-            issued = [.. (data.IsPartial ? found.Prepend(new IssuedCard(CardMapper.IncompleteData(data.Unavailable, pack), null)) : found)
+            issued = [.. (data.IsPartial ? found.Prepend(new IssuedCard(CardMapper.IncompleteData(data.Unavailable, data.SetAside, pack), null)) : found)
                 .OrderBy(c => CardMapper.Urgency(c.Card.Indicator))];
         }
 
@@ -67,16 +88,20 @@ public sealed class HookHandler(
         return new CdsResponse([.. issued.Select(c => c.Card)]);
     }
 
-    private static List<Resource> ReadDraftOrders(CdsRequest request)
+    /// <summary>
+    /// <c>context.draftOrders</c>, read leniently (a single object where R4 has a list is a list of one; a defective
+    /// draft is kept and its defects reported to the checks that need the element). Only a Bundle whose <c>entry</c>
+    /// is not a list is refused, naming it.
+    /// </summary>
+    private static RecordReader ReadDraftOrders(CdsRequest request)
     {
-        try
+        var drafts = new RecordReader();
+        if (request.DraftOrders is { } bundle && !drafts.ReadDrafts(bundle))
         {
-            return request.DraftOrders is { } bundle ? FhirJson.Flatten(FhirJson.Parse(bundle)).ToList() : [];
+            throw new InvalidRequestBodyException("context.draftOrders.entry must be a list of Bundle entries.");
         }
-        catch (FormatException)
-        {
-            throw new InvalidRequestBodyException("context.draftOrders is not a valid FHIR Bundle.");
-        }
+
+        return drafts;
     }
 }
 

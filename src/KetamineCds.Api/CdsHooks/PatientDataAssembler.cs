@@ -1,27 +1,34 @@
-using KetamineCds.Api.Core;
 using System.Diagnostics;
 using Hl7.Fhir.Model;
+using KetamineCds.Api.Core;
 using KetamineCds.Api.Fhir;
-using KetamineCds.Api.CdsHooks;
-using Microsoft.Extensions.Options;
 using KetamineCds.Api.Telemetry;
+using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Record;
+using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.CdsHooks;
 
 /// <summary>
 /// Builds the patient's record from prefetch, fetching every key the EHR did not supply (or answered with an
-/// OperationOutcome) from fhirServer: all queries at once, hedged, under one deadline (spec §Prefetch P-12, P-13).
-/// What cannot be had is reported, not hidden: the answer rests on the data that arrived and names what is missing,
-/// and only a request with nothing to evaluate is refused (412).
+/// OperationOutcome, or sent in a shape that cannot be read) from fhirServer: all queries at once, hedged, under one
+/// deadline (spec §Prefetch P-12, P-13), then the Medications that references point to and no answer carried. Every
+/// value is read entry by entry through the pack's record filter: only what a rule can read is built, and a bad
+/// entry is set aside and named while the rest is advised on. What cannot be had is reported, not hidden: the answer
+/// rests on the data that arrived and names what is missing, and only a request with nothing to evaluate is refused (412).
 /// </summary>
 public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOptions> options, IHostEnvironment environment, ILogger<PatientDataAssembler> logger)
 {
-    private sealed record Fetched(PrefetchTemplate Template, List<Resource>? Resources, string? FailureKind);
+    private sealed record Fetched(PrefetchTemplate Template, RecordReader? Record, string? FailureKind, bool Truncated = false);
 
-    /// <param name="observationsSince">The earliest observation the rules can read (from the pack), or null for all history.</param>
-    public async Task<PatientData> AssembleAsync(CdsRequest request, DateTimeOffset? observationsSince, CancellationToken cancellationToken)
+    /// <param name="pack">The live pack: its record filter decides what is built, its look-back what is fetched.</param>
+    /// <param name="draftMedications">Medication references of the draft orders that their bundle does not resolve.</param>
+    public async Task<PatientData> AssembleAsync(CdsRequest request, CompiledPack pack, DateTimeOffset now, IReadOnlyList<string> draftMedications,
+        CancellationToken cancellationToken)
     {
-        var resources = new List<Resource>();
+        var filter = pack.RecordFilter(now);
+        var read = new List<RecordReader>();
+        var unavailable = new List<UnavailableData>();
         var missing = new List<PrefetchTemplate>();
         var supplied = 0;
         foreach (var template in CdsServiceCatalog.Templates)
@@ -29,8 +36,20 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
             switch (request.StateOf(template.Key))
             {
                 case PrefetchState.Supplied:
-                    resources.AddRange(ParsePrefetch(request, template.Key));
-                    supplied++;
+                    var record = new RecordReader(filter);
+                    if (record.Read($"prefetch {template.Key}", request.Prefetch[template.Key]!.Value))
+                    {
+                        read.Add(record);
+                        supplied++;
+                        // An error OperationOutcome inside the Bundle: the EHR says part of this key is missing.
+                        unavailable.AddRange(record.Failures.Select(failure => Unavailable(template, $"the EHR reported an error for part of it ({failure})")));
+                    }
+                    else
+                    {
+                        // The value as a whole cannot be read: fetched instead when a FHIR server is given.
+                        missing.Add(template);
+                    }
+
                     break;
                 case PrefetchState.NotSupplied or PrefetchState.Failed:
                     missing.Add(template);
@@ -41,87 +60,123 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
             }
         }
 
-        if (missing.Count == 0)
+        if (missing.Count == 0 && draftMedications.Count == 0 && UnresolvedMedications(read, []).Count == 0)
         {
-            return new PatientData(resources, [], 0, TimeSpan.Zero);
+            return Combine(read, unavailable, 0, TimeSpan.Zero, []);
         }
 
-        if (request.FhirServer is null)
+        string? refusal = null;
+        if (request.FhirServer is null || !MayCall(request.FhirServer, out refusal))
         {
-            return CannotFetch(resources, missing, "not prefetched, and no fhirServer was given to fetch it from", "no_fhir_server");
-        }
+            var reason = refusal ?? "not prefetched, and no fhirServer was given to fetch it from";
+            var cause = request.FhirServer is null ? "no_fhir_server" : request.FhirServer.Scheme != Uri.UriSchemeHttps ? "fhir_not_https" : "fhir_not_allowed";
+            var required = missing.Where(t => t.Required).Select(t => t.Key).ToList();
+            if (required.Count > 0)
+            {
+                throw new RequiredDataUnavailableException(required, reason, cause);
+            }
 
-        if (request.FhirServer.Scheme != Uri.UriSchemeHttps && !environment.IsDevelopment())
-        {
-            // CDS Hooks 2.0 §Security: production data only over TLS; the token must never travel in clear.
-            logger.FhirServerNotAllowed(request.FhirServer.Host);
-            return CannotFetch(resources, missing, "not prefetched, and the fhirServer is not https", "fhir_not_https");
-        }
-
-        if (!IsAllowed(request.FhirServer))
-        {
-            logger.FhirServerNotAllowed(request.FhirServer.Host);
-            return CannotFetch(resources, missing, "not prefetched, and the fhirServer is not on this service's allowlist", "fhir_not_allowed");
+            unavailable.AddRange(missing.Select(t => Unavailable(t, reason)));
+            return Combine(read, unavailable, 0, TimeSpan.Zero, []);
         }
 
         var started = Stopwatch.GetTimestamp();
         var tallies = new List<FhirCallTally>();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Value.DeadlineMilliseconds);
-        var fetched = await Task.WhenAll(missing.Select(t => FetchAsync(request, t, observationsSince, tallies, deadline.Token)));
-        var elapsed = Stopwatch.GetElapsedTime(started);
+        var since = pack.ObservationsNeededSince(now);
+        var fetched = await Task.WhenAll(missing.Select(t => FetchAsync(request, t, since, filter, tallies, deadline.Token)));
         cancellationToken.ThrowIfCancellationRequested(); // the EHR hung up: nothing to answer
 
-        var failed = fetched.Where(f => f.Resources is null).ToList();
-        if (failed.FirstOrDefault(f => f.FailureKind == "refused") is not null)
+        var failed = fetched.Where(f => f.Record is null).ToList();
+        if (failed.Any(f => f.FailureKind == "refused"))
         {
             // The server refused the EHR's token: no amount of waiting helps, and the EHR must know (412, not partial).
             throw new RequiredDataUnavailableException([.. failed.Select(f => f.Template.Key)], "the FHIR server refused the access token", "fhir_refused");
         }
 
-        if (failed.Count == fetched.Length && supplied == 0)
+        if (missing.Count > 0 && failed.Count == fetched.Length && supplied == 0)
         {
             throw new RequiredDataUnavailableException([.. failed.Select(f => f.Template.Key)], FhirFailure.Describe(failed[0].FailureKind!), "fhir_failed");
         }
 
-        foreach (var success in fetched.Where(f => f.Resources is not null))
-        {
-            resources.AddRange(success.Resources!);
-        }
+        read.AddRange(fetched.Where(f => f.Record is not null).Select(f => f.Record!));
+        unavailable.AddRange(failed.Select(f => Unavailable(f.Template, FhirFailure.Describe(f.FailureKind!))));
+        unavailable.AddRange(fetched.Where(f => f.Truncated).Select(f =>
+            Unavailable(f.Template, $"only the first {options.Value.PageLimit} pages of the search were read (Fhir:PageLimit)")));
+        unavailable.AddRange(fetched.Where(f => f.Record is not null).SelectMany(f => f.Record!.Failures.Select(failure =>
+            Unavailable(f.Template, $"the FHIR server reported an error for part of it ({failure})"))));
 
-        var unavailable = failed.Select(f => Unavailable(f.Template, FhirFailure.Describe(f.FailureKind!))).ToList();
-        return new PatientData(resources, unavailable, missing.Count, elapsed,
-            Hedged: tallies.Sum(t => t.Hedges), Retried: tallies.Sum(t => t.Retries), TimedOut: failed.Count(f => f.FailureKind == "timed_out"));
+        // The Medications that orders, statements, administrations, dispenses and drafts name but no answer carried:
+        // read one by one, in parallel, inside what is left of the deadline (US Core: Medication/{id}).
+        var references = UnresolvedMedications(read, draftMedications);
+        var medications = await ReadMedicationsAsync(request, references, tallies, deadline.Token);
+        read.AddRange(medications);
+
+        return Combine(read, unavailable, missing.Count + references.Count, Stopwatch.GetElapsedTime(started), tallies) with
+        {
+            TimedOut = failed.Count(f => f.FailureKind == "timed_out"),
+        };
     }
 
-    private static List<Resource> ParsePrefetch(CdsRequest request, string key)
+    private static PatientData Combine(List<RecordReader> read, List<UnavailableData> unavailable, int queries, TimeSpan elapsed, List<FhirCallTally> tallies)
     {
-        try
+        var byFullUrl = new Dictionary<string, Resource>(StringComparer.Ordinal);
+        foreach (var (url, resource) in read.SelectMany(r => r.ByFullUrl))
         {
-            return FhirJson.Flatten(FhirJson.Parse(request.Prefetch[key]!.Value)).ToList();
+            byFullUrl.TryAdd(url, resource);
         }
-        catch (FormatException)
+
+        return new PatientData([.. read.SelectMany(r => r.Resources)], unavailable, queries, elapsed,
+            Hedged: tallies.Sum(t => t.Hedges), Retried: tallies.Sum(t => t.Retries))
         {
-            throw new InvalidRequestBodyException($"prefetch.{key} is not valid FHIR.");
-        }
+            SetAside = [.. read.SelectMany(r => r.SetAside)],
+            ByFullUrl = byFullUrl,
+            Skipped = read.Sum(r => r.Skipped),
+        };
     }
 
-    /// <summary>Data that cannot be fetched at all: 412 when any of it is required, else an answer that names it.</summary>
-    private static PatientData CannotFetch(List<Resource> resources, List<PrefetchTemplate> missing, string reason, string cause)
+    /// <summary>Medication references (relative, <c>Medication/{id}</c>) that nothing read so far resolves.</summary>
+    private static List<string> UnresolvedMedications(List<RecordReader> read, IReadOnlyList<string> draftMedications)
     {
-        var required = missing.Where(t => t.Required).Select(t => t.Key).ToList();
-        if (required.Count > 0)
-        {
-            throw new RequiredDataUnavailableException(required, reason, cause);
-        }
+        var record = new PatientRecord(read.SelectMany(r => r.Resources), byFullUrl: read.SelectMany(r => r.ByFullUrl).DistinctBy(e => e.Key)
+            .ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal));
+        return [.. record.Medications.UnresolvedReferences(record).Concat(draftMedications.Where(r => record.Medications.Resolve(r) is null))
+            .Select(MedicationId).OfType<string>().Distinct(StringComparer.Ordinal)];
+    }
 
-        return new PatientData(resources, [.. missing.Select(t => Unavailable(t, reason))], 0, TimeSpan.Zero);
+    // "Medication/ket50" or "https://ehr.example.org/fhir/Medication/ket50" → "Medication/ket50"; anything else (urn:uuid, another type) → null.
+    private static string? MedicationId(string reference)
+    {
+        var parts = reference.Split("/_history/")[0].TrimEnd('/').Split('/');
+        return parts.Length >= 2 && parts[^2] == "Medication" && parts[^1].Length > 0 ? $"Medication/{Uri.EscapeDataString(parts[^1])}" : null;
+    }
+
+    private async Task<List<RecordReader>> ReadMedicationsAsync(CdsRequest request, List<string> references, List<FhirCallTally> tallies, CancellationToken cancellationToken)
+    {
+        var reads = await Task.WhenAll(references.Select(async reference =>
+        {
+            var record = new RecordReader();
+            try
+            {
+                await client.SearchAsync(request.FhirServer!, reference, request.AccessToken, 1, tallies, record, "FHIR read Medication", cancellationToken);
+                return record;
+            }
+            catch (Exception ex) when (FhirFailure.IsExpected(ex))
+            {
+                // Not fatal: the medication stays unidentified, and every check over medications says so.
+                logger.FhirQueryFailed("medication", FhirFailure.Kind(ex));
+                return null;
+            }
+        }));
+        return [.. reads.OfType<RecordReader>()];
     }
 
     private static UnavailableData Unavailable(PrefetchTemplate template, string reason) =>
         new(template.Key, template.Query.Split('?', '/')[0], reason);
 
-    private async Task<Fetched> FetchAsync(CdsRequest request, PrefetchTemplate template, DateTimeOffset? observationsSince, List<FhirCallTally> tallies, CancellationToken cancellationToken)
+    private async Task<Fetched> FetchAsync(CdsRequest request, PrefetchTemplate template, DateTimeOffset? observationsSince, IRecordFilter filter,
+        List<FhirCallTally> tallies, CancellationToken cancellationToken)
     {
         var query = PrefetchTokens.Substitute(template.Query, request);
         if (template.RecentObservationsOnly && observationsSince is { } since)
@@ -130,12 +185,16 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         }
 
         // One span per prefetch query: its key and resource type only, never the URL (it carries the patient id).
+        var type = template.Query.Split('?', '/')[0];
         using var span = CdsMetrics.Traces.StartActivity($"fhir.search {template.Key}", ActivityKind.Internal);
         span?.SetTag("fhir.prefetch_key", template.Key);
-        span?.SetTag("fhir.resource_type", template.Query.Split('?', '/')[0]);
+        span?.SetTag("fhir.resource_type", type);
+        var record = new RecordReader(filter);
         try
         {
-            return new Fetched(template, await client.SearchAsync(request.FhirServer!, query, request.AccessToken, options.Value.PageLimit, tallies, cancellationToken), null);
+            var truncated = await client.SearchAsync(request.FhirServer!, query, request.AccessToken, options.Value.PageLimit, tallies, record,
+                $"FHIR search {template.Key}", cancellationToken);
+            return new Fetched(template, record, null, truncated);
         }
         catch (Exception ex) when (FhirFailure.IsExpected(ex))
         {
@@ -146,15 +205,27 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         }
     }
 
-    private bool IsAllowed(Uri server)
+    /// <summary>Whether the service may call this FHIR server on the request's say-so; if not, why, in the card's words.</summary>
+    private bool MayCall(Uri server, out string? refusal)
     {
-        var allowed = options.Value.AllowedServers;
-        if (allowed.Count == 0)
+        refusal = null;
+        if (server.Scheme != Uri.UriSchemeHttps && !environment.IsDevelopment())
         {
-            return environment.IsDevelopment();
+            // CDS Hooks 2.0 §Security: production data only over TLS; the token must never travel in clear.
+            logger.FhirServerNotAllowed(server.Host);
+            refusal = "not prefetched, and the fhirServer is not https";
+            return false;
         }
 
+        var allowed = options.Value.AllowedServers;
         var text = server.ToString().TrimEnd('/');
-        return allowed.Any(a => text.Equals(a.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
+        if (allowed.Count == 0 ? !environment.IsDevelopment() : !allowed.Any(a => text.Equals(a.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)))
+        {
+            logger.FhirServerNotAllowed(server.Host);
+            refusal = "not prefetched, and the fhirServer is not on this service's allowlist";
+            return false;
+        }
+
+        return true;
     }
 }

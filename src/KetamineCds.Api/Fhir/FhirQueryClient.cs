@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using Hl7.Fhir.Model;
+using System.Text.Json;
+using KetamineCds.Rules.Record;
 using KetamineCds.Api.Telemetry;
 
 namespace KetamineCds.Api.Fhir;
@@ -12,13 +13,23 @@ namespace KetamineCds.Api.Fhir;
 /// </summary>
 public sealed class FhirQueryClient(HttpClient http, CdsMetrics metrics)
 {
+    /// <summary>
+    /// Runs a search (or a read) and hands each page to <paramref name="record"/>, which reads it entry by entry, so
+    /// one bad resource costs only itself. Follows <c>next</c> links up to <paramref name="pageLimit"/> pages.
+    /// </summary>
     /// <param name="tallies">Receives one tally per HTTP call (a page), for the request's hedge and retry counts.</param>
-    public async Task<List<Resource>> SearchAsync(Uri baseUrl, string relativeQuery, string? accessToken, int pageLimit, ICollection<FhirCallTally> tallies, CancellationToken cancellationToken)
+    /// <returns>Whether more pages were left unread at the page limit.</returns>
+    public async Task<bool> SearchAsync(Uri baseUrl, string relativeQuery, string? accessToken, int pageLimit, ICollection<FhirCallTally> tallies,
+        RecordReader record, string source, CancellationToken cancellationToken)
     {
-        var resources = new List<Resource>();
         var next = new Uri(new Uri(baseUrl.ToString().TrimEnd('/') + "/"), relativeQuery);
-        for (var page = 0; next is not null && page < pageLimit; page++)
+        for (var page = 0; next is not null; page++)
         {
+            if (page >= pageLimit)
+            {
+                return true;
+            }
+
             using var request = new HttpRequestMessage(HttpMethod.Get, next);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
             if (accessToken is not null)
@@ -33,10 +44,14 @@ public sealed class FhirQueryClient(HttpClient http, CdsMetrics metrics)
             }
 
             request.Options.Set(FhirCallTally.Key, tally);
-            var resource = await SendAsync(request, tally, cancellationToken);
-            resources.AddRange(FhirJson.Flatten(resource));
-            var link = (resource as Bundle)?.Link.FirstOrDefault(l => l.Relation == "next")?.Url;
-            next = link is null ? null : new Uri(link, UriKind.Absolute);
+            using var answer = await SendAsync(request, tally, cancellationToken);
+            if (!record.Read(source, answer.RootElement))
+            {
+                throw new InvalidDataException("the FHIR server answered with something that is not a FHIR resource");
+            }
+
+            var link = NextLink(answer.RootElement);
+            next = link is null || !Uri.TryCreate(link, UriKind.Absolute, out var absolute) ? null : absolute;
             if (next is not null && !next.ToString().StartsWith(baseUrl.ToString().TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
             {
                 // A next link to another host would send the token there; stop instead.
@@ -44,7 +59,27 @@ public sealed class FhirQueryClient(HttpClient http, CdsMetrics metrics)
             }
         }
 
-        return resources;
+        return false;
+    }
+
+    /// <summary>A Bundle's <c>next</c> link (FHIR R4 §Paging), read from its JSON.</summary>
+    public static string? NextLink(JsonElement bundle)
+    {
+        if (bundle.ValueKind != JsonValueKind.Object || !bundle.TryGetProperty("link", out var links) || links.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var link in links.EnumerateArray())
+        {
+            if (link.ValueKind == JsonValueKind.Object && link.TryGetProperty("relation", out var relation) && relation.ValueKind == JsonValueKind.String
+                && relation.ValueEquals("next") && link.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String)
+            {
+                return url.GetString();
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -57,18 +92,27 @@ public sealed class FhirQueryClient(HttpClient http, CdsMetrics metrics)
         FhirJson.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
-    /// <summary>One call (the pipeline's hedges and retries included), measured by outcome.</summary>
-    private async Task<Resource> SendAsync(HttpRequestMessage request, FhirCallTally tally, CancellationToken cancellationToken)
+    /// <summary>One call (the pipeline's hedges and retries included), measured by outcome: its answer as JSON.</summary>
+    private async Task<JsonDocument> SendAsync(HttpRequestMessage request, FhirCallTally tally, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
             response.EnsureSuccessStatusCode();
-            var resource = FhirJson.Parse(await response.Content.ReadAsStringAsync(cancellationToken))
-                ?? throw new InvalidDataException("the FHIR server answered with something that is not a FHIR resource");
+            JsonDocument answer;
+            try
+            {
+                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                answer = await JsonDocument.ParseAsync(body, new JsonDocumentOptions { MaxDepth = 64 }, cancellationToken);
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidDataException("the FHIR server answered with something that is not JSON", ex);
+            }
+
             metrics.FhirCall(tally.Hedges > 0 ? "hedged" : tally.Retries > 0 ? "retried" : "ok", Stopwatch.GetElapsedTime(started));
-            return resource;
+            return answer;
         }
         catch (Exception ex) when (FhirFailure.IsExpected(ex))
         {

@@ -36,6 +36,15 @@ public sealed class RecordReads
     /// <summary>The observation value sets with their longest window (null window: all history).</summary>
     public IEnumerable<(ValueSetIndex Set, LookBack? Window)> Observations => _observations.Select(o => (o.Key, o.Value.Unbounded ? null : o.Value.Window));
 
+    /// <summary>
+    /// The observation categories the rules read, each with the longest window any of its sets is read with (null: all
+    /// history): what the service asks the EHR's FHIR server for, one search per category.
+    /// </summary>
+    public IReadOnlyList<(string Category, LookBack? Window)> ObservationCategories =>
+        [.. _observations.SelectMany(o => o.Key.ObservationCategories.Select(c => (Category: c, o.Value.Unbounded, o.Value.Window)))
+            .GroupBy(c => c.Category, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Any(c => c.Unbounded) ? null : g.Select(c => c.Window!).Aggregate(Longer)))];
+
     /// <summary>The longest look-back of any observation read; null when some rule reads all history.</summary>
     public LookBack? LongestObservationWindow =>
         _observations.Count == 0 || _observations.Values.Any(o => o.Unbounded) ? null

@@ -28,7 +28,7 @@ internal sealed class DraftOrderFactCompiler : FactCompiler
         var weights = spec.ValueSet is null ? null : with.RequireValueSet(spec.ValueSet, pointer);
         if (spec.Property == DraftOrderFact.DosePerKg && weights is not null)
         {
-            with.Reads.AddObservations(weights, weightWindow);
+            with.ReadsObservations(weights, weightWindow, pointer);
         }
 
         return new DraftOrderFact(spec.Property ?? "", with.RequireComparison(spec.Value, $"{pointer}/value", unitAllowed: true), weights, weightWindow);

@@ -30,6 +30,21 @@ internal sealed class FactCompilation(
 
     public void Report(string pointer, string message) => report(pointer, message);
 
+    /// <summary>
+    /// Records that the fact reads observations coded in <paramref name="set"/> (null window: all history). The set
+    /// must name its observation category, or the service would not know to ask the EHR for those observations.
+    /// </summary>
+    public void ReadsObservations(ValueSetIndex set, LookBack? window, string pointer)
+    {
+        if (set.ObservationCategories.Count == 0 && !ReferenceEquals(set, Placeholder))
+        {
+            report(pointer, $"value set '{set.Id}' is read as observations but names no observation category: add the extension "
+                + $"{ValueSetIndex.ObservationCategoryExtension} with a code such as vital-signs, laboratory, survey or social-history");
+        }
+
+        reads.AddObservations(set, window);
+    }
+
     public ValueSetIndex RequireValueSet(string? id, string pointer, string field = "valueSet")
     {
         if (id is null)

@@ -47,7 +47,7 @@ internal sealed class KetamineSeriesFactCompiler : FactCompiler
         var comparison = property == SeriesProperty.WithoutBaseline ? null : with.RequireComparison(spec.Value, $"{pointer}/value", unitAllowed: false);
         var scores = with.RequireValueSet(spec.Scores, pointer, "scores");
         // A course's scores are read back to the baseline before its first infusion, however long ago that was.
-        with.Reads.AddObservations(scores, null);
+        with.ReadsObservations(scores, null, pointer);
         return new KetamineSeriesFact(with.RequireValueSet(spec.ValueSet, pointer), scores,
             gap ?? new LookBack(21, "d", "21d"), baseline ?? new LookBack(30, "d", "30d"), property, comparison, with.Answers);
     }

@@ -61,11 +61,11 @@ internal sealed class ObservationFactCompiler : FactCompiler
         var window = with.Window(spec.Within, pointer);
         var observations = with.RequireValueSet(spec.ValueSet, pointer);
         var component = spec.Component is null ? null : with.RequireValueSet(spec.Component, pointer, "component");
-        with.Reads.AddObservations(observations, window);
+        with.ReadsObservations(observations, window, pointer);
         if (component is not null)
         {
             // A reading may be recorded on its own, coded as the component (a standalone systolic pressure).
-            with.Reads.AddObservations(component, window);
+            with.ReadsObservations(component, window, pointer);
         }
 
         var comparison = test switch

@@ -60,6 +60,15 @@ public static partial class RulePackLoader
         var compiled = ValueSetCompiler.Compile(resources, (id, message) =>
             errors.Add(new RuleFileError(fileOf.GetValueOrDefault(id, "valuesets"), 0, null, $"value set '{id}': {message}")));
         answers = AnswerScores.From(resources.Values);
+        foreach (var (id, index) in compiled)
+        {
+            if (resources.TryGetValue(id, out var definition))
+            {
+                index.ObservationCategories = [.. definition.Extension.Where(e => e.Url == ValueSetIndex.ObservationCategoryExtension)
+                    .Select(e => (e.Value as Code)?.Value).OfType<string>()];
+            }
+        }
+
         return compiled.ToDictionary(StringComparer.Ordinal);
     }
 

@@ -35,6 +35,15 @@ public sealed class ValueSetIndex
     public string Id { get; }
     public string Title { get; }
 
+    /// <summary>URL of the ValueSet extension naming the observation category its observations are filed under (FHIR observation-category codes).</summary>
+    public const string ObservationCategoryExtension = "https://ketaminecds.example.org/fhir/StructureDefinition/observation-category";
+
+    /// <summary>
+    /// The observation categories (<c>vital-signs</c>, <c>laboratory</c>, <c>survey</c>, <c>social-history</c>…) the
+    /// set's observations are filed under, from its extension: the service asks the EHR for exactly these.
+    /// </summary>
+    public IReadOnlyList<string> ObservationCategories { get; internal set; } = [];
+
     /// <summary>The pack-wide memory of code membership this set answers from, and its bit there (null outside a pack).</summary>
     internal CodeMembership? Membership { get; private set; }
     internal int Ordinal { get; private set; }
