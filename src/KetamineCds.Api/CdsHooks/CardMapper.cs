@@ -66,7 +66,8 @@ public static class CardMapper
     /// not run. Rules that read that data are undecidable, and a contraindication among them has its own "check
     /// incomplete" card.
     /// </summary>
-    public static Card IncompleteData(IReadOnlyList<UnavailableData> unavailable, IReadOnlyList<SetAsideEntry> setAside, CompiledPack pack)
+    public static Card IncompleteData(IReadOnlyList<UnavailableData> unavailable, IReadOnlyList<SetAsideEntry> setAside,
+        IReadOnlyList<string> unidentified, CompiledPack pack)
     {
         var described = unavailable.Select(u => (u.Key, What: CdsServiceCatalog.Templates.FirstOrDefault(t => t.Key == u.Key)?.Describes ?? u.Key, u.Reason))
             .DistinctBy(d => (d.Key, d.Reason)).ToList();
@@ -76,12 +77,14 @@ public static class CardMapper
             parts.Add(setAside.Count == 1 ? "1 record could not be read" : $"{setAside.Count} records could not be read");
         }
 
-        var summary = $"Checks incomplete: {string.Join("; ", parts)}{(described.Count > 0 ? " not retrieved" : "")}";
-        if (described.Count > 0 && setAside.Count > 0)
+        if (unidentified.Count > 0)
         {
-            summary = $"Checks incomplete: {string.Join("; ", described.Select(d => d.What.Split('(')[0].Trim()).Distinct())} not retrieved; "
-                + (setAside.Count == 1 ? "1 record could not be read" : $"{setAside.Count} records could not be read");
+            parts.Add(unidentified.Count == 1 ? "1 medication could not be identified" : $"{unidentified.Count} medications could not be identified");
         }
+
+        var retrieved = described.Select(d => d.What.Split('(')[0].Trim()).Distinct().ToList();
+        var summary = "Checks incomplete: " + string.Join("; ", (retrieved.Count > 0 ? [$"{string.Join("; ", retrieved)} not retrieved"] : Array.Empty<string>())
+            .Concat(parts.Skip(retrieved.Count)));
 
         if (summary.Length >= 140)
         {
@@ -103,6 +106,14 @@ public static class CardMapper
                 .Append("they could touch are incomplete:\n\n")
                 .AppendJoin("\n", setAside.Take(Shown).Select(e => $"- {Markdown(e.Describe())}"))
                 .Append(setAside.Count > Shown ? $"\n- … and {setAside.Count - Shown} more" : "")
+                .Append("\n\n");
+        }
+
+        if (unidentified.Count > 0)
+        {
+            detail.Append("These medications are named by a reference that neither the request nor the EHR's FHIR server resolved, and that ")
+                .Append("gives no name: no check over medications (interactions, duplicate therapy, treatment history) can rule them out:\n\n")
+                .AppendJoin("\n", unidentified.Select(u => $"- {Markdown(u)}"))
                 .Append("\n\n");
         }
 

@@ -80,8 +80,10 @@ public sealed class HookHandler(
         using (call.Phase("cards"))
         {
             var found = result.Findings.Select(f => new IssuedCard(CardMapper.ToCard(f, pack), f));
-            issued = [.. (data.IsPartial ? found.Prepend(new IssuedCard(CardMapper.IncompleteData(data.Unavailable, data.SetAside, pack), null)) : found)
-                .OrderBy(c => CardMapper.Urgency(c.Card.Indicator))];
+            var incomplete = data.IsPartial || result.UnidentifiedMedications.Count > 0
+                ? new IssuedCard(CardMapper.IncompleteData(data.Unavailable, data.SetAside, result.UnidentifiedMedications, pack), null)
+                : null;
+            issued = [.. (incomplete is null ? found : found.Prepend(incomplete)).OrderBy(c => CardMapper.Urgency(c.Card.Indicator))];
         }
 
         call.Issued(issued);

@@ -67,7 +67,10 @@ internal sealed class PackRecordFilter : IRecordFilter
 
         DateTimeOffset? latest = null;
         var dated = false;
-        foreach (var coding in RawFhir.Items(code, "coding"))
+        // Its own code, or a component's: a panel may carry a reading a rule reads (the PHQ-9 total inside its panel).
+        var codings = RawFhir.Items(code, "coding")
+            .Concat(RawFhir.Items(observation, "component").SelectMany(c => c.TryGetProperty("code", out var part) ? RawFhir.Items(part, "coding") : []));
+        foreach (var coding in codings)
         {
             var mask = _membership.SetsContaining(RawFhir.String(coding, "system"), RawFhir.String(coding, "code"));
             if (mask.IsEmpty)

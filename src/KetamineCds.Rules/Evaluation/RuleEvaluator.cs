@@ -70,7 +70,10 @@ public static class RuleEvaluator
 
         // Most urgent first; equally urgent ones keep pack order (OrderBy is stable).
         var ordered = ApplyGroups(fired, trace).OrderByDescending(f => f.Indicator).ToList();
-        return new EvaluationResult(ordered, trace);
+        return new EvaluationResult(ordered, trace)
+        {
+            UnidentifiedMedications = [.. MedicationTypes.SelectMany(type => record.Medications.UnidentifiedOfType(type, record))],
+        };
     }
 
     /// <summary>
@@ -114,6 +117,8 @@ public static class RuleEvaluator
 
         return shown.ConvertAll(f => f.Finding);
     }
+
+    private static readonly string[] MedicationTypes = ["MedicationRequest", "MedicationStatement", "MedicationAdministration", "MedicationDispense"];
 
     /// <summary>A contraindication, or any rule that can raise a critical card: undecidable means "check incomplete", never silence.</summary>
     private static bool IsSafetyRule(CompiledRule rule) =>

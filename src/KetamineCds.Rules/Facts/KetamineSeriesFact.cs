@@ -133,15 +133,19 @@ internal sealed class KetamineSeriesFact(
     private List<Score> ScoresOf(IFactContext context)
     {
         var found = new List<Score>();
-        foreach (var observation in context.Record.Index.ObservationsCodedIn(scores))
+        var index = context.Record.Index;
+        // A score recorded on its own, or as a component of its panel (a PHQ-9 panel carrying its total).
+        foreach (var observation in index.ObservationsCodedIn(scores).Concat(index.PanelsWithComponentIn(scores)))
         {
-            if (!ObservationValue.IsResult(observation, preliminaryCounts: false) || context.Record.Index.TimeOf(observation) is not { } when
-                || ObservationValue.Numeric(ObservationValue.Of(observation, null), answers) is not { Value: { } value })
+            var part = index.Match(scores, observation.Code) is null ? observation.Component.FirstOrDefault(c => index.Match(scores, c.Code) is not null) : null;
+            if (!ObservationValue.IsResult(observation, preliminaryCounts: false) || index.TimeOf(observation) is not { } when
+                || ObservationValue.Numeric(ObservationValue.Of(observation, part), answers) is not { Value: { } value })
             {
                 continue;
             }
 
-            var label = observation.Code?.Text ?? observation.Code?.Coding.FirstOrDefault(c => c.Display is not null)?.Display ?? scores.Title;
+            var code = part?.Code ?? observation.Code;
+            var label = code?.Text ?? code?.Coding.FirstOrDefault(c => c.Display is not null)?.Display ?? scores.Title;
             found.Add(new Score(observation, when, value, label));
         }
 

@@ -219,7 +219,9 @@ internal sealed class ObservationFact(ObservationQuery query, AnswerScores? answ
     {
         if (component is null)
         {
-            return record.Index.ObservationsCodedIn(valueSet);
+            // Coded in the set, or a panel carrying such a reading as a component (the PHQ-9 total inside its panel).
+            var panels = record.Index.PanelsWithComponentIn(valueSet);
+            return panels.Count == 0 ? record.Index.ObservationsCodedIn(valueSet) : record.Index.ObservationsCodedIn(valueSet).Concat(panels);
         }
 
         // Standalone readings first, then panels that are not themselves coded as the component (each once).
@@ -247,7 +249,13 @@ internal sealed class ObservationFact(ObservationQuery query, AnswerScores? answ
             return part is not null;
         }
 
-        return record.Index.Match(valueSet, observation.Code) is not null;
+        if (record.Index.Match(valueSet, observation.Code) is not null)
+        {
+            return true;
+        }
+
+        part = observation.Component.FirstOrDefault(c => record.Index.Match(valueSet, c.Code) is not null);
+        return part is not null;
     }
 
     private static EvidenceItem Describe(Result result, string name) =>

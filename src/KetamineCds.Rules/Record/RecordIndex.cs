@@ -53,6 +53,26 @@ public sealed class RecordIndex
     public IReadOnlyList<Observation> ObservationsCodedIn(ValueSetIndex valueSet) =>
         (_observationsByCode ??= new CodeIndex<Observation>(_record.Observations, static o => o.Code)).CodedIn(valueSet);
 
+    private List<Observation>? _panels;
+    private readonly Dictionary<ValueSetIndex, IReadOnlyList<Observation>> _panelsBySet = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// Observations not coded in the value set that hold a component coded in it: a panel that carries its items as
+    /// components (a PHQ-9 panel 44249-1 with the total 44261-6 and item 9 as components), in record order.
+    /// </summary>
+    public IReadOnlyList<Observation> PanelsWithComponentIn(ValueSetIndex valueSet)
+    {
+        if (_panelsBySet.TryGetValue(valueSet, out var found))
+        {
+            return found;
+        }
+
+        _panels ??= [.. _record.Observations.Where(o => o.Component.Count > 0)];
+        found = [.. _panels.Where(o => Match(valueSet, o.Code) is null && o.Component.Any(c => Match(valueSet, c.Code) is not null))];
+        _panelsBySet[valueSet] = found;
+        return found;
+    }
+
     /// <summary>The conditions whose code is in the value set, in record order.</summary>
     public IReadOnlyList<Condition> ConditionsCodedIn(ValueSetIndex valueSet) =>
         (_conditionsByCode ??= new CodeIndex<Condition>(_record.Conditions, static c => c.Code)).CodedIn(valueSet);

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Writes rules/tests/record-shapes.yaml: rule cases for the record as US Core servers and the large EHRs send it
+(medications by reference, dispenses, administrations, pregnancy status, the PHQ-9 panel with components, a bent
+resource). Each shape has a firing case and a near miss. Run from the repository root:
+python3 rules/tools/make-record-shape-cases.py"""
+import json, pathlib
+
+RX = 'http://www.nlm.nih.gov/research/umls/rxnorm'; LOINC = 'http://loinc.org'; SCT = 'http://snomed.info/sct'; ICD = 'http://hl7.org/fhir/sid/icd-10-cm'
+def j(x): return json.dumps(x, separators=(', ', ': '))
+
+patient = {"resourceType": "Patient", "id": "p1", "gender": "female", "birthDate": "1980-04-12"}
+mdd = {"resourceType": "Condition", "id": "mdd", "clinicalStatus": {"coding": [{"code": "active"}]}, "verificationStatus": {"coding": [{"code": "confirmed"}]},
+       "code": {"coding": [{"system": ICD, "code": "F33.2"}]}, "onsetDateTime": "2024-06-01"}
+phq = {"resourceType": "Observation", "id": "phq", "status": "final", "code": {"coding": [{"system": LOINC, "code": "44261-6"}]}, "effectiveDateTime": "2026-11-20",
+       "valueQuantity": {"value": 18, "unit": "{score}", "system": "http://unitsofmeasure.org", "code": "{score}"}}
+wt = {"resourceType": "Observation", "id": "wt", "status": "final", "code": {"coding": [{"system": LOINC, "code": "29463-7"}]}, "effectiveDateTime": "2026-11-20",
+      "valueQuantity": {"value": 70, "unit": "kg", "system": "http://unitsofmeasure.org", "code": "kg"}}
+
+def bp(id="bp", when="2026-11-25", s=128, d=82):
+    return {"resourceType": "Observation", "id": id, "status": "final", "code": {"coding": [{"system": LOINC, "code": "85354-9"}]}, "effectiveDateTime": when,
+            "component": [{"code": {"coding": [{"system": LOINC, "code": "8480-6"}]}, "valueQuantity": {"value": s, "unit": "mmHg", "code": "mm[Hg]"}},
+                          {"code": {"coding": [{"system": LOINC, "code": "8462-4"}]}, "valueQuantity": {"value": d, "unit": "mmHg", "code": "mm[Hg]"}}]}
+
+def trial(id, authored, med):
+    r = {"resourceType": "MedicationRequest", "id": id, "status": "completed", "intent": "order", "authoredOn": authored,
+         "dosageInstruction": [{"timing": {"repeat": {"frequency": 1, "period": 1, "periodUnit": "d"}}, "doseAndRate": [{"doseQuantity": {"value": 1, "unit": "tablet"}}]}],
+         "dispenseRequest": {"expectedSupplyDuration": {"value": 90, "unit": "days", "code": "d"}}}
+    r.update(med); return r
+
+sertraline = {"medicationCodeableConcept": {"coding": [{"system": RX, "code": "312941", "display": "sertraline 100 MG Oral Tablet"}]}}
+escitalopram = {"medicationCodeableConcept": {"coding": [{"system": RX, "code": "351250", "display": "escitalopram 20 MG Oral Tablet"}]}}
+base = [patient, mdd, phq, wt, bp(), trial("t1", "2025-01-10", sertraline), trial("t2", "2025-06-01", escitalopram)]
+
+def ket(dose=35, med=None):
+    r = {"resourceType": "MedicationRequest", "id": "ket1", "status": "draft", "intent": "order", "subject": {"reference": "Patient/p1"},
+         "dosageInstruction": [{"timing": {"repeat": {"duration": 40, "durationUnit": "min"}}, "doseAndRate": [{"doseQuantity": {"value": dose, "unit": "mg", "code": "mg"}}]}]}
+    r.update(med or {"medicationCodeableConcept": {"coding": [{"system": RX, "code": "6130", "display": "ketamine"}]}}); return r
+
+ketMed = {"resourceType": "Medication", "id": "ket50", "code": {"coding": [{"system": RX, "code": "6130", "display": "ketamine"}], "text": "ketamine 50 MG/ML Injectable Solution"}}
+def medication(id, code, display): return {"resourceType": "Medication", "id": id, "code": {"coding": [{"system": RX, "code": code, "display": display}]}}
+def request(id, med, status="active", authored="2026-11-01"):
+    r = {"resourceType": "MedicationRequest", "id": id, "status": status, "intent": "order", "subject": {"reference": "Patient/p1"}, "authoredOn": authored}; r.update(med); return r
+
+def dispense(id, med, handed, days=30):
+    r = {"resourceType": "MedicationDispense", "id": id, "status": "completed", "subject": {"reference": "Patient/p1"}, "whenHandedOver": handed,
+         "quantity": {"value": 30, "unit": "tablet"}}
+    if days is not None:
+        r["daysSupply"] = {"value": days, "unit": "days", "system": "http://unitsofmeasure.org", "code": "d"}
+    r.update(med); return r
+
+def admin(id, med, when):
+    r = {"resourceType": "MedicationAdministration", "id": id, "status": "completed", "subject": {"reference": "Patient/p1"}, "effectiveDateTime": when}; r.update(med); return r
+
+def status(id, code, display, when="2026-11-20"):
+    return {"resourceType": "Observation", "id": id, "status": "final",
+            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "social-history"}]}],
+            "code": {"coding": [{"system": LOINC, "code": "82810-3", "display": "Pregnancy status"}]}, "effectiveDateTime": when,
+            "valueCodeableConcept": {"coding": [{"system": code[0], "code": code[1], "display": display}], "text": display}}
+
+def panel(id, total=None, item9=None):
+    comps = []
+    if total is not None:
+        comps.append({"code": {"coding": [{"system": LOINC, "code": "44261-6", "display": "PHQ-9 total score"}]}, "valueQuantity": {"value": total, "unit": "{score}", "code": "{score}"}})
+    if item9 is not None:
+        comps.append({"code": {"coding": [{"system": LOINC, "code": "44260-8"}]}, "valueCodeableConcept": {"coding": [{"system": LOINC, "code": item9[0], "display": item9[1]}]}})
+    return {"resourceType": "Observation", "id": id, "status": "final", "code": {"coding": [{"system": LOINC, "code": "44249-1", "display": "PHQ-9 quick depression assessment panel"}]},
+            "effectiveDateTime": "2026-11-20", "component": comps}
+
+cases = []
+def case(name, resources, drafts, expect=(), none=()): cases.append((name, resources, drafts, expect, none))
+def ref(r, display=None): return {"medicationReference": ({"reference": r} if display is None else {"reference": r, "display": display})}
+
+# 1. Medications by reference (US Core: medicationReference, _include=MedicationRequest:medication).
+case("ketamine draft by reference to a Medication in the prefetch, 84 mg for 70 kg: critical dose", base + [ketMed], [ket(84, ref("Medication/ket50"))], [("KET-36-CRIT", "critical")])
+case("ketamine draft by reference to a Medication in the draft bundle, 84 mg for 70 kg: critical dose", base, [ket(84, ref("Medication/ket50")), ketMed], [("KET-36-CRIT", "critical")])
+case("ketamine draft by reference to a Medication in the prefetch, 35 mg for 70 kg: no dose card (near miss)", base + [ketMed], [ket(35, ref("Medication/ket50"))], [], ["KET-36-CRIT", "KET-36-WARN"])
+case("ketamine draft by a dangling reference whose display names ketamine, 84 mg: critical dose", base, [ket(84, ref("Medication/elsewhere", "Ketamine HCl 50 mg/mL injection"))], [("KET-36-CRIT", "critical")])
+case("lorazepam order by reference to a Medication: benzodiazepine warning", base + [medication("lzp", "6470", "lorazepam"), request("lz1", ref("Medication/lzp"))], [ket()], [("KET-29", "warning")])
+case("sertraline order by reference to a Medication: no benzodiazepine warning (near miss)", base + [medication("srt", "36437", "sertraline"), request("sr1", ref("Medication/srt"))], [ket()], [], ["KET-29"])
+refTrials = [patient, mdd, phq, wt, bp(), medication("m-sert", "312941", "sertraline 100 MG Oral Tablet"), medication("m-esc", "351250", "escitalopram 20 MG Oral Tablet"),
+             trial("t1", "2025-01-10", ref("Medication/m-sert")), trial("t2", "2025-06-01", ref("Medication/m-esc"))]
+case("two adequate trials written by reference: TRD shown, no 'criteria not demonstrated' warning", refTrials, [ket()], [], ["KET-04"])
+case("one adequate trial written by reference: 'TRD criteria not demonstrated' (near miss)", refTrials[:-1], [ket()], [("KET-04", "warning")])
+
+# 2. Dispenses and administrations count as taking a drug.
+phenelzine = {"medicationCodeableConcept": {"coding": [{"system": RX, "code": "8123", "display": "phenelzine"}]}}
+lorazepam = {"medicationCodeableConcept": {"coding": [{"system": RX, "code": "6470", "display": "lorazepam"}]}}
+esketamine = {"medicationCodeableConcept": {"coding": [{"system": RX, "code": "2201625", "display": "esketamine 28 MG Nasal Spray"}]}}
+case("MAOI known only from a pharmacy dispense inside its days' supply: MAOI warning", base + [dispense("d-mao", phenelzine, "2026-11-10")], [ket()], [("KET-32", "warning")])
+case("MAOI dispense long past its days' supply: silent (near miss)", base + [dispense("d-mao", phenelzine, "2026-08-01")], [ket()], [], ["KET-32"])
+case("benzodiazepine known only from a pharmacy dispense: benzodiazepine warning", base + [dispense("d-lz", lorazepam, "2026-11-15")], [ket()], [("KET-29", "warning")])
+case("benzodiazepine dispense without days' supply, within the pack's 30-day default: warning", base + [dispense("d-lz", lorazepam, "2026-11-05", days=None)], [ket()], [("KET-29", "warning")])
+case("benzodiazepine dispense without days' supply, past the 30-day default: silent (near miss)", base + [dispense("d-lz", lorazepam, "2026-09-01", days=None)], [ket()], [], ["KET-29"])
+case("esketamine given in clinic last week: duplicate NMDA therapy warning", base + [admin("a-esk", esketamine, "2026-11-19T10:00:00Z")], [ket()], [("KET-35", "warning")])
+case("esketamine given two months ago: silent (near miss)", base + [admin("a-esk", esketamine, "2026-09-20T10:00:00Z")], [ket()], [], ["KET-35"])
+
+# 3. Pregnancy status (US Core Observation Pregnancy Status, category social-history).
+case("pregnancy status Pregnant (US Core 82810-3): critical", base + [status("ps", (SCT, "77386006"), "Pregnant")], [ket()], [("KET-16", "critical")])
+case("pregnancy status Not pregnant: silent (near miss)", base + [status("ps", (SCT, "60001007"), "Not pregnant")], [ket()], [], ["KET-16"])
+case("pregnancy status Unknown (v3 UNK): silent", base + [status("ps", ("http://terminology.hl7.org/CodeSystem/v3-NullFlavor", "UNK"), "Unknown")], [ket()], [], ["KET-16"])
+case("pregnancy status Pregnant, then Not pregnant a week later: silent", base + [status("ps1", (SCT, "77386006"), "Pregnant", "2026-11-01"), status("ps2", (SCT, "60001007"), "Not pregnant", "2026-11-08")], [ket()], [], ["KET-16"])
+
+# 4. The PHQ-9 as its panel with the items as components.
+noPhq = [r for r in base if r["id"] != "phq"]
+case("PHQ-9 panel 44249-1 carrying the total as a component: baseline severity present", noPhq + [panel("phq-panel", total=18)], [ket()], [], ["KET-06-MISSING"])
+case("no PHQ-9 at all: baseline severity missing (near miss)", noPhq, [ket()], [("KET-06-MISSING", "info")])
+case("PHQ-9 panel carrying item 9 'More than half the days' as a component: suicide risk critical", noPhq + [panel("phq-panel", total=18, item9=("LA6570-1", "More than half the days"))], [ket()], [("KET-07-CRIT", "critical")])
+case("PHQ-9 panel carrying item 9 'Not at all': no suicide-risk card (near miss)", noPhq + [panel("phq-panel", total=18, item9=("LA6568-5", "Not at all"))], [ket()], [], ["KET-07-CRIT"])
+
+# 5. One bent resource costs only itself.
+bentBp = bp(); bentBp["effectiveDateTime"] = "yesterday"
+case("the only blood pressure has a date that is not a date: set aside, the BP checks incomplete, the rest advised",
+     [r for r in base if r["id"] != "bp"] + [bentBp, status("ps", (SCT, "77386006"), "Pregnant")], [ket()], [("KET-13-CRIT", None, True), ("KET-16", "critical")])
+bentHr = {"resourceType": "Observation", "id": "hr", "status": "final", "code": {"coding": [{"system": LOINC, "code": "8867-4", "display": "Heart rate"}]},
+          "effectiveDateTime": "yesterday", "valueQuantity": {"value": 70, "unit": "/min"}}
+case("a heart rate no rule reads has a bent date: nothing incomplete (near miss)", base + [bentHr], [ket()], [], ["KET-13-CRIT", "KET-13-MISSING"])
+
+out = ["# Record shapes as US Core servers and the large EHRs send them: medications by reference, pharmacy dispenses and",
+       "# administrations, the pregnancy status observation, the PHQ-9 panel with components, and a bent resource that is set",
+       "# aside while the rest of the record is advised on. Each shape fires once and has a near miss.",
+       "# Generated by rules/tools/make-record-shape-cases.py: edit that and run it from the repository root.",
+       "cases:"]
+for name, resources, drafts, expect, none in cases:
+    out += [f'  - name: "{name}"', "    now: 2026-11-26T10:00:00Z", "    hook: order-sign", "    resources:"]
+    out += [f"      - {j(r)}" for r in resources]
+    out += ["    draftOrders:"] + [f"      - {j(r)}" for r in drafts]
+    if expect:
+        out.append("    expect:")
+        for e in expect:
+            parts = [f"rule: {e[0]}"] + ([f"indicator: {e[1]}"] if e[1] else []) + (["incomplete: true"] if len(e) > 2 and e[2] else [])
+            out.append("      - { " + ", ".join(parts) + " }")
+    if none:
+        out.append(f"    expectNone: [{', '.join(none)}]")
+pathlib.Path('rules/tests/record-shapes.yaml').write_text("\n".join(out) + "\n")
+print(f"{len(cases)} cases written to rules/tests/record-shapes.yaml")
