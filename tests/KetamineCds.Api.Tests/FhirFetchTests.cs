@@ -32,12 +32,18 @@ public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirS
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(HttpJson.Rules(withPrefetch), HttpJson.Rules(body));
         Assert.Equal("critical", HttpJson.Indicator(body, "KET-13-CRIT"));
-        // Eight searches, one per template (a slow first attempt on a cold host may be hedged: counted by path).
+        // Every template's path is searched (a slow first attempt on a cold host may be hedged: counted by path).
         Assert.Equal(8, fhir.Calls().Select(c => c.RequestMessage.Path).Distinct().Count());
         Assert.All(fhir.Calls(), call => Assert.Equal($"Bearer {FhirServerFixture.Token}", call.RequestMessage.Headers!["Authorization"].Single()));
         Assert.Equal("p1", fhir.Calls("/Condition").First().RequestMessage.Query!["patient"].Single());
-        // Observations are asked for only as far back as the pack's longest observation window (BMI, 12 months).
-        Assert.Equal("ge2025-11-26", fhir.Calls("/Observation").First().RequestMessage.Query!["date"].Single());
+        Assert.Equal("MedicationRequest:medication", fhir.Calls("/MedicationRequest").First().RequestMessage.Query!["_include"].Single());
+        // Observations: one search per category the pack reads, each only as far back as its rules read it (vital signs:
+        // the 12-month BMI; the course's severity scores: all history).
+        var byCategory = fhir.Calls("/Observation").GroupBy(c => c.RequestMessage.Query!["category"].Single())
+            .ToDictionary(g => g.Key, g => g.First().RequestMessage.Query!.TryGetValue("date", out var date) ? date.Single() : null);
+        Assert.Equal(["laboratory", "social-history", "survey", "vital-signs"], byCategory.Keys.Order());
+        Assert.Equal("ge2025-11-26", byCategory["vital-signs"]);
+        Assert.Null(byCategory["survey"]);
         Assert.False(fhir.Calls("/Condition").First().RequestMessage.Query!.ContainsKey("date"));
     }
 
@@ -65,7 +71,8 @@ public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirS
         var (status, body) = await Send(request);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("/Observation", Assert.Single(fhir.Calls()).RequestMessage.Path);
+        Assert.All(fhir.Calls(), call => Assert.Equal("/Observation", call.RequestMessage.Path));
+        Assert.Equal(4, fhir.Calls().Select(c => c.RequestMessage.Query!["category"].Single()).Distinct().Count());
         Assert.Equal("critical", HttpJson.Indicator(body, "KET-13-CRIT"));
     }
 
@@ -96,13 +103,14 @@ public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirS
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/fhir+json").WithBody(Page(2, null)));
         fhir.Server.Given(Request.Create().WithPath("/Observation").WithParam("page", "3").UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/fhir+json").WithBody(Page(3, bp)));
-        fhir.Server.Given(Request.Create().WithPath("/Observation").UsingGet()).AtPriority(5)
+        fhir.Server.Given(Request.Create().WithPath("/Observation").WithParam("category", "vital-signs").UsingGet()).AtPriority(5)
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/fhir+json").WithBody(Page(1, null)));
 
         var (status, body) = await Send(fhir.Request(Example, "observations"));
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(3, fhir.Calls("/Observation").Count);
+        Assert.Single(fhir.Calls("/Observation"), c => c.RequestMessage.Query!.TryGetValue("page", out var page) && page.Single() == "2");
+        Assert.Single(fhir.Calls("/Observation"), c => c.RequestMessage.Query!.TryGetValue("page", out var page) && page.Single() == "3");
         Assert.Equal("critical", HttpJson.Indicator(body, "KET-13-CRIT")); // the reading was on page 3
     }
 
@@ -149,7 +157,8 @@ public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirS
         var (status, body) = await Send(fhir.Request(Example, "observations"));
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, status);
-        Assert.Single(fhir.Calls("/Observation"));
+        // Never retried: one attempt per category search.
+        Assert.Equal(fhir.Calls("/Observation").Count, fhir.Calls("/Observation").Select(c => c.RequestMessage.Query!["category"].Single()).Distinct().Count());
         Assert.Contains("observations", body.GetProperty("issue")[0].GetProperty("diagnostics").GetString(), StringComparison.Ordinal);
     }
 

@@ -48,6 +48,21 @@ public sealed class FhirServerFixture : IDisposable
         {
             Serve(path, Body(request, key), delayMilliseconds, spreadMilliseconds: spreadMilliseconds);
         }
+
+        // As a FHIR server answers Observation?category=X: only the observations filed under X (priority 9 wins
+        // over the whole key's answer above; a category the example has none of gets an empty searchset).
+        var observations = request["prefetch"]?["observations"]?["entry"]?.AsArray() ?? [];
+        foreach (var category in new[] { "vital-signs", "laboratory", "survey", "social-history", "exam", "imaging", "procedure", "therapy", "activity" })
+        {
+            var entries = observations.Where(e => e?["resource"]?["category"]?.AsArray().Any(c => c?["coding"]?.AsArray()
+                .Any(x => (string?)x?["code"] == category) == true) == true).Select(e => e!.DeepClone()).ToArray();
+            var body = new JsonObject { ["resourceType"] = "Bundle", ["type"] = "searchset", ["entry"] = new JsonArray(entries) }.ToJsonString();
+            var response = Response.Create().WithHeader("Content-Type", "application/fhir+json").WithBody(body);
+            Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/Observation").WithParam("category", category).UsingGet()).AtPriority(9)
+                .RespondWith(spreadMilliseconds > 0
+                    ? response.WithRandomDelay(Math.Max(1, delayMilliseconds - spreadMilliseconds), delayMilliseconds + spreadMilliseconds)
+                    : response.WithDelay(TimeSpan.FromMilliseconds(Math.Max(1, delayMilliseconds))));
+        }
     }
 
     /// <summary>The example's prefetch value for a key, as the server answers it.</summary>

@@ -76,7 +76,8 @@ public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixtu
         Assert.Equal(1, Value(metrics, "kcds_auth_jwt_rejections_total", ("reason", "expired_or_not_yet_valid")));
         Assert.Equal(2, Value(metrics, "kcds_cards_issued_total", ("indicator", "critical"), ("rule_id", "KET-13-CRIT")));
         Assert.Equal(1, Value(metrics, "kcds_cards_issued_total", ("indicator", "warning"), ("rule_id", "none"))); // "dispenses could not be read"
-        Assert.Equal(7, Value(metrics, "kcds_fhir_calls_total", ("outcome", "ok")));
+        // Six keys and the observations' four category searches answered; the dispenses failed.
+        Assert.Equal(10, Value(metrics, "kcds_fhir_calls_total", ("outcome", "ok")));
         Assert.Equal(1, Value(metrics, "kcds_fhir_calls_total", ("outcome", "http_error")));
         Assert.Equal(1, Value(metrics, "kcds_rule_pack_info", ("pack_name", "ketamine-trd"), ("pack_version", "1.0.0")));
         Assert.True(Value(metrics, "kcds_hook_phase_duration_seconds_count", ("phase", "evaluate")) >= 2);
@@ -129,22 +130,24 @@ public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixtu
             return trace.Where(s => s.Kind == ActivityKind.Server && clientSpans.Contains(s.ParentSpanId)).ToList();
         }
 
-        await Eventually.UntilAsync(() => FhirServerSpans(Finished()).Count >= 8, "the FHIR server's spans", seconds: 5);
+        // Eleven searches: seven keys, and observations as one search per category the pack reads (four).
+        const int Searches = 11;
+        await Eventually.UntilAsync(() => FhirServerSpans(Finished()).Count >= Searches, "the FHIR server's spans", seconds: 5);
         var finished = Finished();
 
         var hook = Assert.Single(finished, s => s.DisplayName == "cds.hook ketamine-order-sign");
         var queries = finished.Where(s => s.ParentSpanId == hook.SpanId && s.DisplayName.StartsWith("fhir.search ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(8, queries.Count); // one per prefetch template
+        Assert.Equal(Searches, queries.Count);
         Assert.Single(finished, s => s.ParentSpanId == hook.SpanId && s.DisplayName == "cds.evaluate");
         // HttpClient's spans sit under the query spans, and the W3C traceparent reached the FHIR server.
         Assert.All(queries, q => Assert.Contains(finished, s => s.ParentSpanId == q.SpanId && s.Kind == ActivityKind.Client));
         var traceparents = fhir.Calls().Select(c => c.RequestMessage.Headers?.FirstOrDefault(h => h.Key.Equals("traceparent", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault()).ToList();
-        Assert.Equal(8, traceparents.Count);
+        Assert.Equal(Searches, traceparents.Count);
         Assert.All(traceparents, t => Assert.StartsWith($"00-{hook.TraceId.ToHexString()}-", t, StringComparison.Ordinal));
 
         // No patient data, token or FHIR URL with ids in any span attribute of ours (the FHIR server's are the EHR's).
         var fhirServerSpans = FhirServerSpans(finished);
-        Assert.Equal(8, fhirServerSpans.Count);
+        Assert.Equal(Searches, fhirServerSpans.Count);
         var ours = finished.Except(fhirServerSpans).ToList();
         var attributes = ours.SelectMany(s => s.TagObjects.Select(t => $"{t.Key}={t.Value}")).ToList();
         foreach (var secret in IdentifiedPatient.Secrets)

@@ -38,7 +38,7 @@ public static class PhaseProfile
             Time("json document", t);
 
             t = Stopwatch.GetTimestamp();
-            var request = CdsRequestReader.Read(document.RootElement, CdsServiceCatalog.Services[CdsServiceCatalog.OrderSign]);
+            var request = CdsRequestReader.Read(document.RootElement, CdsServiceCatalog.Describe(pack, CdsServiceCatalog.OrderSign));
             Time("request validation", t);
 
             t = Stopwatch.GetTimestamp();

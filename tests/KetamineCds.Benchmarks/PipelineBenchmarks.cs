@@ -71,7 +71,7 @@ public class PipelineBenchmarks
     public async Task<int> FullPipeline()
     {
         using var document = JsonDocument.Parse(_body);
-        var response = await _handler.HandleAsync(CdsServiceCatalog.Services[CdsServiceCatalog.OrderSign], document.RootElement, CancellationToken.None);
+        var response = await _handler.HandleAsync(CdsServiceCatalog.Describe(_packs.Current, CdsServiceCatalog.OrderSign), document.RootElement, CancellationToken.None);
         return JsonSerializer.SerializeToUtf8Bytes(response, CdsJsonContext.Default.CdsResponse).Length;
     }
 

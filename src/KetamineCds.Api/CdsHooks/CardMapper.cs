@@ -69,7 +69,7 @@ public static class CardMapper
     public static Card IncompleteData(IReadOnlyList<UnavailableData> unavailable, IReadOnlyList<SetAsideEntry> setAside,
         IReadOnlyList<string> unidentified, CompiledPack pack)
     {
-        var described = unavailable.Select(u => (u.Key, What: CdsServiceCatalog.Templates.FirstOrDefault(t => t.Key == u.Key)?.Describes ?? u.Key, u.Reason))
+        var described = unavailable.Select(u => (u.Key, What: CdsServiceCatalog.Describes.GetValueOrDefault(u.Key) ?? u.Key, u.Reason))
             .DistinctBy(d => (d.Key, d.Reason)).ToList();
         var parts = described.Select(d => d.What.Split('(')[0].Trim()).Distinct().ToList();
         if (setAside.Count > 0)

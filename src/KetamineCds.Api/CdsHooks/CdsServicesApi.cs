@@ -6,6 +6,7 @@ using KetamineCds.Api.Audit;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Api.Core;
 using KetamineCds.Api.Hosting;
+using KetamineCds.Api.RulePack;
 using KetamineCds.Api.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -16,16 +17,17 @@ public static class CdsServicesApi
 {
     private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 64 };
 
-    private static readonly DiscoveryResponse Discovery = new([.. CdsServiceCatalog.Services.Values]);
-
-    public static IResult Discover() => Results.Json(Discovery, CdsJsonContext.Default.DiscoveryResponse);
+    /// <summary>Discovery for the live pack: its prefetch asks for the observation categories its rules read.</summary>
+    public static IResult Discover(RulePackProvider packs) =>
+        Results.Json(new DiscoveryResponse(CdsServiceCatalog.Describe(packs.Current)), CdsJsonContext.Default.DiscoveryResponse);
 
     public static async Task<IResult> InvokeAsync(string id, HttpRequest http, HookHandler handler, AuditScope audit, CdsMetrics metrics,
-        IOptions<HttpHardeningOptions> limits, CancellationToken cancellationToken)
+        IOptions<HttpHardeningOptions> limits, RulePackProvider packs, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         // Unknown ids share one label value, so a caller cannot grow the metric's cardinality.
-        var known = CdsServiceCatalog.Services.TryGetValue(id, out var service);
+        var known = CdsServiceCatalog.Knows(id);
+        var service = known ? CdsServiceCatalog.Describe(packs.Current, id) : null;
         var context = http.HttpContext;
         // The status is the one the EHR got, whichever way it was answered (here, or by the error table in
         // Hosting/UnhandledErrors); so both are recorded once the response is complete.

@@ -31,7 +31,7 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         var unavailable = new List<UnavailableData>();
         var missing = new List<PrefetchTemplate>();
         var supplied = 0;
-        foreach (var template in CdsServiceCatalog.Templates)
+        foreach (var template in CdsServiceCatalog.Templates(pack))
         {
             switch (request.StateOf(template.Key))
             {
@@ -84,24 +84,23 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         var tallies = new List<FhirCallTally>();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Value.DeadlineMilliseconds);
-        var since = pack.ObservationsNeededSince(now);
-        var fetched = await Task.WhenAll(missing.Select(t => FetchAsync(request, t, since, filter, tallies, deadline.Token)));
+        var fetched = await Task.WhenAll(missing.SelectMany(t => Searches(t, now)).Select(s => FetchAsync(request, s.Template, s.Query, s.Source, filter, tallies, deadline.Token)));
         cancellationToken.ThrowIfCancellationRequested(); // the EHR hung up: nothing to answer
 
         var failed = fetched.Where(f => f.Record is null).ToList();
         if (failed.Any(f => f.FailureKind == "refused"))
         {
             // The server refused the EHR's token: no amount of waiting helps, and the EHR must know (412, not partial).
-            throw new RequiredDataUnavailableException([.. failed.Select(f => f.Template.Key)], "the FHIR server refused the access token", "fhir_refused");
+            throw new RequiredDataUnavailableException([.. failed.Select(f => f.Template.Key).Distinct()], "the FHIR server refused the access token", "fhir_refused");
         }
 
-        if (missing.Count > 0 && failed.Count == fetched.Length && supplied == 0)
+        if (missing.Count > 0 && fetched.Length > 0 && failed.Count == fetched.Length && supplied == 0)
         {
-            throw new RequiredDataUnavailableException([.. failed.Select(f => f.Template.Key)], FhirFailure.Describe(failed[0].FailureKind!), "fhir_failed");
+            throw new RequiredDataUnavailableException([.. failed.Select(f => f.Template.Key).Distinct()], FhirFailure.Describe(failed[0].FailureKind!), "fhir_failed");
         }
 
         read.AddRange(fetched.Where(f => f.Record is not null).Select(f => f.Record!));
-        unavailable.AddRange(failed.Select(f => Unavailable(f.Template, FhirFailure.Describe(f.FailureKind!))));
+        unavailable.AddRange(failed.Select(f => Unavailable(f.Template, FhirFailure.Describe(f.FailureKind!))).DistinctBy(u => (u.Key, u.Reason)));
         unavailable.AddRange(fetched.Where(f => f.Truncated).Select(f =>
             Unavailable(f.Template, $"only the first {options.Value.PageLimit} pages of the search were read (Fhir:PageLimit)")));
         unavailable.AddRange(fetched.Where(f => f.Record is not null).SelectMany(f => f.Record!.Failures.Select(failure =>
@@ -172,28 +171,38 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         return [.. reads.OfType<RecordReader>()];
     }
 
-    private static UnavailableData Unavailable(PrefetchTemplate template, string reason) =>
-        new(template.Key, template.Query.Split('?', '/')[0], reason);
+    private static UnavailableData Unavailable(PrefetchTemplate template, string reason) => new(template.Key, template.ResourceType, reason);
 
-    private async Task<Fetched> FetchAsync(CdsRequest request, PrefetchTemplate template, DateTimeOffset? observationsSince, IRecordFilter filter,
-        List<FhirCallTally> tallies, CancellationToken cancellationToken)
+    /// <summary>
+    /// The searches that fetch a key: its query; for observations, one search per category the pack reads, each asking
+    /// only as far back as the rules read that category (the course's scores: all history; vital signs: a year).
+    /// </summary>
+    private static IEnumerable<(PrefetchTemplate Template, string Query, string Source)> Searches(PrefetchTemplate template, DateTimeOffset now)
     {
-        var query = PrefetchTokens.Substitute(template.Query, request);
-        if (template.RecentObservationsOnly && observationsSince is { } since)
+        if (template.ObservationCategories is not { Count: > 0 } categories)
         {
-            query += $"&date=ge{since:yyyy-MM-dd}";
+            return [(template, template.Query, $"FHIR search {template.Key}")];
         }
 
+        var path = template.Query[..template.Query.IndexOf("&category=", StringComparison.Ordinal)];
+        return categories.Select(c => (template, $"{path}&category={c.Category}" + (c.Window is { } window ? $"&date=ge{window.Since(now):yyyy-MM-dd}" : ""),
+            $"FHIR search {template.Key} ({c.Category})"));
+    }
+
+    private async Task<Fetched> FetchAsync(CdsRequest request, PrefetchTemplate template, string query, string source, IRecordFilter filter,
+        List<FhirCallTally> tallies, CancellationToken cancellationToken)
+    {
+        query = PrefetchTokens.Substitute(query, request);
+
         // One span per prefetch query: its key and resource type only, never the URL (it carries the patient id).
-        var type = template.Query.Split('?', '/')[0];
         using var span = CdsMetrics.Traces.StartActivity($"fhir.search {template.Key}", ActivityKind.Internal);
         span?.SetTag("fhir.prefetch_key", template.Key);
-        span?.SetTag("fhir.resource_type", type);
+        span?.SetTag("fhir.resource_type", template.ResourceType);
         var record = new RecordReader(filter);
         try
         {
             var truncated = await client.SearchAsync(request.FhirServer!, query, request.AccessToken, options.Value.PageLimit, tallies, record,
-                $"FHIR search {template.Key}", cancellationToken);
+                source, cancellationToken);
             return new Fetched(template, record, null, truncated);
         }
         catch (Exception ex) when (FhirFailure.IsExpected(ex))

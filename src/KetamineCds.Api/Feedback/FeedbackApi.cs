@@ -23,7 +23,7 @@ public static class FeedbackApi
 
     public static async Task<IResult> ReceiveAsync(string id, HttpRequest http, ICdsStore store, RulePackProvider packs, TimeProvider time, CdsMetrics metrics, CancellationToken cancellationToken)
     {
-        if (!CdsServiceCatalog.Services.ContainsKey(id))
+        if (!CdsServiceCatalog.Knows(id))
         {
             return OperationOutcomes.Result(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, "No CDS service has this id.");
         }
