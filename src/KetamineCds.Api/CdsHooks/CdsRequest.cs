@@ -25,6 +25,9 @@ public sealed record CdsRequest(
     IReadOnlyList<string> Selections,
     IReadOnlyDictionary<string, JsonElement?> Prefetch)
 {
+    /// <summary>The optional members of <c>fhirAuthorization</c> the EHR left out (expires_in, scope, subject).</summary>
+    public IReadOnlyList<string> MissingAuthorizationFields { get; init; } = [];
+
     public PrefetchState StateOf(string key) => !Prefetch.TryGetValue(key, out var value) ? PrefetchState.NotSupplied
         : value is null ? PrefetchState.NoData
         : value.Value.TryGetProperty("resourceType", out var type) && type.ValueEquals("OperationOutcome") ? PrefetchState.Failed

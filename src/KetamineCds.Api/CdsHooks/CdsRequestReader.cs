@@ -5,8 +5,11 @@ using KetamineCds.Rules.Model;
 namespace KetamineCds.Api.CdsHooks;
 
 /// <summary>
-/// Parses and validates the request body against CDS Hooks 2.0 (§Calling a CDS Service) and the hook's context
-/// table (cds-hooks-library: patient-view, order-select, order-sign). Every problem is a 400 naming the field.
+/// Parses and validates the request envelope against CDS Hooks 2.0 (§Calling a CDS Service) and the hook's context
+/// table (cds-hooks-library: patient-view, order-select, order-sign). Every problem is a 400 whose message begins with
+/// the JSON path of the member and says the rule it broke ("context.patientId is required and must be a non-empty
+/// string"). Only the envelope is judged here: what is inside prefetch values and draft orders is FHIR data, read
+/// entry by entry and leniently by the record reader, where one bad resource costs only itself.
 /// </summary>
 public static class CdsRequestReader
 {
@@ -14,29 +17,29 @@ public static class CdsRequestReader
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidRequestBodyException("The request body must be a JSON object.");
+            throw new InvalidRequestBodyException("$ (the request body) must be a JSON object.");
         }
 
-        var hook = RequiredString(root, "hook", "request");
+        var hook = RequiredString(root, "hook", null);
         if (hook != service.Hook)
         {
-            throw new InvalidRequestBodyException($"Service '{service.Id}' answers hook '{service.Hook}', not '{hook}'.");
+            throw new InvalidRequestBodyException($"hook must be '{service.Hook}', the hook service '{service.Id}' answers.");
         }
 
-        var hookInstance = RequiredString(root, "hookInstance", "request");
+        var hookInstance = RequiredString(root, "hookInstance", null);
         if (!Guid.TryParse(hookInstance, out _))
         {
             throw new InvalidRequestBodyException("hookInstance must be a UUID.");
         }
 
-        var fhirServer = OptionalString(root, "fhirServer", "request");
+        var fhirServer = OptionalString(root, "fhirServer", null);
         Uri? fhirServerUri = null;
         if (fhirServer is not null && (!Uri.TryCreate(fhirServer, UriKind.Absolute, out fhirServerUri) || fhirServerUri.Scheme is not ("https" or "http")))
         {
             throw new InvalidRequestBodyException("fhirServer must be an absolute http(s) URL.");
         }
 
-        var accessToken = ReadAuthorization(root, fhirServerUri);
+        var accessToken = ReadAuthorization(root, fhirServerUri, out var missingAuthorization);
 
         if (!root.TryGetProperty("context", out var context) || context.ValueKind != JsonValueKind.Object)
         {
@@ -61,7 +64,7 @@ public static class CdsRequestReader
         if (Hooks.IsOrderHook(hook))
         {
             if (!context.TryGetProperty("draftOrders", out var bundle) || bundle.ValueKind != JsonValueKind.Object
-                || !bundle.TryGetProperty("resourceType", out var type) || !type.ValueEquals("Bundle"))
+                || !bundle.TryGetProperty("resourceType", out var type) || type.ValueKind != JsonValueKind.String || !IsText(type, "Bundle"))
             {
                 throw new InvalidRequestBodyException("context.draftOrders is required and must be a FHIR Bundle.");
             }
@@ -76,22 +79,32 @@ public static class CdsRequestReader
                 throw new InvalidRequestBodyException("context.selections is required for order-select and must be a non-empty array.");
             }
 
+            var index = 0;
             foreach (var item in items.EnumerateArray())
             {
-                if (item.ValueKind != JsonValueKind.String || !item.GetString()!.Contains('/', StringComparison.Ordinal))
+                var path = $"context.selections[{index++}]";
+                var selection = item.ValueKind == JsonValueKind.String ? Text(item, path) : null;
+                if (selection is null || !selection.Contains('/', StringComparison.Ordinal))
                 {
-                    throw new InvalidRequestBodyException("context.selections entries must be references such as 'MedicationRequest/123'.");
+                    throw new InvalidRequestBodyException($"{path} must be a reference such as 'MedicationRequest/123'.");
                 }
 
-                selections.Add(item.GetString()!);
+                selections.Add(selection);
             }
         }
 
-        return new CdsRequest(hook, hookInstance, fhirServerUri, accessToken, patientId, userId, encounterId, draftOrders, selections, ReadPrefetch(root));
+        return new CdsRequest(hook, hookInstance, fhirServerUri, accessToken, patientId, userId, encounterId, draftOrders, selections, ReadPrefetch(root))
+        {
+            MissingAuthorizationFields = missingAuthorization,
+        };
     }
 
-    private static string? ReadAuthorization(JsonElement root, Uri? fhirServer)
+    private static readonly string[] OptionalAuthorizationFields = ["expires_in", "scope", "subject"];
+
+    /// <param name="missing">The optional members the EHR left out (expires_in, scope, subject), for a Debug log line.</param>
+    private static string? ReadAuthorization(JsonElement root, Uri? fhirServer, out IReadOnlyList<string> missing)
     {
+        missing = [];
         if (!root.TryGetProperty("fhirAuthorization", out var auth) || auth.ValueKind == JsonValueKind.Null)
         {
             return null;
@@ -114,13 +127,9 @@ public static class CdsRequestReader
             throw new InvalidRequestBodyException("fhirAuthorization.token_type must be 'Bearer'.");
         }
 
-        if (!auth.TryGetProperty("expires_in", out var expires) || expires.ValueKind != JsonValueKind.Number)
-        {
-            throw new InvalidRequestBodyException("fhirAuthorization.expires_in is required and must be a number.");
-        }
-
-        RequiredString(auth, "scope", "fhirAuthorization");
-        RequiredString(auth, "subject", "fhirAuthorization");
+        // Only the token is needed to read the FHIR server. expires_in, scope and subject are required by the spec, but
+        // some EHRs and sandboxes omit them; refusing the call for that would cost the clinician the advice.
+        missing = [.. OptionalAuthorizationFields.Where(name => !auth.TryGetProperty(name, out var member) || member.ValueKind == JsonValueKind.Null)];
         return token;
     }
 
@@ -139,43 +148,81 @@ public static class CdsRequestReader
 
         foreach (var property in element.EnumerateObject())
         {
+            string name;
+            try
+            {
+                name = property.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                throw new InvalidRequestBodyException("prefetch has a key that is not valid Unicode text (it holds a lone UTF-16 surrogate).");
+            }
+
             if (property.Value.ValueKind == JsonValueKind.Null)
             {
-                prefetch[property.Name] = null;
+                prefetch[name] = null;
             }
             else if (property.Value.ValueKind != JsonValueKind.Object || !property.Value.TryGetProperty("resourceType", out var type)
                 || type.ValueKind != JsonValueKind.String)
             {
-                throw new InvalidRequestBodyException($"prefetch.{property.Name} must be a FHIR resource, a Bundle or null.");
+                throw new InvalidRequestBodyException($"prefetch.{name} must be a FHIR resource (a JSON object with a resourceType), a Bundle or null.");
             }
             else
             {
-                prefetch[property.Name] = property.Value;
+                prefetch[name] = property.Value;
             }
         }
 
         return prefetch;
     }
 
-    private static string RequiredString(JsonElement parent, string name, string where)
+    /// <param name="where">The parent's JSON path (<c>context</c>), or null for a member of the body itself.</param>
+    private static string RequiredString(JsonElement parent, string name, string? where)
     {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+        var path = where is null ? name : $"{where}.{name}";
+        if (!parent.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(Text(value, path)))
         {
-            throw new InvalidRequestBodyException($"{where}.{name} is required and must be a non-empty string.");
+            throw new InvalidRequestBodyException($"{path} is required and must be a non-empty string.");
         }
 
-        return value.GetString()!;
+        return Text(value, path);
     }
 
-    private static string? OptionalString(JsonElement parent, string name, string where)
+    private static string? OptionalString(JsonElement parent, string name, string? where)
     {
+        var path = where is null ? name : $"{where}.{name}";
         if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())
-            ? value.GetString()
-            : throw new InvalidRequestBodyException($"{where}.{name} must be a non-empty string.");
+        return value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(Text(value, path))
+            ? Text(value, path)
+            : throw new InvalidRequestBodyException($"{path} must be a non-empty string.");
+    }
+
+    private static bool IsText(JsonElement value, string expected)
+    {
+        try
+        {
+            return value.ValueEquals(expected);
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // not valid Unicode text, so not the expected word
+        }
+    }
+
+    /// <summary>A JSON string as text; one that is not valid Unicode (a lone UTF-16 surrogate, as \ud800) is refused by name.</summary>
+    private static string Text(JsonElement value, string path)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new InvalidRequestBodyException($"{path} is not valid Unicode text (it holds a lone UTF-16 surrogate).");
+        }
     }
 }

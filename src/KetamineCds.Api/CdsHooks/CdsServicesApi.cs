@@ -66,9 +66,13 @@ public static class CdsServicesApi
         {
             document = await JsonDocument.ParseAsync(http.Body, BodyOptions, cancellationToken);
         }
+        catch (JsonException ex) when (ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidRequestBodyException($"$ (the request body) is nested deeper than {BodyOptions.MaxDepth} levels (line {ex.LineNumber + 1}).");
+        }
         catch (JsonException ex)
         {
-            throw new InvalidRequestBodyException($"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}).");
+            throw new InvalidRequestBodyException($"$ (the request body) is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}).");
         }
 
         using (document)

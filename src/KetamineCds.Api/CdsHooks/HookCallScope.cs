@@ -32,6 +32,11 @@ public sealed class HookCallScope(AuditScope audit, CdsMetrics metrics, IDiagnos
     public void Request(CdsRequest request, CompiledPack pack)
     {
         audit.Request(request.Hook, request.HookInstance, request.PatientId, request.UserId, pack.Label);
+        if (request.MissingAuthorizationFields.Count > 0 && logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.AuthorizationFieldsMissing(string.Join(", ", request.MissingAuthorizationFields));
+        }
+
         diagnostics.Set("Hook", request.Hook);
         diagnostics.Set("HookInstance", request.HookInstance);
     }

@@ -60,6 +60,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Authentication is DISABLED (Auth:Enabled=false): any caller is trusted")]
     public static partial void AuthenticationDisabled(this ILogger logger);
 
+    [LoggerMessage(EventId = 25, Level = LogLevel.Debug, Message = "fhirAuthorization lacks {Fields}; only the token is needed, the call goes on")]
+    public static partial void AuthorizationFieldsMissing(this ILogger logger, string fields);
+
     // Said once at start-up as a warning; per call only at Debug, so development logs stay readable.
     [LoggerMessage(EventId = 24, Level = LogLevel.Debug, Message = "Call accepted without authentication (Auth:Enabled=false)")]
     public static partial void CallNotAuthenticated(this ILogger logger);

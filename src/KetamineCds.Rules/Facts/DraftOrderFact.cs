@@ -29,6 +29,18 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
         }
 
         var orderRef = context.KetamineOrders.Count == 1 ? $"MedicationRequest/{order.Id}" : $"{context.KetamineOrders.Count} ketamine draft orders";
+
+        // A bent element of the order's dosage or medication was taken out when it was read: what the order says about
+        // the dose cannot be trusted, so the check says it could not be made, naming the element.
+        var ids = context.KetamineOrders.Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
+        var defect = context.Hook.DraftDefects.FirstOrDefault(d => d.ResourceType == "MedicationRequest" && (d.Id is null || ids.Contains(d.Id))
+            && d.Element is { } element && (element.StartsWith("dosageInstruction", StringComparison.Ordinal) || element.StartsWith("medication", StringComparison.Ordinal)
+                || element.StartsWith("dispenseRequest", StringComparison.Ordinal)));
+        if (defect is not null)
+        {
+            return ConditionResult.Unknown($"the order could not be read enough to check its {(property == DurationMinutes ? "duration" : "dose")}: {defect.Describe()}",
+                [new EvidenceItem(orderRef, "Ordered dose", null, null, defect.Describe())]);
+        }
         if (property == DurationMinutes)
         {
             var dosage = order.DosageInstruction.FirstOrDefault();

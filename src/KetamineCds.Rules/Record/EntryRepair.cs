@@ -89,6 +89,92 @@ internal static partial class EntryRepair
         return JsonSerializer.SerializeToUtf8Bytes(root);
     }
 
+    /// <summary>
+    /// The resource's JSON without the elements at <paramref name="fhirPaths"/> (an array member, or an object's
+    /// member): what is left of a draft order once its bent elements are taken out, so the rest can be read safely.
+    /// Null when a path cannot be found.
+    /// </summary>
+    public static byte[]? Remove(ReadOnlySpan<byte> json, IEnumerable<string> fhirPaths)
+    {
+        var root = JsonNode.Parse(json);
+        foreach (var path in fhirPaths)
+        {
+            var steps = Steps(path);
+            if (steps.Count == 0)
+            {
+                return null;
+            }
+
+            var current = root;
+            for (var s = 0; s < steps.Count - 1; s++)
+            {
+                current = Step(current, steps[s]);
+            }
+
+            if (current is not JsonObject parent || FindProperty(parent, steps[^1].Name) is not { } property)
+            {
+                return null;
+            }
+
+            if (steps[^1].Index is { } index && parent[property] is JsonArray array && index < array.Count)
+            {
+                array.RemoveAt(index);
+            }
+            else
+            {
+                parent.Remove(property);
+            }
+        }
+
+        return JsonSerializer.SerializeToUtf8Bytes(root);
+    }
+
+    /// <summary>
+    /// The JSON path of the first string that is not valid Unicode text (a lone UTF-16 surrogate), as the Firely SDK
+    /// writes paths (<c>Observation.code.text</c>); null when every string reads.
+    /// </summary>
+    public static string? InvalidText(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return RawFhir.TryString(element) is null ? path : null;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (InvalidText(item, $"{path}[{index++}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Object:
+                foreach (var member in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = member.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return path;
+                    }
+
+                    if (InvalidText(member.Value, $"{path}.{name}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
     private static JsonNode? Step(JsonNode? node, (string Name, int? Index) step)
     {
         if (node is not JsonObject parent || FindProperty(parent, step.Name) is not { } property)

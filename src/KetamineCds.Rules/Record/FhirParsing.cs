@@ -17,9 +17,6 @@ public static class FhirParsing
 {
     public static FhirJsonDeserializer Deserializer { get; } = new(new DeserializerSettings().UsingMode(DeserializationMode.BackwardsCompatible));
 
-    /// <summary>Firely's most tolerant mode, for a draft order that must be kept although it has a defect.</summary>
-    public static FhirJsonDeserializer Lenient { get; } = new(new DeserializerSettings().UsingMode(DeserializationMode.Ostrich));
-
     /// <summary>The resources of a Bundle (OperationOutcome entries left out: a server's notes, not patient data), or the resource itself.</summary>
     /// <exception cref="FormatException">The bundle's structure is broken (Firely reports data it could not bind when it is read).</exception>
     public static IEnumerable<Resource> Flatten(Resource? resource)

@@ -186,18 +186,32 @@ public sealed partial class RecordReader(IRecordFilter? filter = null, bool pars
     }
 
     /// <summary>
-    /// Parses one resource. A single object where R4 has a list is wrapped and parsed again; any other defect is the
-    /// entry's problem (for a lenient read, the resource is still built as far as Firely's tolerant mode goes).
+    /// Parses one resource. A single object where R4 has a list is wrapped (and a list of one where R4 has one value
+    /// unwrapped) and parsed again; any other defect is the entry's problem. For a draft order (<paramref name="lenient"/>)
+    /// each bent element is taken out and the rest parsed again, so what is built is safe to read and the defects are
+    /// named: a check that needs a removed element says it could not be made.
     /// </summary>
     private static (Resource? Resource, (string? Element, string Reason)? Problem) Parse(ReadOnlySpan<byte> bytes, JsonElement json, bool lenient)
     {
-        byte[]? repaired = null;
-        for (var attempt = 0; attempt < 4; attempt++)
+        byte[]? current = null;
+        (string? Element, string Reason)? first = null;
+        var type = RawFhir.String(json, "resourceType") ?? "Resource";
+        for (var attempt = 0; attempt < 12; attempt++)
         {
-            var (resource, issues, failure) = TryParse(repaired ?? bytes, FhirParsing.Deserializer);
+            var source = current ?? bytes;
+            var (resource, issues, failure) = TryParse(source, FhirParsing.Deserializer);
             if (failure is not null)
             {
-                return (lenient ? TryParse(repaired ?? bytes, FhirParsing.Lenient).Resource : null, (null, failure));
+                // Text that is not valid Unicode: named by its path; a draft goes on without it.
+                using var document = JsonDocument.Parse(source.ToArray());
+                var invalid = EntryRepair.InvalidText(document.RootElement, type);
+                first ??= (invalid is null ? null : EntryRepair.JsonPathOf(json, invalid), failure);
+                if (!lenient || invalid is null || (current = EntryRepair.Remove(source, [invalid])) is null)
+                {
+                    return (null, first);
+                }
+
+                continue;
             }
 
             var lists = issues.Where(i => i.ErrorCode == ListMismatch).Select(i => (Path: PathOf(i), Wrap: WantsList(i))).Where(l => l.Path is not null)
@@ -205,27 +219,40 @@ public sealed partial class RecordReader(IRecordFilter? filter = null, bool pars
             var others = issues.Where(MisreadsData).ToList();
             if (others.Count > 0)
             {
-                var first = others[0];
-                var element = PathOf(first) is { } path ? EntryRepair.JsonPathOf(json, path) : null;
-                var built = lenient ? TryParse(repaired ?? bytes, FhirParsing.Lenient).Resource : null;
-                return (built, (element, Words(first)));
+                var element = PathOf(others[0]) is { } path ? EntryRepair.JsonPathOf(json, path) : null;
+                first ??= (element, Words(others[0]));
+                var paths = others.Select(PathOf).OfType<string>().Distinct().ToList();
+                if (!lenient || paths.Count == 0 || (current = EntryRepair.Remove(source, paths)) is null)
+                {
+                    return (null, first);
+                }
+
+                continue;
             }
 
             if (lists.Count == 0)
             {
-                return (resource, null);
+                return (resource, first);
             }
 
-            repaired = EntryRepair.FixListShapes(repaired ?? bytes, lists);
-            if (repaired is null)
+            var fixedShape = EntryRepair.FixListShapes(source, lists);
+            if (fixedShape is null)
             {
                 var (path, wrap) = lists[0];
-                return (null, (EntryRepair.JsonPathOf(json, path), wrap ? "is a single value where FHIR R4 has a list, and could not be read as one"
-                    : "is a list of several values where FHIR R4 has one"));
+                first ??= (EntryRepair.JsonPathOf(json, path), wrap ? "is a single value where FHIR R4 has a list, and could not be read as one"
+                    : "is a list of several values where FHIR R4 has one");
+                if (!lenient || (current = EntryRepair.Remove(source, [path])) is null)
+                {
+                    return (null, first);
+                }
+
+                continue;
             }
+
+            current = fixedShape;
         }
 
-        return (null, (null, "has too many single values where FHIR R4 has lists"));
+        return (null, first ?? (null, "has too many defects to read"));
     }
 
     private static (Resource? Resource, IReadOnlyList<CodedException> Issues, string? Failure) TryParse(ReadOnlySpan<byte> bytes, FhirJsonDeserializer deserializer)
