@@ -22,6 +22,12 @@ internal interface IFactContext
     /// <summary>A fact evaluated once per request for a given key.</summary>
     ConditionResult Once(object key, Func<IFactContext, ConditionResult> evaluate);
 
-    /// <summary>The patient's age in whole years at <see cref="Now"/>.</summary>
+    /// <summary>The patient's age in whole years at <see cref="Now"/> (from the earliest day the birth date can mean).</summary>
     int AgeInYears(Date birthDate);
+
+    /// <summary>
+    /// The ages the patient can be at <see cref="Now"/>: a birth date of year or month precision ("1980", "2008-11")
+    /// spans a range, and a patient who may be under a threshold is never read as over it.
+    /// </summary>
+    (int Youngest, int Oldest) AgeRange(Date birthDate);
 }

@@ -65,7 +65,18 @@ public sealed class EvaluationContext : IFactContext
             _birthDate = (birthDate, FhirTime.Parse(birthDate.Value) ?? birthDate.ToDateTimeOffset());
         }
 
-        var birth = _birthDate.Value;
+        return YearsSince(_birthDate.Value);
+    }
+
+    public (int Youngest, int Oldest) AgeRange(Date birthDate)
+    {
+        var oldest = AgeInYears(birthDate);
+        // A partial date's last day: born on 31 December 1980 at the latest, so perhaps a year younger.
+        return FhirTime.LatestParse(birthDate.Value) is { } latest ? (YearsSince(latest), oldest) : (oldest, oldest);
+    }
+
+    private int YearsSince(DateTimeOffset birth)
+    {
         var age = Now.Year - birth.Year;
         if (Now.Month < birth.Month || (Now.Month == birth.Month && Now.Day < birth.Day))
         {
