@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using KetamineCds.Tests.Fuzzing;
 using Xunit.Abstractions;
 
 namespace KetamineCds.Api.Tests;

@@ -54,13 +54,13 @@ internal sealed class PackRecordFilter : IRecordFilter
         "Observation" => WantsObservation(resource),
         "Condition" => WantsConcept(RawFhir.Concept(resource, "code"), medication: false),
         "MedicationRequest" or "MedicationStatement" or "MedicationAdministration" or "MedicationDispense" =>
-            resource.TryGetProperty("medicationReference", out _) || WantsConcept(RawFhir.Medication(resource), medication: true),
+            RawFhir.TryGetSingle(resource, "medicationReference", out _) || WantsConcept(RawFhir.Medication(resource), medication: true),
         _ => true,
     };
 
     private bool WantsObservation(JsonElement observation)
     {
-        if (_membership is null || !observation.TryGetProperty("code", out var code))
+        if (_membership is null || !RawFhir.TryGetSingle(observation, "code", out var code))
         {
             return false;
         }
@@ -69,7 +69,7 @@ internal sealed class PackRecordFilter : IRecordFilter
         var dated = false;
         // Its own code, or a component's: a panel may carry a reading a rule reads (the PHQ-9 total inside its panel).
         var codings = RawFhir.Items(code, "coding")
-            .Concat(RawFhir.Items(observation, "component").SelectMany(c => c.TryGetProperty("code", out var part) ? RawFhir.Items(part, "coding") : []));
+            .Concat(RawFhir.Items(observation, "component").SelectMany(c => RawFhir.TryGetSingle(c, "code", out var part) ? RawFhir.Items(part, "coding") : []));
         foreach (var coding in codings)
         {
             var mask = _membership.SetsContaining(RawFhir.String(coding, "system"), RawFhir.String(coding, "code"));

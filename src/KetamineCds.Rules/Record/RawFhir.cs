@@ -11,9 +11,7 @@ namespace KetamineCds.Rules.Record;
 internal static class RawFhir
 {
     public static string? String(JsonElement element, string property) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
-            ? TryString(value)
-            : null;
+        TryGetSingle(element, property, out var value) && value.ValueKind == JsonValueKind.String ? TryString(value) : null;
 
     /// <summary>A string value, or null when it is not valid Unicode (a lone UTF-16 surrogate cannot become a string).</summary>
     public static string? TryString(JsonElement value)
@@ -44,10 +42,26 @@ internal static class RawFhir
         };
     }
 
+    /// <summary>
+    /// A single-valued element as the reader will read it: an object, or the one member of a list sent in its place (the
+    /// reader unwraps such a list of one, so judging the entry must see through it too).
+    /// </summary>
+    public static bool TryGetSingle(JsonElement element, string property, out JsonElement value)
+    {
+        value = default;
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(property, out var found))
+        {
+            return false;
+        }
+
+        value = found.ValueKind == JsonValueKind.Array && found.GetArrayLength() == 1 ? found[0] : found;
+        return true;
+    }
+
     /// <summary>A CodeableConcept element (codings with system, code and display, and text), or null when it has none.</summary>
     public static CodeableConcept? Concept(JsonElement element, string property)
     {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(property, out var value) || value.ValueKind != JsonValueKind.Object)
+        if (!TryGetSingle(element, property, out var value) || value.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
@@ -72,7 +86,7 @@ internal static class RawFhir
             return coded;
         }
 
-        return resource.TryGetProperty("medicationReference", out var reference) && String(reference, "display") is { } display
+        return TryGetSingle(resource, "medicationReference", out var reference) && String(reference, "display") is { } display
             ? new CodeableConcept { Text = display }
             : null;
     }

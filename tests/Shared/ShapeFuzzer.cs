@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace KetamineCds.Api.Tests;
+namespace KetamineCds.Tests.Fuzzing;
 
 /// <summary>
 /// Bends one node of a CDS Hooks request at a time, the way real EHR data and integrations go wrong: a value of the
