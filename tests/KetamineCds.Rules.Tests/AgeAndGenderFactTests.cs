@@ -3,18 +3,20 @@ using Hl7.Fhir.Model;
 namespace KetamineCds.Rules.Tests;
 
 [Trait("Category", "Unit")]
-
 public class AgeAndGenderFactTests
 {
     [Theory]
-    [InlineData("2008-11-26", true)]   // 18th birthday today
-    [InlineData("2008-11-27", false)]  // 18 tomorrow
-    [InlineData("2008", true)]         // partial date: earliest instant, 2008-01-01
-    public void GivenBirthDate_WhenAdultChecked_ThenBirthdayBoundaryHolds(string birthDate, bool adult)
+    [InlineData("2008-11-26", Truth.True)]    // 18th birthday today
+    [InlineData("2008-11-27", Truth.False)]   // 18 tomorrow
+    [InlineData("2008", Truth.Unknown)]       // born in 2008: 17 or 18 on 2026-11-26, so "adult" cannot be decided
+    [InlineData("2008-10", Truth.True)]       // born in October 2008: 18 whatever the day
+    [InlineData("2008-12", Truth.False)]      // born in December 2008: 17 whatever the day
+    [InlineData("2000", Truth.True)]          // 26 whatever the day
+    public void GivenBirthDate_WhenAdultChecked_ThenBirthdayBoundaryHolds(string birthDate, Truth adult)
     {
         var result = FactHarness.Evaluate(new AgeFact(new Comparison("ge", 18, null)), Fhir.Patient(birthDate));
 
-        Assert.Equal(adult ? Truth.True : Truth.False, result.Truth);
+        Assert.Equal(adult, result.Truth);
         Assert.Contains("years", result.Evidence.Single().Value);
     }
 
