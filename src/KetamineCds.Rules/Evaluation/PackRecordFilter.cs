@@ -60,45 +60,98 @@ internal sealed class PackRecordFilter : IRecordFilter
 
     private bool WantsObservation(JsonElement observation)
     {
-        if (_membership is null || !RawFhir.TryGetSingle(observation, "code", out var code))
+        if (_membership is null)
         {
             return false;
         }
 
+        // Its own code, or a component's: a panel may carry a reading a rule reads (the PHQ-9 total inside its panel).
+        // Read without allocating: most of a long record is entries no rule reads, and they should cost nothing.
         DateTimeOffset? latest = null;
         var dated = false;
-        // Its own code, or a component's: a panel may carry a reading a rule reads (the PHQ-9 total inside its panel).
-        var codings = RawFhir.Items(code, "coding")
-            .Concat(RawFhir.Items(observation, "component").SelectMany(c => RawFhir.TryGetSingle(c, "code", out var part) ? RawFhir.Items(part, "coding") : []));
-        foreach (var coding in codings)
+        if (RawFhir.TryGetSingle(observation, "code", out var code) && WantsAnyCoding(code, observation, ref latest, ref dated))
         {
-            var mask = _membership.SetsContaining(RawFhir.String(coding, "system"), RawFhir.String(coding, "code"));
-            if (mask.IsEmpty)
+            return true;
+        }
+
+        if (observation.TryGetProperty("component", out var components))
+        {
+            if (components.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var component in components.EnumerateArray())
+                {
+                    if (RawFhir.TryGetSingle(component, "code", out var part) && WantsAnyCoding(part, observation, ref latest, ref dated))
+                    {
+                        return true;
+                    }
+                }
+            }
+            else if (RawFhir.TryGetSingle(components, "code", out var single) && WantsAnyCoding(single, observation, ref latest, ref dated))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool WantsAnyCoding(JsonElement concept, JsonElement observation, ref DateTimeOffset? latest, ref bool dated)
+    {
+        if (concept.ValueKind != JsonValueKind.Object || !concept.TryGetProperty("coding", out var codings))
+        {
+            return false;
+        }
+
+        if (codings.ValueKind == JsonValueKind.Object)
+        {
+            return WantsCoding(codings, observation, ref latest, ref dated);
+        }
+
+        if (codings.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var coding in codings.EnumerateArray())
+            {
+                if (WantsCoding(coding, observation, ref latest, ref dated))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private bool WantsCoding(JsonElement coding, JsonElement observation, ref DateTimeOffset? latest, ref bool dated)
+    {
+        Span<char> key = stackalloc char[256];
+        var mask = RawFhir.TryWriteCodeKey(coding, key, out var written)
+            ? _membership!.SetsContaining(key[..written])
+            : _membership!.SetsContaining(RawFhir.String(coding, "system"), RawFhir.String(coding, "code"));
+        if (mask.IsEmpty)
+        {
+            return false;
+        }
+
+        for (var ordinal = 0; ordinal < _observationSet.Length; ordinal++)
+        {
+            if (!_observationSet[ordinal] || !mask.Has(ordinal))
             {
                 continue;
             }
 
-            for (var ordinal = 0; ordinal < _observationSet.Length; ordinal++)
+            if (_observationsSince[ordinal] is not { } since)
             {
-                if (!_observationSet[ordinal] || !mask.Has(ordinal))
-                {
-                    continue;
-                }
+                return true;
+            }
 
-                if (_observationsSince[ordinal] is not { } since)
-                {
-                    return true;
-                }
+            if (!dated)
+            {
+                (latest, dated) = (RawFhir.ObservationLatestTime(observation), true);
+            }
 
-                if (!dated)
-                {
-                    (latest, dated) = (RawFhir.ObservationLatestTime(observation), true);
-                }
-
-                if (latest is null || latest >= since)
-                {
-                    return true;
-                }
+            if (latest is null || latest >= since)
+            {
+                return true;
             }
         }
 

@@ -13,6 +13,79 @@ internal static class RawFhir
     public static string? String(JsonElement element, string property) =>
         TryGetSingle(element, property, out var value) && value.ValueKind == JsonValueKind.String ? TryString(value) : null;
 
+    // The types a record holds, so reading an entry's type does not make a string (most are then left unparsed).
+    private static readonly string[] KnownTypes =
+    [
+        "Observation", "Condition", "MedicationRequest", "MedicationStatement", "MedicationAdministration", "MedicationDispense", "Medication",
+        "AllergyIntolerance", "Patient", "Encounter", "Procedure", "DiagnosticReport", "Immunization", "Claim", "ExplanationOfBenefit",
+        "CarePlan", "CareTeam", "Goal", "Organization", "Practitioner", "Location", "Device", "ImagingStudy", "DocumentReference",
+        "Provenance", "ServiceRequest", "OperationOutcome", "Bundle",
+    ];
+
+    /// <summary>An entry's <c>resourceType</c>; a known type's name is the shared string, not a new one.</summary>
+    public static string? ResourceType(JsonElement resource)
+    {
+        if (resource.ValueKind != JsonValueKind.Object || !resource.TryGetProperty("resourceType", out var type) || type.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        foreach (var known in KnownTypes)
+        {
+            if (!IsEscaped(type) && type.ValueEquals(known))
+            {
+                return known;
+            }
+        }
+
+        return TryString(type);
+    }
+
+    /// <summary>
+    /// Writes a coding's <c>system|code</c> into <paramref name="key"/> straight from the JSON bytes, for a lookup that
+    /// allocates nothing; false when the values are escaped or too long (the caller reads them as strings then).
+    /// </summary>
+    public static bool TryWriteCodeKey(JsonElement coding, Span<char> key, out int written)
+    {
+        written = 0;
+        if (coding.ValueKind != JsonValueKind.Object || !coding.TryGetProperty("code", out var code) || code.ValueKind != JsonValueKind.String || IsEscaped(code))
+        {
+            return false;
+        }
+
+        if (coding.TryGetProperty("system", out var system) && system.ValueKind == JsonValueKind.String)
+        {
+            if (IsEscaped(system) || !TryCopy(system, key, ref written))
+            {
+                return false;
+            }
+        }
+
+        if (written >= key.Length)
+        {
+            return false;
+        }
+
+        key[written++] = '|';
+        return TryCopy(code, key, ref written);
+    }
+
+    // A string token with a backslash holds escapes: its raw bytes are not its text.
+    private static bool IsEscaped(JsonElement value) => System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value).IndexOf((byte)'\\') >= 0;
+
+    private static bool TryCopy(JsonElement value, Span<char> into, ref int written)
+    {
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value);
+        var text = raw[1..^1]; // a string token's raw bytes include its quotes
+        if (System.Text.Encoding.UTF8.GetMaxCharCount(text.Length) > into.Length - written)
+        {
+            return false;
+        }
+
+        written += System.Text.Encoding.UTF8.GetChars(text, into[written..]);
+        return true;
+    }
+
     /// <summary>A string value, or null when it is not valid Unicode (a lone UTF-16 surrogate cannot become a string).</summary>
     public static string? TryString(JsonElement value)
     {

@@ -61,7 +61,7 @@ public sealed partial class RecordReader(IRecordFilter? filter = null, bool pars
 
         if (type != "Bundle")
         {
-            ReadResource(source, null, value, fullUrl: null, asDraft: false);
+            ReadResource(source, null, value, entry: null, asDraft: false);
             return true;
         }
 
@@ -113,12 +113,13 @@ public sealed partial class RecordReader(IRecordFilter? filter = null, bool pars
             return; // an entry without a resource (a deleted one in a history) carries no patient data
         }
 
-        ReadResource(source, index, resource, RawFhir.String(entry, "fullUrl"), asDraft);
+        ReadResource(source, index, resource, entry, asDraft);
     }
 
-    private void ReadResource(string source, int? index, JsonElement json, string? fullUrl, bool asDraft)
+    /// <param name="entry">The Bundle entry (for its <c>fullUrl</c>, read only when the resource is kept), or null for a resource on its own.</param>
+    private void ReadResource(string source, int? index, JsonElement json, JsonElement? entry, bool asDraft)
     {
-        if (json.ValueKind != JsonValueKind.Object || RawFhir.String(json, "resourceType") is not { } type)
+        if (json.ValueKind != JsonValueKind.Object || RawFhir.ResourceType(json) is not { } type)
         {
             _setAside.Add(new SetAsideEntry(source, index, null, null, null, "is not a FHIR resource (no resourceType)"));
             return;
@@ -167,7 +168,7 @@ public sealed partial class RecordReader(IRecordFilter? filter = null, bool pars
         }
 
         _resources.Add(resource);
-        if (fullUrl is not null)
+        if (entry is { } bundleEntry && RawFhir.String(bundleEntry, "fullUrl") is { } fullUrl)
         {
             _byFullUrl.TryAdd(fullUrl, resource);
         }

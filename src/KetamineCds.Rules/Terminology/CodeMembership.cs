@@ -14,9 +14,15 @@ internal sealed class CodeMembership
     private const int MemoryLimit = 50_000;
 
     private readonly ValueSetIndex[] _sets;
-    private readonly ConcurrentDictionary<(string System, string Code), ValueSetMask> _known = new();
+    // Keyed "system|code", so a record filter can ask with the characters of its JSON, without making a string.
+    private readonly ConcurrentDictionary<string, ValueSetMask> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ValueSetMask>.AlternateLookup<ReadOnlySpan<char>> _knownBySpan;
 
-    private CodeMembership(ValueSetIndex[] sets) => _sets = sets;
+    private CodeMembership(ValueSetIndex[] sets)
+    {
+        _sets = sets;
+        _knownBySpan = _known.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>Numbers the pack's value sets and lets each answer <see cref="ValueSetIndex.Contains"/> from the shared memory.</summary>
     public static void Attach(IEnumerable<ValueSetIndex> sets)
@@ -39,12 +45,40 @@ internal sealed class CodeMembership
             return ValueSetMask.Empty;
         }
 
-        var key = (system ?? "", code);
-        if (_known.TryGetValue(key, out var mask))
+        // The key's characters on the stack: a code seen before is answered without allocating.
+        var length = (system?.Length ?? 0) + 1 + code.Length;
+        if (length > 512)
+        {
+            var key = $"{system}|{code}";
+            return _known.TryGetValue(key, out var known) ? known : Compute(key, system, code);
+        }
+
+        Span<char> chars = stackalloc char[length];
+        system.AsSpan().CopyTo(chars);
+        chars[system?.Length ?? 0] = '|';
+        code.AsSpan().CopyTo(chars[((system?.Length ?? 0) + 1)..]);
+        return _knownBySpan.TryGetValue(chars, out var mask) ? mask : Compute(chars.ToString(), system, code);
+    }
+
+    /// <summary>
+    /// The same answer for a key written <c>system|code</c> as characters (a record filter reading JSON): when the code
+    /// was seen before, nothing is allocated.
+    /// </summary>
+    public ValueSetMask SetsContaining(ReadOnlySpan<char> systemAndCode)
+    {
+        if (_knownBySpan.TryGetValue(systemAndCode, out var mask))
         {
             return mask;
         }
 
+        var key = systemAndCode.ToString();
+        var bar = key.IndexOf('|', StringComparison.Ordinal);
+        var code = key[(bar + 1)..];
+        return code.Length == 0 ? ValueSetMask.Empty : Compute(key, bar == 0 ? null : key[..bar], code);
+    }
+
+    private ValueSetMask Compute(string key, string? system, string code)
+    {
         var canonical = CodeSystems.Normalize(system);
         var normalized = CodeSystems.NormalizeCode(canonical, code);
         var bits = new ulong[ValueSetMask.WordsFor(_sets.Length)];
@@ -56,7 +90,7 @@ internal sealed class CodeMembership
             }
         }
 
-        mask = new ValueSetMask(bits);
+        var mask = new ValueSetMask(bits);
         if (_known.Count < MemoryLimit)
         {
             _known.TryAdd(key, mask);
