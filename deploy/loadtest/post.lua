@@ -31,26 +31,30 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+-- Each request is formatted once per thread, not once per call: a 100 KB body copied into a new Lua string on every
+-- call cost wrk more CPU than the service spent answering it, on the same two cores.
 local next_entry = 0
+local formatted = {}
 function init(args)
   next_entry = math.random(#entries) -- threads start at different points of the mix
+  for i, entry in ipairs(entries) do
+    if entry.method == "GET" then
+      formatted[i] = wrk.format("GET", entry.path)
+    else
+      formatted[i] = wrk.format("POST", entry.path, { ["Content-Type"] = "application/json" }, entry.body)
+    end
+  end
 end
 
 function request()
   next_entry = next_entry % #entries + 1
-  local entry = entries[next_entry]
-  if entry.method == "GET" then return wrk.format("GET", entry.path) end
-  return wrk.format("POST", entry.path, { ["Content-Type"] = "application/json" }, entry.body)
+  return formatted[next_entry]
 end
 
-non200 = 0
-function response(status, headers, body)
-  if status ~= 200 then non200 = non200 + 1 end
-end
-
+-- No response() callback: wrk would copy every answer into Lua. It counts answers other than 2xx/3xx itself
+-- (summary.errors.status), which is what "non-200" reports (the service answers 200 or an error status).
 function done(summary, latency, requests)
-  local failed = 0
-  for _, thread in ipairs(threads) do failed = failed + thread:get("non200") end
+  local failed = summary.errors.status
   io.write(string.format("requests %d, non-200 %d, socket errors %d\n", summary.requests, failed,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
   io.write(string.format("latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n",

@@ -66,9 +66,13 @@ public static class LongRecord
         Console.WriteLine($"{file}: {observations + 3} observations, {new FileInfo(file).Length / 1024} KB");
     }
 
-    public static void Run(int observations, int runs)
+    public static void Run(int observations, int runs) => Run(System.Text.Encoding.UTF8.GetBytes(Request(observations)), $"{observations + 3} observations", runs);
+
+    /// <summary>The same measurement on a request file (<c>compare FILE runs</c>).</summary>
+    public static void Run(string file, int runs) => Run(File.ReadAllBytes(file), Path.GetFileName(file), runs);
+
+    private static void Run(byte[] body, string what, int runs)
     {
-        var body = System.Text.Encoding.UTF8.GetBytes(Request(observations));
         var handler = Handler();
         var service = CdsServiceCatalog.Describe(handler.Packs.Current, CdsServiceCatalog.OrderSign);
         var (json, ostrich, full) = (new List<double>(), new List<double>(), new List<double>());
@@ -117,7 +121,7 @@ public static class LongRecord
 
         var (mj, mo, mf) = (Median(json), Median(ostrich), Median(full));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{observations + 3} observations, {body.Length / 1024} KB, medians of {runs} runs: JSON parse {mj:0.0} ms, Ostrich parse {mo:0.0} ms, service {mf:0.0} ms; "
+            $"{what}, {body.Length / 1024} KB, medians of {runs} runs: JSON parse {mj:0.0} ms, Ostrich parse {mo:0.0} ms, service {mf:0.0} ms; "
             + $"service / JSON {mf / mj:0.00}, service / Ostrich {mf / mo:0.00}; allocated per service call {allocated / runs / 1024 / 1024.0:0.0} MB, "
             + $"of which the JSON document of the body {jsonAllocated / runs / 1024 / 1024.0:0.0} MB"));
         Console.WriteLine($"cards: {cards}");
@@ -135,7 +139,15 @@ public static class LongRecord
     public static void Floor(string file, int seconds)
     {
         var body = File.ReadAllBytes(file);
-        OstrichParse(body);
+        // Warm first, as a service under load is: the JIT's later tiers take a few seconds of calls to arrive.
+        var warm = Stopwatch.GetTimestamp() + (long)(Math.Min(5, seconds) * Stopwatch.Frequency);
+        Parallel.For(0, Environment.ProcessorCount, _ =>
+        {
+            while (Stopwatch.GetTimestamp() < warm)
+            {
+                OstrichParse(body);
+            }
+        });
         long done = 0;
         var until = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         Parallel.For(0, Environment.ProcessorCount, _ =>

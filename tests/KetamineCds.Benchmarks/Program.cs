@@ -9,6 +9,7 @@ using KetamineCds.Benchmarks;
 //   audit-writer CONNECTION N   the audit writer alone: N queued calls written to a store, calls per second (AuditWriterThroughput)
 //   long N runs         a record with N observations: the service against an Ostrich parse and a JSON parse of it (LongRecord)
 //   write-long N FILE   that request as a file, for wrk
+//   compare FILE runs   the same for a request file
 //   floor FILE seconds  requests per second if serving a request were only the Ostrich parse of its prefetch
 switch (args)
 {
@@ -33,6 +34,9 @@ switch (args)
     case ["write-corpus", var resources, var file]:
         File.WriteAllText(file, RequestCorpus.OrderSign(Number(resources)));
         Console.WriteLine($"{file}: {resources} resources, {new FileInfo(file).Length / 1024} KB");
+        return;
+    case ["compare", var file, var compareRuns]:
+        LongRecord.Run(file, Number(compareRuns));
         return;
     case ["floor", var file, var seconds]:
         LongRecord.Floor(file, Number(seconds));

@@ -81,6 +81,35 @@ public sealed class CompiledPack
         OrderValueSet.Match(request.Medication as CodeableConcept) is not null
         || record.Medications.Concepts(request.Medication, request).Any(concept => OrderValueSet.Match(concept) is not null);
 
+    // Drug names recur across requests: whether one names an ingredient the pack knows is remembered (bounded).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _ingredientNames = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether a medication's names (its codings' displays and text) name an ingredient one of the pack's value sets
+    /// matches by name, or the antidepressant dose table knows: such a medication is one a rule can read.
+    /// </summary>
+    internal bool NamesAnIngredient(CodeableConcept? concept)
+    {
+        if (concept is null)
+        {
+            return false;
+        }
+
+        var key = string.Join("\n", concept.Coding.Select(c => c.Display).Append(concept.Text));
+        if (_ingredientNames.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var names = ValueSets.Values.Any(set => set.MatchesIngredientNames && set.Match(concept) is not null) || Doses.Identify(concept) is not null;
+        if (_ingredientNames.Count < 20_000)
+        {
+            _ingredientNames.TryAdd(key, names);
+        }
+
+        return names;
+    }
+
     /// <summary>The draft ketamine orders of the hook; for order-select the selected ones come first.</summary>
     public IReadOnlyList<MedicationRequest> FindKetamineOrders(HookContext hook, PatientRecord record)
     {

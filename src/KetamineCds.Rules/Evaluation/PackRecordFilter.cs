@@ -52,9 +52,10 @@ internal sealed class PackRecordFilter : IRecordFilter
         "Patient" or "Medication" or "AllergyIntolerance" => true,
         _ when !_pack.Reads.ResourceTypes.Contains(resourceType) => false,
         "Observation" => WantsObservation(resource),
-        "Condition" => WantsConcept(RawFhir.Concept(resource, "code"), medication: false),
+        "Condition" => RawFhir.TryGetSingle(resource, "code", out var code) && WantsConcept(code, medication: false),
         "MedicationRequest" or "MedicationStatement" or "MedicationAdministration" or "MedicationDispense" =>
-            RawFhir.TryGetSingle(resource, "medicationReference", out _) || WantsConcept(RawFhir.Medication(resource), medication: true),
+            RawFhir.TryGetSingle(resource, "medicationReference", out _)
+            || (RawFhir.TryGetSingle(resource, "medicationCodeableConcept", out var medication) && WantsConcept(medication, medication: true)),
         _ => true,
     };
 
@@ -123,10 +124,7 @@ internal sealed class PackRecordFilter : IRecordFilter
 
     private bool WantsCoding(JsonElement coding, JsonElement observation, ref DateTimeOffset? latest, ref bool dated)
     {
-        Span<char> key = stackalloc char[256];
-        var mask = RawFhir.TryWriteCodeKey(coding, key, out var written)
-            ? _membership!.SetsContaining(key[..written])
-            : _membership!.SetsContaining(RawFhir.String(coding, "system"), RawFhir.String(coding, "code"));
+        var mask = Mask(coding);
         if (mask.IsEmpty)
         {
             return false;
@@ -158,25 +156,54 @@ internal sealed class PackRecordFilter : IRecordFilter
         return false;
     }
 
-    private bool WantsConcept(Hl7.Fhir.Model.CodeableConcept? concept, bool medication)
+    /// <summary>
+    /// A condition's or medication's concept, from its JSON: kept when one of its codes is in a pack value set (looked
+    /// up without allocating), when it has text alone (matched by name), or, for a medication, when its names name an
+    /// ingredient a set or the dose table knows (remembered per name for the life of the pack: drug names recur).
+    /// </summary>
+    private bool WantsConcept(JsonElement concept, bool medication)
     {
-        if (concept is null)
+        if (concept.ValueKind != JsonValueKind.Object || _membership is null)
         {
             return false;
         }
 
-        if (concept.Coding.Count == 0)
+        var codings = 0;
+        if (concept.TryGetProperty("coding", out var list))
+        {
+            foreach (var coding in list.ValueKind == JsonValueKind.Array ? list.EnumerateArray() : default)
+            {
+                codings++;
+                if (!Mask(coding).IsEmpty)
+                {
+                    return true;
+                }
+            }
+
+            if (list.ValueKind == JsonValueKind.Object)
+            {
+                codings++;
+                if (!Mask(list).IsEmpty)
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (codings == 0)
         {
             // Text alone: matched by name (an order's reason naming depression, a drug named in a reference's display).
-            return true;
+            return RawFhir.String(concept, "text") is not null;
         }
 
-        if (_membership is not null && concept.Coding.Any(c => !_membership.SetsContaining(c.System, c.Code).IsEmpty))
-        {
-            return true;
-        }
+        return medication && _pack.NamesAnIngredient(RawFhir.Concept(concept));
+    }
 
-        return medication && (_pack.ValueSets.Values.Any(set => set.MatchesIngredientNames && set.Match(concept) is not null)
-            || _pack.Doses.Identify(concept) is not null);
+    private ValueSetMask Mask(JsonElement coding)
+    {
+        Span<char> key = stackalloc char[256];
+        return RawFhir.TryWriteCodeKey(coding, key, out var written)
+            ? _membership!.SetsContaining(key[..written])
+            : _membership!.SetsContaining(RawFhir.String(coding, "system"), RawFhir.String(coding, "code"));
     }
 }

@@ -132,9 +132,13 @@ internal static class RawFhir
     }
 
     /// <summary>A CodeableConcept element (codings with system, code and display, and text), or null when it has none.</summary>
-    public static CodeableConcept? Concept(JsonElement element, string property)
+    public static CodeableConcept? Concept(JsonElement element, string property) =>
+        TryGetSingle(element, property, out var value) ? Concept(value) : null;
+
+    /// <summary>A CodeableConcept from its JSON object, or null when it has neither a coding nor text.</summary>
+    public static CodeableConcept? Concept(JsonElement value)
     {
-        if (!TryGetSingle(element, property, out var value) || value.ValueKind != JsonValueKind.Object)
+        if (value.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
