@@ -28,6 +28,7 @@ internal sealed class AgeFact(Comparison comparison) : ICondition
             return ConditionResult.Unknown($"age {shown} (birth date {birthDate.Value}): cannot tell whether it is {comparison.Describe()}", [evidence]);
         }
 
-        return ConditionResult.Of(old, [evidence], () => $"age {shown} {comparison.Describe()}");
+        var ages = youngest == oldest ? $"{oldest}" : $"{youngest} or {oldest}";
+        return ConditionResult.Of(old, [evidence], () => $"age {ages} {comparison.Describe()}");
     }
 }

@@ -48,14 +48,15 @@ internal static class RawFhir
     public static bool TryWriteCodeKey(JsonElement coding, Span<char> key, out int written)
     {
         written = 0;
-        if (coding.ValueKind != JsonValueKind.Object || !coding.TryGetProperty("code", out var code) || code.ValueKind != JsonValueKind.String || IsEscaped(code))
+        if (!TryGetSingle(coding, "code", out var code) || code.ValueKind != JsonValueKind.String || IsEscaped(code))
         {
             return false;
         }
 
-        if (coding.TryGetProperty("system", out var system) && system.ValueKind == JsonValueKind.String)
+        // As the reader reads it: a list of one stands for its value; anything else but a plain string goes the slow way.
+        if (TryGetSingle(coding, "system", out var system) && system.ValueKind != JsonValueKind.Null)
         {
-            if (IsEscaped(system) || !TryCopy(system, key, ref written))
+            if (system.ValueKind != JsonValueKind.String || IsEscaped(system) || !TryCopy(system, key, ref written))
             {
                 return false;
             }
