@@ -46,7 +46,7 @@ public sealed class PreviewPageTests(BrowserFixture browser) : IClassFixture<Bro
         var first = page.Locator("#cards article.card").First;
         await first.WaitForAsync();
         Assert.Equal("critical", await first.GetAttributeAsync("data-indicator"));
-        Assert.Equal("History of a primary psychotic disorder: avoid ketamine", await first.Locator(".summary").TextContentAsync());
+        Assert.Equal("History of a primary psychotic disorder: ketamine can worsen psychosis and is usually avoided", await first.Locator(".summary").TextContentAsync());
         // The detail is rendered Markdown (the patient data as a list, values in bold); source, suggestion, override reasons.
         Assert.Equal("F20.9", await first.Locator(".detail li strong").First.TextContentAsync());
         var meta = string.Join(" | ", await first.Locator(".meta").AllTextContentsAsync());
@@ -105,7 +105,7 @@ public sealed class PreviewPageTests(BrowserFixture browser) : IClassFixture<Bro
     {
         using var rules = new RulePackCopy();
         rules.Edit("rulesets/contraindications.yaml", text => text
-            .Replace("summary: \"History of a primary psychotic disorder: avoid ketamine\"", "summary: \"<script>window.__injected='summary'</script> psychosis\"", StringComparison.Ordinal)
+            .Replace("summary: \"History of a primary psychotic disorder: ketamine can worsen psychosis and is usually avoided\"", "summary: \"<script>window.__injected='summary'</script> psychosis\"", StringComparison.Ordinal)
             .Replace("Schizophrenia, schizoaffective or another primary psychotic disorder is recorded (active or past).",
                 "<img src=x onerror=\"window.__injected='detail'\"> [see](javascript:window.__injected='link') recorded.", StringComparison.Ordinal));
         await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>

@@ -32,7 +32,7 @@ public sealed class RulePackReloadTests : IDisposable
 
         _rules.SetPackVersion("1.0.1");
         _rules.Edit("rulesets/contraindications.yaml", text => text.Replace(
-            "History of a primary psychotic disorder: avoid ketamine", "Psychotic disorder on record: avoid ketamine", StringComparison.Ordinal));
+            "History of a primary psychotic disorder: ketamine can worsen psychosis and is usually avoided", "Psychotic disorder on record: avoid ketamine", StringComparison.Ordinal));
 
         await Eventually.UntilAsync(async () => await LiveVersionAsync() == "1.0.1", "the edit going live");
         var (status, body, _) = await HttpJson.PostAsync(_client, HttpJson.Example("order-sign-schizophrenia.json"));

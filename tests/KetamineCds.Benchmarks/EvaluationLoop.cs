@@ -22,7 +22,7 @@ public static class EvaluationLoop
         for (var run = 0; run < runs; run++)
         {
             var result = RuleEvaluator.Evaluate(pack, new PatientRecord(parsed), new HookContext("order-sign", [.. drafts], []), now);
-            var cards = result.Findings.Select(f => CardMapper.ToCard(f, pack)).ToList();
+            var cards = result.Findings.Select(f => CardMapper.ToCard(f, pack, KetamineCds.Api.Auth.EhrProfiles.Shipped[KetamineCds.Api.Auth.EhrProfiles.Spec], new Uri("http://localhost:5080/"))).ToList();
             bytes += JsonSerializer.SerializeToUtf8Bytes(new CdsResponse(cards), CdsJsonContext.Default.CdsResponse).Length;
         }
 

@@ -94,7 +94,7 @@ public static class LongRecord
             t = Stopwatch.GetTimestamp();
             using (var document = JsonDocument.Parse(body))
             {
-                var response = handler.Handler.HandleAsync(service, document.RootElement, CancellationToken.None).GetAwaiter().GetResult();
+                var response = handler.Handler.HandleAsync(service, new CallerContext(KetamineCds.Api.Auth.EhrProfiles.Shipped[KetamineCds.Api.Auth.EhrProfiles.Spec], new Uri("http://localhost:5080/")), document.RootElement, CancellationToken.None).GetAwaiter().GetResult();
                 cards = string.Join(", ", response.Cards.Select(c => c.Extension!.TryGetValue("org.ketaminecds.rule", out var rule) ? rule.Split('@')[0] : c.Summary[..20]));
                 JsonSerializer.SerializeToUtf8Bytes(response, CdsJsonContext.Default.CdsResponse);
             }

@@ -60,7 +60,7 @@ public static class PhaseProfile
             Time("evaluate", t);
 
             t = Stopwatch.GetTimestamp();
-            var cards = result.Findings.Select(f => CardMapper.ToCard(f, pack)).ToList();
+            var cards = result.Findings.Select(f => CardMapper.ToCard(f, pack, KetamineCds.Api.Auth.EhrProfiles.Shipped[KetamineCds.Api.Auth.EhrProfiles.Spec], new Uri("http://localhost:5080/"))).ToList();
             var bytes = JsonSerializer.SerializeToUtf8Bytes(new CdsResponse(cards), CdsJsonContext.Default.CdsResponse);
             Time("cards + serialise", t);
             if (run < 5)

@@ -71,7 +71,7 @@ public class PipelineBenchmarks
     public async Task<int> FullPipeline()
     {
         using var document = JsonDocument.Parse(_body);
-        var response = await _handler.HandleAsync(CdsServiceCatalog.Describe(_packs.Current, CdsServiceCatalog.OrderSign), document.RootElement, CancellationToken.None);
+        var response = await _handler.HandleAsync(CdsServiceCatalog.Describe(_packs.Current, CdsServiceCatalog.OrderSign), new CallerContext(KetamineCds.Api.Auth.EhrProfiles.Shipped[KetamineCds.Api.Auth.EhrProfiles.Spec], new Uri("http://localhost:5080/")), document.RootElement, CancellationToken.None);
         return JsonSerializer.SerializeToUtf8Bytes(response, CdsJsonContext.Default.CdsResponse).Length;
     }
 

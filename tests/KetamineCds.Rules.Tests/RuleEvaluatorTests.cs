@@ -24,7 +24,7 @@ public class RuleEvaluatorTests
         Assert.Equal(RuleOutcome.Superseded, result.Trace.Single(t => t.RuleId == "KET-13-WARN").Outcome);
         Assert.Contains("186/112 mm[Hg]", bp.Summary); // the whole reading, not the half that fired
         Assert.Contains("2026-11-25", bp.Summary);
-        Assert.Contains("KET-13-CRIT@1.0.0", bp.Detail);
+        Assert.Contains("KET-13-CRIT@1.0.1", bp.Detail);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public class RuleEvaluatorTests
                 category: caution
                 hooks: [order-sign]
                 when: { fact: condition, valueSet: major-depression, where: "code.coding.single().code = 'F33.2'" }
-                card: { indicator: warning, summary: never shown, source: { label: test } }
+                card: { indicator: warning, summary: never shown, source: { label: test, topic: { system: "urn:test", code: THROWS, display: test } } }
                 references: [ { citation: test } ]
                 lastReviewed: 2026-11-26
             """);

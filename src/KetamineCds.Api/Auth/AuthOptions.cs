@@ -24,6 +24,12 @@ public sealed class AuthOptions
     /// <summary>The EHRs trusted to call, by issuer.</summary>
     public List<TrustedIssuer> TrustedIssuers { get; set; } = [];
 
+    /// <summary>A site's changes to the shipped EHR profiles (<see cref="EhrProfiles.Shipped"/>), or profiles of its own, by name.</summary>
+    public Dictionary<string, EhrProfileSettings> Profiles { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The profile for calls with no issuer (authentication off: development, the Sandbox). Default <c>spec</c>.</summary>
+    public string DefaultProfile { get; set; } = EhrProfiles.Spec;
+
     /// <summary>Tolerated clock difference for <c>exp</c>, <c>nbf</c> and <c>iat</c>. Default 60 s.</summary>
     [Range(0, 600)]
     public int ClockSkewSeconds { get; set; } = 60;
@@ -47,6 +53,18 @@ public sealed class TrustedIssuer
 
     /// <summary>JWKS URLs a token may name in its <c>jku</c> header; any other <c>jku</c> is rejected.</summary>
     public List<string> AllowedJku { get; set; } = [];
+
+    /// <summary>
+    /// The EHR product, by profile name (<c>epic</c>, <c>oracle-health</c>, <c>meditech</c>, <c>sandbox</c>, or one
+    /// under <c>Auth:Profiles</c>): what its calls need (prefetch, card shapes, triggers). Unset: the spec's defaults.
+    /// </summary>
+    public string? Profile { get; set; }
+
+    /// <summary>
+    /// <c>aud</c> values this issuer's tokens may carry besides the endpoint URL called. Epic's <c>aud</c> is whatever
+    /// the site typed at registration ("This must be manually configured by the health system"), often the base URL.
+    /// </summary>
+    public List<string> Audiences { get; set; } = [];
 
     /// <summary>Accepted signing algorithms. Default ES384 and RS384 (the spec's recommendation); none and HMAC are never accepted.</summary>
     public List<string> Algorithms { get; set; } = ["ES384", "RS384"];

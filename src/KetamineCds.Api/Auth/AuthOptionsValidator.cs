@@ -9,7 +9,7 @@ public sealed class AuthOptionsValidator(IHostEnvironment environment) : IValida
 
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
-        var failures = new List<string>();
+        var failures = new List<string>(EhrProfiles.Problems(options));
         if (!options.Enabled)
         {
             if (!environment.IsDevelopment() && !options.AllowDisabledOutsideDevelopment)
@@ -43,6 +43,11 @@ public sealed class AuthOptionsValidator(IHostEnvironment environment) : IValida
             }
 
             // CDS Hooks 2.0 §JWT: "none" and symmetric (HMAC) algorithms SHALL NOT be used.
+            foreach (var audience in issuer.Audiences.Where(a => !Uri.TryCreate(a, UriKind.Absolute, out _)))
+            {
+                failures.Add($"Auth:TrustedIssuers '{issuer.Issuer}': audience '{audience}' is not an absolute URL.");
+            }
+
             foreach (var algorithm in issuer.Algorithms.Where(a => !Asymmetric.Contains(a)))
             {
                 failures.Add($"Auth:TrustedIssuers '{issuer.Issuer}': algorithm '{algorithm}' is not allowed (asymmetric ES/RS/PS only).");

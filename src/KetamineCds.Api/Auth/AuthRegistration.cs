@@ -13,6 +13,7 @@ public static class AuthRegistration
         services.AddSingleton<InMemoryReplayCache>();
         services.AddSingleton<IReplayCache, StoreReplayCache>();
         services.AddSingleton<CdsJwtValidator>();
+        services.AddSingleton<EhrProfiles>();
         services.AddSingleton<JwksCache>();
         services.AddHttpClient(nameof(JwksCache), http => http.Timeout = TimeSpan.FromSeconds(5)).RemoveAllLoggers();
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, EhrJwtAuthenticationHandler>(CdsAuthentication.EhrScheme, null);

@@ -17,7 +17,7 @@ public sealed record JwtCheck(string? Issuer, string? Reason, string? Kind = nul
 /// Verifies the EHR's JWT as CDS Hooks 2.0 §Trusting CDS Clients and its best practices require: a trusted
 /// <c>iss</c>; its keys from <c>jku</c> when allowlisted, else from the configured JWKS (<see cref="JwksSource"/>);
 /// a <c>kid</c> that set holds, <c>typ</c>;
-/// an allowlisted asymmetric <c>alg</c>; the signature; <c>aud</c> equal to the endpoint called; <c>exp</c>,
+/// an allowlisted asymmetric <c>alg</c>; the signature; <c>aud</c> equal to the endpoint called (or an audience the issuer is configured with); <c>exp</c>,
 /// <c>nbf</c> and <c>iat</c> with a small skew; and a <c>jti</c> not seen before. Extra claims are accepted.
 /// </summary>
 public sealed class CdsJwtValidator(JwksCache jwks, IReplayCache replays, IOptions<AuthOptions> options, TimeProvider time)
@@ -87,7 +87,9 @@ public sealed class CdsJwtValidator(JwksCache jwks, IReplayCache replays, IOptio
         var parameters = new TokenValidationParameters
         {
             ValidIssuer = trusted.Issuer,
-            ValidAudiences = [.. endpointUrls.Distinct(StringComparer.Ordinal).SelectMany(url => new[] { url, url + "/" })],
+            // The endpoint called (spec: aud is the service's endpoint URL), and what this site registered for its EHR.
+            ValidAudiences = [.. endpointUrls.Concat(trusted.Audiences.Select(a => a.TrimEnd('/'))).Distinct(StringComparer.Ordinal)
+                .SelectMany(url => new[] { url, url + "/" })],
             IssuerSigningKeys = keys,
             ValidAlgorithms = trusted.Algorithms,
             ClockSkew = TimeSpan.FromSeconds(settings.ClockSkewSeconds),

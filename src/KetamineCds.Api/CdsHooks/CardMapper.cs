@@ -1,3 +1,4 @@
+using KetamineCds.Api.Auth;
 using KetamineCds.Api.Core;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Rules.Evaluation;
@@ -6,28 +7,49 @@ using KetamineCds.Rules.Record;
 
 namespace KetamineCds.Api.CdsHooks;
 
-/// <summary>Maps findings to spec-exact cards: a uuid on every card and suggestion, selectionBehavior with suggestions, no empty members.</summary>
+/// <summary>
+/// Maps findings to spec-exact cards, shaped for the EHR that called: a uuid on every card and suggestion; a static
+/// alphanumeric <c>source.topic</c> per rule, so an EHR can remember an acknowledgement (Epic); <c>source.url</c> the
+/// rule's public page; a <c>selectionBehavior</c> the EHR renders; the delete action in the form it reads.
+/// </summary>
 public static class CardMapper
 {
-    public static Card ToCard(Finding finding, CompiledPack pack) => new()
+    /// <param name="rulePages">The service's public base URL, under which <c>rules/{id}</c> is each rule's page.</param>
+    public static Card ToCard(Finding finding, CompiledPack pack, EhrProfile profile, Uri rulePages)
     {
-        Uuid = TimeOrderedId.New(),
-        Summary = finding.Summary,
-        Detail = string.IsNullOrWhiteSpace(finding.Detail) ? null : finding.Detail,
-        Indicator = finding.Indicator.ToString().ToLowerInvariant(),
-        Source = new CardSource(finding.Source.Label, finding.Source.Url,
-            finding.Source.Topic is { } t ? new CardCoding(t.System ?? "", t.Code ?? "", t.Display) : null),
-        Suggestions = finding.Suggestions.Count == 0 ? null : finding.Suggestions.Select(ToSuggestion).ToList(),
-        SelectionBehavior = finding.Suggestions.Count == 0 ? null : "at-most-one",
-        OverrideReasons = finding.OverrideReasons.Count == 0 ? null
-            : finding.OverrideReasons.Select(r => new CardCoding(r.System ?? "", r.Code ?? "", r.Display)).ToList(),
-        Links = finding.Links.Count == 0 ? null : finding.Links.Select(l => new CardLink(l.Label, l.Url, "absolute")).ToList(),
-        Extension = new Dictionary<string, string>
+        var details = pack.Details.GetValueOrDefault(finding.RuleId);
+        return new Card
         {
-            [CardExtensions.Rule] = $"{finding.RuleId}@{finding.RuleVersion}",
-            [CardExtensions.Pack] = pack.Label,
-        },
-    };
+            Uuid = TimeOrderedId.New(),
+            Summary = finding.Summary,
+            Detail = string.IsNullOrWhiteSpace(finding.Detail) ? null : finding.Detail,
+            Indicator = finding.Indicator.ToString().ToLowerInvariant(),
+            Source = new CardSource(finding.Source.Label, new Uri(rulePages, InterventionAttributes.RulePagePath(finding.RuleId)).ToString(),
+                finding.Source.Topic is { } t ? new CardCoding(t.System ?? "", t.Code ?? "", t.Display)
+                    : new CardCoding(TopicSystem, InterventionDetails.TopicCodeOf(finding.RuleId), details?.Title)),
+            Suggestions = finding.Suggestions.Count == 0 ? null : finding.Suggestions.Select(s => ToSuggestion(s, profile)).ToList(),
+            SelectionBehavior = finding.Suggestions.Count == 0 ? null : profile.SelectionBehaviorFor(ChoicesExcludeEachOther(finding.Suggestions)),
+            OverrideReasons = finding.OverrideReasons.Count == 0 ? null
+                : finding.OverrideReasons.Select(r => new CardCoding(r.System ?? "", r.Code ?? "", r.Display)).ToList(),
+            Links = finding.Links.Count == 0 ? null : finding.Links.Select(l => new CardLink(l.Label, l.Url, "absolute")).ToList(),
+            Extension = new Dictionary<string, string>
+            {
+                [CardExtensions.Rule] = $"{finding.RuleId}@{finding.RuleVersion}",
+                [CardExtensions.Pack] = pack.Label,
+            },
+        };
+    }
+
+    /// <summary>The topic system of rules that set no topic of their own (the shipped pack sets one on every rule).</summary>
+    public const string TopicSystem = "https://ketaminecds.org/CodeSystem/rule-topic";
+
+    /// <summary>
+    /// Whether a card's suggestions are alternatives, so taking one rules out the others: removing the order and
+    /// changing it cannot both be done. One suggestion, or suggestions that can all be taken (order a test, record a
+    /// weight), are <c>any</c>, the spec's recommendation for cards EHRs such as Epic render.
+    /// </summary>
+    private static bool ChoicesExcludeEachOther(IReadOnlyList<FindingSuggestion> suggestions) =>
+        suggestions.Count > 1 && suggestions.Any(s => s.ActionType == "delete");
 
     /// <summary>
     /// Cards in the order a clinician must read them: critical, then warning, then info, each tier keeping the pack's
@@ -43,7 +65,7 @@ public static class CardMapper
         _ => 2,
     };
 
-    private static Suggestion ToSuggestion(FindingSuggestion suggestion) => new()
+    private static Suggestion ToSuggestion(FindingSuggestion suggestion, EhrProfile profile) => new()
     {
         Label = suggestion.Label,
         Uuid = TimeOrderedId.New(),
@@ -54,8 +76,9 @@ public static class CardMapper
             {
                 Type = suggestion.ActionType,
                 Description = suggestion.ActionDescription,
-                ResourceId = suggestion.ResourceId,
-                Resource = suggestion.Resource is null ? null : new EmbeddedFhirResource(suggestion.Resource),
+                ResourceId = profile.DeleteAction == DeleteActionForm.ResourceId ? suggestion.ResourceId : null,
+                Resource = suggestion.Resource is not null ? new EmbeddedFhirResource(suggestion.Resource)
+                    : suggestion.ResourceId is { } target && profile.DeleteAction == DeleteActionForm.Resource ? EmbeddedFhirResource.ReferenceOnly(target) : null,
             },
         ],
     };
@@ -69,7 +92,7 @@ public static class CardMapper
     public static Card IncompleteData(IReadOnlyList<UnavailableData> unavailable, IReadOnlyList<SetAsideEntry> setAside,
         IReadOnlyList<string> unidentified, CompiledPack pack)
     {
-        var described = unavailable.Select(u => (u.Key, What: CdsServiceCatalog.Describes.GetValueOrDefault(u.Key) ?? u.Key, u.Reason))
+        var described = unavailable.Select(u => (u.Key, u.What, u.Reason))
             .DistinctBy(d => (d.Key, d.Reason)).ToList();
         var parts = described.Select(d => d.What.Split('(')[0].Trim()).Distinct().ToList();
         if (setAside.Count > 0)

@@ -28,6 +28,9 @@ public sealed record CdsRequest(
     /// <summary>The optional members of <c>fhirAuthorization</c> the EHR left out (expires_in, scope, subject).</summary>
     public IReadOnlyList<string> MissingAuthorizationFields { get; init; } = [];
 
+    /// <summary>The request's extensions with text or number values (an EHR's trigger, version), by name.</summary>
+    public IReadOnlyDictionary<string, string> Extensions { get; init; } = new Dictionary<string, string>();
+
     public PrefetchState StateOf(string key) => !Prefetch.TryGetValue(key, out var value) ? PrefetchState.NotSupplied
         : value is null ? PrefetchState.NoData
         : value.Value.TryGetProperty("resourceType", out var type) && type.ValueEquals("OperationOutcome") ? PrefetchState.Failed

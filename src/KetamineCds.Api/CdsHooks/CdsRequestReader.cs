@@ -96,7 +96,43 @@ public static class CdsRequestReader
         return new CdsRequest(hook, hookInstance, fhirServerUri, accessToken, patientId, userId, encounterId, draftOrders, selections, ReadPrefetch(root))
         {
             MissingAuthorizationFields = missingAuthorization,
+            Extensions = ReadExtensions(root),
         };
+    }
+
+    /// <summary>
+    /// The request's <c>extension</c> members whose values are strings or numbers, as text (Epic sends its trigger as
+    /// "18" or 18). Unknown extensions are ignored, never refused (spec §Extensions); one that is not an object is a 400.
+    /// </summary>
+    private static Dictionary<string, string> ReadExtensions(JsonElement root)
+    {
+        var extensions = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!root.TryGetProperty("extension", out var extension) || extension.ValueKind == JsonValueKind.Null)
+        {
+            return extensions;
+        }
+
+        if (extension.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidRequestBodyException("extension must be an object whose members are named in reverse-domain form (spec §Extensions).");
+        }
+
+        foreach (var member in extension.EnumerateObject())
+        {
+            try
+            {
+                if (member.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+                {
+                    extensions[member.Name] = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString()! : member.Value.GetRawText();
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Not valid Unicode (a lone surrogate): an extension this service cannot read is ignored like any unknown one.
+            }
+        }
+
+        return extensions;
     }
 
     private static readonly string[] OptionalAuthorizationFields = ["expires_in", "scope", "subject"];

@@ -17,12 +17,22 @@ public static class CdsServicesApi
 {
     private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 64 };
 
-    /// <summary>Discovery for the live pack: its prefetch asks for the observation categories its rules read.</summary>
-    public static IResult Discover(RulePackProvider packs) =>
-        Results.Json(new DiscoveryResponse(CdsServiceCatalog.Describe(packs.Current)), CdsJsonContext.Default.DiscoveryResponse);
+    /// <summary>
+    /// Discovery for the live pack, as the calling EHR registers it: the observation categories the pack reads, one key
+    /// each, and what the caller's profile changes (keys it never serves, <c>_include</c>, conditions per category).
+    /// <c>?ehr=epic</c> shows another profile's view (what its install sheet prints), or 404 for an unknown name.
+    /// </summary>
+    public static IResult Discover(HttpRequest http, RulePackProvider packs, EhrProfiles profiles, string? ehr = null)
+    {
+        var profile = ehr is null ? profiles.ForIssuer(http.HttpContext.User.Issuer()) : profiles.Named(ehr);
+        return profile is null
+            ? OperationOutcomes.Result(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound,
+                $"No EHR profile has this name; known: {string.Join(", ", profiles.All.Select(p => p.Name).Order(StringComparer.Ordinal))}.")
+            : Results.Json(new DiscoveryResponse(CdsServiceCatalog.Describe(packs.Current, profile)), CdsJsonContext.Default.DiscoveryResponse);
+    }
 
     public static async Task<IResult> InvokeAsync(string id, HttpRequest http, HookHandler handler, AuditScope audit, CdsMetrics metrics,
-        IOptions<HttpHardeningOptions> limits, RulePackProvider packs, CancellationToken cancellationToken)
+        IOptions<HttpHardeningOptions> limits, RulePackProvider packs, EhrProfiles profiles, IOptions<AuthOptions> auth, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         // Unknown ids share one label value, so a caller cannot grow the metric's cardinality.
@@ -77,10 +87,18 @@ public static class CdsServicesApi
 
         using (document)
         {
-            var response = await handler.HandleAsync(service, document.RootElement, cancellationToken);
+            var caller = new CallerContext(profiles.ForIssuer(context.User.Issuer()), RulePages(http, auth.Value));
+            var response = await handler.HandleAsync(service, caller, document.RootElement, cancellationToken);
             return Results.Json(response, CdsJsonContext.Default.CdsResponse);
         }
     }
+
+    /// <summary>
+    /// Where the rule pages are, as the EHR's users reach the service: the configured public base URL (<c>Auth:Audience</c>)
+    /// when there is one, else the address this request came to (development, the Sandbox).
+    /// </summary>
+    private static Uri RulePages(HttpRequest http, AuthOptions auth) =>
+        new((auth.Audience is { Length: > 0 } audience ? audience : $"{http.Scheme}://{http.Host}{http.PathBase}").TrimEnd('/') + "/");
 
     private static string Outcome(int status) => status switch
     {

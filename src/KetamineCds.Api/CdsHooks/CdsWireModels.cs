@@ -14,7 +14,11 @@ public sealed record CdsServiceDescription(
     string Description,
     string Id,
     IReadOnlyDictionary<string, string> Prefetch,
-    string UsageRequirements);
+    string UsageRequirements)
+{
+    /// <summary>Reverse-domain extensions (spec §Extensions): the HTI-1 source attributes of the service's interventions.</summary>
+    public IReadOnlyDictionary<string, InterventionAttributes>? Extension { get; init; }
+}
 
 public sealed record CdsResponse(IReadOnlyList<Card> Cards);
 

@@ -9,10 +9,23 @@ namespace KetamineCds.Api.CdsHooks;
 /// A FHIR resource inside a card (a suggestion's create action), written by the Firely serializer straight into the
 /// response: no detour through a string and a parsed JSON document for every suggestion of every call.
 /// </summary>
+/// <remarks>
+/// CDS Hooks 1.0 clients read a delete action's target from <c>resource</c> as a reference string
+/// ("MedicationRequest/123"); <see cref="ReferenceOnly"/> writes that form for EHR profiles that need it.
+/// </remarks>
 [JsonConverter(typeof(EmbeddedFhirResourceConverter))]
-public sealed class EmbeddedFhirResource(Resource resource)
+public sealed class EmbeddedFhirResource
 {
-    public Resource Resource { get; } = resource;
+    public EmbeddedFhirResource(Resource resource) => Resource = resource;
+
+    private EmbeddedFhirResource(string reference) => Reference = reference;
+
+    public Resource? Resource { get; }
+
+    /// <summary>The 1.0 form of a delete action's target: a relative reference as a string.</summary>
+    public string? Reference { get; }
+
+    public static EmbeddedFhirResource ReferenceOnly(string reference) => new(reference);
 }
 
 public sealed class EmbeddedFhirResourceConverter : JsonConverter<EmbeddedFhirResource>
@@ -23,6 +36,15 @@ public sealed class EmbeddedFhirResourceConverter : JsonConverter<EmbeddedFhirRe
         return FhirJson.Parse(document.RootElement) is { } resource ? new EmbeddedFhirResource(resource) : null;
     }
 
-    public override void Write(Utf8JsonWriter writer, EmbeddedFhirResource value, JsonSerializerOptions options) =>
-        FhirJson.Write(value.Resource, writer);
+    public override void Write(Utf8JsonWriter writer, EmbeddedFhirResource value, JsonSerializerOptions options)
+    {
+        if (value.Resource is { } resource)
+        {
+            FhirJson.Write(resource, writer);
+        }
+        else
+        {
+            writer.WriteStringValue(value.Reference);
+        }
+    }
 }

@@ -4,6 +4,7 @@ using KetamineCds.Api.Core;
 using KetamineCds.Rules.Record;
 using KetamineCds.Api.RulePack;
 using KetamineCds.Rules.Evaluation;
+using KetamineCds.Rules.Model;
 
 namespace KetamineCds.Api.CdsHooks;
 
@@ -18,14 +19,25 @@ public sealed class HookHandler(
     [FromKeyedServices(ClinicalClock.Key)] TimeProvider clock,
     HookCallScope call)
 {
-    public async Task<CdsResponse> HandleAsync(CdsServiceDescription service, JsonElement body, CancellationToken cancellationToken)
+    /// <param name="caller">Who called: the EHR's profile (prefetch it serves, card shapes it renders) and the service's public base URL.</param>
+    public async Task<CdsResponse> HandleAsync(CdsServiceDescription service, CallerContext caller, JsonElement body, CancellationToken cancellationToken)
     {
         var pack = packs.Current; // read once: a reload during the call does not change the answer's pack
+        var profile = caller.Profile;
         call.Begin(service, pack);
 
         // 1. The request, against CDS Hooks 2.0 and the hook's context table (400 naming the field).
         var request = CdsRequestReader.Read(body, service);
         call.Request(request, pack);
+
+        // An EHR that reuses patient-view for its own triggers (Epic's bpa-trigger-action) asks about more than chart
+        // review: the candidacy card answers only the triggers it was registered for.
+        if (request.Hook == Hooks.PatientView && profile.TriggerExtension is { } trigger
+            && !profile.AnswersPatientView(request.Extensions.GetValueOrDefault(trigger)))
+        {
+            call.NotApplicable();
+            return new CdsResponse([]);
+        }
 
         // 2. Not a ketamine order, the common case at order entry: answered before touching the prefetch. A draft whose
         //    medication is a reference its bundle cannot resolve waits for the record (and the Medication it names).
@@ -42,7 +54,7 @@ public sealed class HookHandler(
         PatientData data;
         using (call.Phase("assemble"))
         {
-            data = await assembler.AssembleAsync(request, pack, now, HookEvaluation.UnresolvedDraftMedications(drafts.Resources, drafts.ByFullUrl), cancellationToken);
+            data = await assembler.AssembleAsync(request, pack, profile, now, HookEvaluation.UnresolvedDraftMedications(drafts.Resources, drafts.ByFullUrl), cancellationToken);
         }
 
         call.Assembled(data);
@@ -79,7 +91,7 @@ public sealed class HookHandler(
         List<IssuedCard> issued;
         using (call.Phase("cards"))
         {
-            var found = result.Findings.Select(f => new IssuedCard(CardMapper.ToCard(f, pack), f));
+            var found = result.Findings.Select(f => new IssuedCard(CardMapper.ToCard(f, pack, profile, caller.RulePages), f));
             var incomplete = data.IsPartial || result.UnidentifiedMedications.Count > 0
                 ? new IssuedCard(CardMapper.IncompleteData(data.Unavailable, data.SetAside, result.UnidentifiedMedications, pack), null)
                 : null;
@@ -106,6 +118,9 @@ public sealed class HookHandler(
         return drafts;
     }
 }
+
+/// <summary>Who called: the EHR's profile, and the base URL under which the service's public rule pages are served.</summary>
+public sealed record CallerContext(Auth.EhrProfile Profile, Uri RulePages);
 
 /// <summary>A card as issued, with the finding it came from (none for the incomplete-data card).</summary>
 public sealed record IssuedCard(Card Card, Finding? Finding);

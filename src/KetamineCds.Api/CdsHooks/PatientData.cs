@@ -3,8 +3,14 @@ using KetamineCds.Rules.Record;
 
 namespace KetamineCds.Api.CdsHooks;
 
-/// <summary>A prefetch key whose data the record lacks (in whole or in part), the resource type it holds, and why, in words for the card.</summary>
-public sealed record UnavailableData(string Key, string ResourceType, string Reason);
+/// <summary>
+/// A prefetch key whose data the record lacks (in whole or in part): what it holds in the card's words, what the rules
+/// lose (a resource type, or one category of it, <c>Observation:survey</c>), and why.
+/// </summary>
+public sealed record UnavailableData(string Key, string What, string Unretrieved, string Reason)
+{
+    public static UnavailableData Of(PrefetchTemplate template, string reason) => new(template.Key, template.Describes, template.Unretrieved, reason);
+}
 
 /// <summary>
 /// The assembled record, the data that could not be had (so the rules that read it are undecidable), the entries
@@ -32,5 +38,6 @@ public sealed record PatientData(
     /// <summary>Whether the answer rests on part of the record: some data was neither prefetched nor fetched, or could not be read.</summary>
     public bool IsPartial => Unavailable.Count > 0 || SetAside.Count > 0;
 
-    public IReadOnlyList<string> UnretrievedTypes => [.. Unavailable.Select(u => u.ResourceType).Distinct(StringComparer.Ordinal)];
+    /// <summary>What the rules lose: resource types, or single categories of them (<see cref="UnretrievedPart"/>).</summary>
+    public IReadOnlyList<string> UnretrievedTypes => [.. Unavailable.Select(u => u.Unretrieved).Distinct(StringComparer.Ordinal)];
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Hl7.Fhir.Model;
+using KetamineCds.Api.Auth;
 using KetamineCds.Api.Core;
 using KetamineCds.Api.Fhir;
 using KetamineCds.Api.Telemetry;
@@ -19,48 +20,19 @@ namespace KetamineCds.Api.CdsHooks;
 /// </summary>
 public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOptions> options, IHostEnvironment environment, ILogger<PatientDataAssembler> logger)
 {
-    private sealed record Fetched(PrefetchTemplate Template, RecordReader? Record, string? FailureKind, bool Truncated = false);
+    /// <param name="Continued">The pages after a prefetch Bundle's first: its record was already counted with the prefetch.</param>
+    private sealed record Fetched(PrefetchTemplate Template, RecordReader? Record, string? FailureKind, bool Truncated = false, bool Continued = false);
 
     /// <param name="pack">The live pack: its record filter decides what is built, its look-back what is fetched.</param>
+    /// <param name="profile">The caller's EHR: the keys it serves, whether it honours <c>_include</c>.</param>
     /// <param name="draftMedications">Medication references of the draft orders that their bundle does not resolve.</param>
-    public async Task<PatientData> AssembleAsync(CdsRequest request, CompiledPack pack, DateTimeOffset now, IReadOnlyList<string> draftMedications,
-        CancellationToken cancellationToken)
+    public async Task<PatientData> AssembleAsync(CdsRequest request, CompiledPack pack, EhrProfile profile, DateTimeOffset now,
+        IReadOnlyList<string> draftMedications, CancellationToken cancellationToken)
     {
         var filter = pack.RecordFilter(now);
-        var read = new List<RecordReader>();
-        var unavailable = new List<UnavailableData>();
-        var missing = new List<PrefetchTemplate>();
-        var supplied = 0;
-        foreach (var template in CdsServiceCatalog.Templates(pack))
-        {
-            switch (request.StateOf(template.Key))
-            {
-                case PrefetchState.Supplied:
-                    var record = new RecordReader(filter);
-                    if (record.Read($"prefetch {template.Key}", request.Prefetch[template.Key]!.Value))
-                    {
-                        read.Add(record);
-                        supplied++;
-                        // An error OperationOutcome inside the Bundle: the EHR says part of this key is missing.
-                        unavailable.AddRange(record.Failures.Select(failure => Unavailable(template, $"the EHR reported an error for part of it ({failure})")));
-                    }
-                    else
-                    {
-                        // The value as a whole cannot be read: fetched instead when a FHIR server is given.
-                        missing.Add(template);
-                    }
-
-                    break;
-                case PrefetchState.NotSupplied or PrefetchState.Failed:
-                    missing.Add(template);
-                    break;
-                default:
-                    supplied++; // null: the EHR says there is no data, which is an answer
-                    break;
-            }
-        }
-
-        if (missing.Count == 0 && draftMedications.Count == 0 && UnresolvedMedications(read, []).Count == 0)
+        var intake = PrefetchIntake.Of(request, CdsServiceCatalog.Templates(pack, profile), filter);
+        var (read, unavailable, missing) = (intake.Read, intake.Unavailable, intake.Missing);
+        if (missing.Count == 0 && intake.Continuations.Count == 0 && draftMedications.Count == 0 && UnresolvedMedications(read, []).Count == 0)
         {
             return Combine(read, unavailable, 0, TimeSpan.Zero, []);
         }
@@ -76,7 +48,9 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
                 throw new RequiredDataUnavailableException(required, reason, cause);
             }
 
-            unavailable.AddRange(missing.Select(t => Unavailable(t, reason)));
+            unavailable.AddRange(missing.Select(t => UnavailableData.Of(t, reason)));
+            unavailable.AddRange(intake.Continuations.Select(c => UnavailableData.Of(c.Template,
+                $"the EHR sent only its first page, and the rest could not be fetched ({(refusal ?? "no fhirServer was given").Replace("not prefetched, and ", "", StringComparison.Ordinal)})")));
             return Combine(read, unavailable, 0, TimeSpan.Zero, []);
         }
 
@@ -84,27 +58,31 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         var tallies = new List<FhirCallTally>();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Value.DeadlineMilliseconds);
-        var fetched = await Task.WhenAll(missing.SelectMany(t => Searches(t, now)).Select(s => FetchAsync(request, s.Template, s.Query, s.Source, filter, tallies, deadline.Token)));
+        var searches = missing.Select(t => FetchAsync(request, t, Search(t, now), $"FHIR search {t.Key}", filter, tallies, deadline.Token));
+        // Prefetch Bundles that continue on a next page (spec §Prefetch): the rest read from the same server, in the same deadline.
+        var rest = intake.Continuations.Select(c => ContinueAsync(request, c, tallies, deadline.Token));
+        var fetched = await Task.WhenAll(searches.Concat(rest));
         cancellationToken.ThrowIfCancellationRequested(); // the EHR hung up: nothing to answer
 
         var failed = fetched.Where(f => f.Record is null).ToList();
         if (failed.Any(f => f.FailureKind == "refused"))
         {
-            // The server refused the EHR's token: no amount of waiting helps, and the EHR must know (412, not partial).
+            // 401: the server refused the EHR's token itself; no amount of waiting helps, and the EHR must know (412, not partial).
             throw new RequiredDataUnavailableException([.. failed.Select(f => f.Template.Key).Distinct()], "the FHIR server refused the access token", "fhir_refused");
         }
 
-        if (missing.Count > 0 && fetched.Length > 0 && failed.Count == fetched.Length && supplied == 0)
+        if (missing.Count > 0 && failed.Count == fetched.Length && intake.Supplied == 0)
         {
             throw new RequiredDataUnavailableException([.. failed.Select(f => f.Template.Key).Distinct()], FhirFailure.Describe(failed[0].FailureKind!), "fhir_failed");
         }
 
-        read.AddRange(fetched.Where(f => f.Record is not null).Select(f => f.Record!));
-        unavailable.AddRange(failed.Select(f => Unavailable(f.Template, FhirFailure.Describe(f.FailureKind!))).DistinctBy(u => (u.Key, u.Reason)));
+        read.AddRange(fetched.Where(f => f.Record is not null && !f.Continued).Select(f => f.Record!));
+        unavailable.AddRange(failed.Select(f => UnavailableData.Of(f.Template,
+            (f.Continued ? "the EHR sent only its first page, and the rest could not be read: " : "") + FhirFailure.Describe(f.FailureKind!))).DistinctBy(u => (u.Key, u.Reason)));
         unavailable.AddRange(fetched.Where(f => f.Truncated).Select(f =>
-            Unavailable(f.Template, $"only the first {options.Value.PageLimit} pages of the search were read (Fhir:PageLimit)")));
-        unavailable.AddRange(fetched.Where(f => f.Record is not null).SelectMany(f => f.Record!.Failures.Select(failure =>
-            Unavailable(f.Template, $"the FHIR server reported an error for part of it ({failure})"))));
+            UnavailableData.Of(f.Template, $"only the first {options.Value.PageLimit} pages of the search were read (Fhir:PageLimit)")));
+        unavailable.AddRange(fetched.Where(f => f.Record is not null && !f.Continued).SelectMany(f => f.Record!.Failures.Select(failure =>
+            UnavailableData.Of(f.Template, $"the FHIR server reported an error for part of it ({failure})"))));
 
         // The Medications that orders, statements, administrations, dispenses and drafts name but no answer carried:
         // read one by one, in parallel, inside what is left of the deadline (US Core: Medication/{id}).
@@ -112,7 +90,7 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         var medications = await ReadMedicationsAsync(request, references, tallies, deadline.Token);
         read.AddRange(medications);
 
-        return Combine(read, unavailable, missing.Count + references.Count, Stopwatch.GetElapsedTime(started), tallies) with
+        return Combine(read, unavailable, fetched.Length + references.Count, Stopwatch.GetElapsedTime(started), tallies) with
         {
             TimedOut = failed.Count(f => f.FailureKind == "timed_out"),
         };
@@ -171,22 +149,29 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         return [.. reads.OfType<RecordReader>()];
     }
 
-    private static UnavailableData Unavailable(PrefetchTemplate template, string reason) => new(template.Key, template.ResourceType, reason);
-
     /// <summary>
-    /// The searches that fetch a key: its query; for observations, one search per category the pack reads, each asking
-    /// only as far back as the rules read that category (the course's scores: all history; vital signs: a year).
+    /// The search that fetches a key: its query, and for an observation category only as far back as the rules read it
+    /// (the course's scores: all history; vital signs: a year).
     /// </summary>
-    private static IEnumerable<(PrefetchTemplate Template, string Query, string Source)> Searches(PrefetchTemplate template, DateTimeOffset now)
-    {
-        if (template.ObservationCategories is not { Count: > 0 } categories)
-        {
-            return [(template, template.Query, $"FHIR search {template.Key}")];
-        }
+    private static string Search(PrefetchTemplate template, DateTimeOffset now) =>
+        template.Window is { } window ? $"{template.Query}&date=ge{window.Since(now):yyyy-MM-dd}" : template.Query;
 
-        var path = template.Query[..template.Query.IndexOf("&category=", StringComparison.Ordinal)];
-        return categories.Select(c => (template, $"{path}&category={c.Category}" + (c.Window is { } window ? $"&date=ge{window.Since(now):yyyy-MM-dd}" : ""),
-            $"FHIR search {template.Key} ({c.Category})"));
+    /// <summary>The pages after a prefetch Bundle's first, into the record its first page was read into.</summary>
+    private async Task<Fetched> ContinueAsync(CdsRequest request, PrefetchIntake.Continuation continuation, List<FhirCallTally> tallies,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var truncated = await client.ContinueAsync(request.FhirServer!, continuation.Next, request.AccessToken, options.Value.PageLimit - 1, tallies,
+                continuation.Record, $"prefetch {continuation.Key} (next pages)", cancellationToken);
+            return new Fetched(continuation.Template, continuation.Record, null, truncated, Continued: true);
+        }
+        catch (Exception ex) when (FhirFailure.IsExpected(ex))
+        {
+            var kind = FhirFailure.Kind(ex);
+            logger.FhirQueryFailed(continuation.Key, kind);
+            return new Fetched(continuation.Template, null, kind, Continued: true);
+        }
     }
 
     private async Task<Fetched> FetchAsync(CdsRequest request, PrefetchTemplate template, string query, string source, IRecordFilter filter,

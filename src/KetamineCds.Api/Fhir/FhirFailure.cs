@@ -12,6 +12,8 @@ public static class FhirFailure
         "circuit_open" => "the EHR's FHIR server has been failing, and calls to it are paused",
         "timed_out" => "the EHR's FHIR server did not answer in time",
         "refused" => "the EHR's FHIR server refused the access token",
+        "forbidden" => "not permitted by the EHR's token (the FHIR server answered 403)",
+        "foreign_link" => "its next page is on another server, which is never sent the token",
         "http_error" => "the EHR's FHIR server answered with an error",
         "not_fhir" => "the EHR's FHIR server's answer was not FHIR",
         _ => "the EHR's FHIR server could not be reached",
@@ -24,9 +26,16 @@ public static class FhirFailure
     {
         BrokenCircuitException => "circuit_open",
         TimeoutRejectedException or TimeoutException or OperationCanceledException => "timed_out",
-        HttpRequestException { StatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } => "refused",
+        // 401: the token itself is bad, so nothing can be read (412). 403: this query is outside what the token may do
+        // (Epic grants APIs per resource and observation category): one key lost, the rest still advised on.
+        HttpRequestException { StatusCode: System.Net.HttpStatusCode.Unauthorized } => "refused",
+        HttpRequestException { StatusCode: System.Net.HttpStatusCode.Forbidden } => "forbidden",
+        ForeignLinkException => "foreign_link",
         HttpRequestException { StatusCode: not null } => "http_error",
         InvalidDataException => "not_fhir",
         _ => "unreachable",
     };
 }
+
+/// <summary>A Bundle's <c>next</c> link points off the request's FHIR server; following it would hand the token to another host.</summary>
+public sealed class ForeignLinkException() : HttpRequestException("next link points outside the FHIR server");

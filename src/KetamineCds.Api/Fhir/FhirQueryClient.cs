@@ -19,13 +19,28 @@ public sealed class FhirQueryClient(HttpClient http, CdsMetrics metrics)
     /// </summary>
     /// <param name="tallies">Receives one tally per HTTP call (a page), for the request's hedge and retry counts.</param>
     /// <returns>Whether more pages were left unread at the page limit.</returns>
-    public async Task<bool> SearchAsync(Uri baseUrl, string relativeQuery, string? accessToken, int pageLimit, ICollection<FhirCallTally> tallies,
+    public Task<bool> SearchAsync(Uri baseUrl, string relativeQuery, string? accessToken, int pageLimit, ICollection<FhirCallTally> tallies,
+        RecordReader record, string source, CancellationToken cancellationToken) =>
+        PagesAsync(baseUrl, new Uri(new Uri(baseUrl.ToString().TrimEnd('/') + "/"), relativeQuery), accessToken, pageLimit, tallies, record, source,
+            cancellationToken);
+
+    /// <summary>
+    /// Reads the pages after a Bundle the EHR sent (a prefetch value with a <c>next</c> link) into the same record, up
+    /// to <paramref name="pageLimit"/> more pages. The link must lie on the request's FHIR server: the token goes nowhere else.
+    /// </summary>
+    /// <returns>Whether more pages were left unread at the page limit.</returns>
+    public Task<bool> ContinueAsync(Uri baseUrl, string nextLink, string? accessToken, int pageLimit, ICollection<FhirCallTally> tallies,
+        RecordReader record, string source, CancellationToken cancellationToken) =>
+        Uri.TryCreate(nextLink, UriKind.Absolute, out var next)
+            ? PagesAsync(baseUrl, next, accessToken, pageLimit, tallies, record, source, cancellationToken)
+            : throw new InvalidDataException("the next link of the Bundle is not an absolute URL");
+
+    private async Task<bool> PagesAsync(Uri baseUrl, Uri first, string? accessToken, int pageLimit, ICollection<FhirCallTally> tallies,
         RecordReader record, string source, CancellationToken cancellationToken)
     {
-        var next = new Uri(new Uri(baseUrl.ToString().TrimEnd('/') + "/"), relativeQuery);
-        for (var page = 0; next is not null; page++)
+        for (Uri? next = OnServer(baseUrl, first), page = null; next is not null; next = page)
         {
-            if (page >= pageLimit)
+            if (pageLimit-- <= 0)
             {
                 return true;
             }
@@ -51,16 +66,15 @@ public sealed class FhirQueryClient(HttpClient http, CdsMetrics metrics)
             }
 
             var link = NextLink(answer.RootElement);
-            next = link is null || !Uri.TryCreate(link, UriKind.Absolute, out var absolute) ? null : absolute;
-            if (next is not null && !next.ToString().StartsWith(baseUrl.ToString().TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
-            {
-                // A next link to another host would send the token there; stop instead.
-                throw new HttpRequestException("next link points outside the FHIR server");
-            }
+            page = link is null || !Uri.TryCreate(link, UriKind.Absolute, out var absolute) ? null : OnServer(baseUrl, absolute);
         }
 
         return false;
     }
+
+    // A link to another host would send the token there: refused, and named on the card.
+    private static Uri OnServer(Uri baseUrl, Uri link) =>
+        link.ToString().StartsWith(baseUrl.ToString().TrimEnd('/'), StringComparison.OrdinalIgnoreCase) ? link : throw new ForeignLinkException();
 
     /// <summary>A Bundle's <c>next</c> link (FHIR R4 §Paging), read from its JSON.</summary>
     public static string? NextLink(JsonElement bundle)

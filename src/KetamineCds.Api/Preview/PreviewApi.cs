@@ -91,7 +91,7 @@ public static class PreviewApi
                 return Invalid("Give an example patient (example) or a FHIR Bundle (bundle).");
             }
 
-            return Results.Json(ToResponse(RulePreview.Evaluate(packs.Current, hook, resources, at)));
+            return Results.Json(ToResponse(RulePreview.Evaluate(packs.Current, hook, resources, at, new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/"))));
         }
     }
 

@@ -1,3 +1,4 @@
+using KetamineCds.Api.Auth;
 using System.Globalization;
 using Hl7.Fhir.Model;
 using KetamineCds.Api.CdsHooks;
@@ -31,7 +32,11 @@ public static class RulePreview
 {
     public static readonly IReadOnlyList<string> Hooks = KetamineCds.Rules.Model.Hooks.All;
 
-    public static PreviewOutcome Evaluate(CompiledPack pack, string hook, IReadOnlyList<Resource> resources, DateTimeOffset at)
+    // The quick start's address (README): where a CLI preview's links point when no service address is known.
+    private static readonly Uri DefaultRulePages = new("http://localhost:5080/");
+
+    /// <param name="rulePages">Where the service serves its rule pages (cards link to them); a CLI run names the default address.</param>
+    public static PreviewOutcome Evaluate(CompiledPack pack, string hook, IReadOnlyList<Resource> resources, DateTimeOffset at, Uri? rulePages = null)
     {
         if (!Hooks.Contains(hook))
         {
@@ -48,7 +53,7 @@ public static class RulePreview
         }
 
         var result = HookEvaluation.Evaluate(pack, hook, record, drafts, selections: null, at);
-        var issued = result.Findings.Select(f => (Card: CardMapper.ToCard(f, pack), Finding: f)).ToList();
+        var issued = result.Findings.Select(f => (Card: CardMapper.ToCard(f, pack, EhrProfiles.Shipped[EhrProfiles.Spec], rulePages ?? DefaultRulePages), Finding: f)).ToList();
         var cards = CardMapper.MostUrgentFirst(issued.Select(i => i.Card));
         var trajectories = issued
             .Select(i => (i.Card.Uuid, Points: i.Finding.Evidence.Where(e => e.Score is not null && e.Date is not null)

@@ -57,6 +57,15 @@ public sealed class CompiledPack
     /// </summary>
     public Indicator TentativeIndicator { get; init; } = Indicator.Warning;
 
+    /// <summary>Who stands behind the pack (pack.yaml <c>intervention</c>): developer, intended use, sign-off, release.</summary>
+    public Model.InterventionSpec? Intervention { get; init; }
+
+    private Dictionary<string, InterventionDetails>? _details;
+
+    /// <summary>The public details of each rule (see <see cref="InterventionDetails"/>), made once per pack on first use.</summary>
+    public IReadOnlyDictionary<string, InterventionDetails> Details =>
+        _details ??= Rules.ToDictionary(r => r.Id, r => InterventionDetails.Of(r, this), StringComparer.Ordinal);
+
     /// <summary>How the pack tells a ketamine order written for another indication (pack.yaml <c>otherIndications</c>).</summary>
     public OtherIndications OtherIndications { get; init; } = OtherIndications.None;
 

@@ -23,6 +23,7 @@ internal static class RulePackCompiler
     {
         var ruleIds = new HashSet<string>(StringComparer.Ordinal);
         var firstSeen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var topics = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (file, rules, lines, _) in files)
         {
             foreach (var (i, rule) in rules)
@@ -35,6 +36,14 @@ internal static class RulePackCompiler
                 else
                 {
                     firstSeen[rule.Id] = $"{file}:{YamlJsonConverter.LineOf(lines, $"/rules/{i}/id")}";
+                }
+
+                // An EHR remembers a clinician's acknowledgement by the topic code (Epic): two rules sharing one would
+                // silence each other's cards.
+                if (rule.Card.Source.Topic is { } topic && !topics.TryAdd(topic.Code, rule.Id))
+                {
+                    errors.Add(new RuleFileError(file, YamlJsonConverter.LineOf(lines, $"/rules/{i}/card/source/topic/code"), rule.Id,
+                        $"topic code '{topic.Code}' is already the topic of {topics[topic.Code]}; each rule needs its own"));
                 }
             }
         }

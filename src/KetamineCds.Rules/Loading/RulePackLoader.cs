@@ -70,6 +70,7 @@ public static partial class RulePackLoader
         var pack = new CompiledPack(manifest.Name, manifest.Version, contentHash, rules, valueSets, orderValueSet, doses)
         {
             OtherIndications = otherIndications,
+            Intervention = manifest.Intervention,
             TentativeIndicator = manifest.TentativeIndicator is { } tentative ? Enum.Parse<Indicator>(tentative, ignoreCase: true) : Indicator.Warning,
             Reads = reads,
         };

@@ -22,6 +22,26 @@ public sealed record PackManifest
     public string? TentativeIndicator { get; init; }
     public OtherIndicationsSpec? OtherIndications { get; init; }
     public MedicationActivitySpec? MedicationActivity { get; init; }
+    public InterventionSpec? Intervention { get; init; }
+}
+
+/// <summary>
+/// pack.yaml <c>intervention</c>: who stands behind the pack's decision support, for the public rule pages and the
+/// source attributes ONC HTI-1 asks of evidence-based interventions (45 CFR 170.315(b)(11)(iv)(A)).
+/// </summary>
+public sealed record InterventionSpec
+{
+    /// <summary>Who translated the evidence into these rules (organisation, team).</summary>
+    public required string Developer { get; init; }
+    public string? Contact { get; init; }
+    public string? FundingSource { get; init; }
+    /// <summary>What the pack is for and for whom; a rule's own <c>intendedUse</c> narrows it.</summary>
+    public required string IntendedUse { get; init; }
+    /// <summary>The governance body that signed off this version, and when (null until it has).</summary>
+    public string? SignedOffBy { get; init; }
+    public string? SignedOffOn { get; init; }
+    /// <summary>When this version of the pack was released.</summary>
+    public string? Released { get; init; }
 }
 
 /// <summary>pack.yaml <c>medicationActivity</c>: how long a pharmacy fill and an administration count as taking a drug.</summary>
@@ -54,6 +74,10 @@ public sealed record RuleSpec
     public required CardSpec Card { get; init; }
     public IReadOnlyList<ReferenceSpec> References { get; init; } = [];
     public required string LastReviewed { get; init; }
+    /// <summary>What this rule is for, in a sentence for the public rule page (else the pack's intended use).</summary>
+    public string? IntendedUse { get; init; }
+    /// <summary>Where the rule's thresholds come from, for the governance group and the public rule page.</summary>
+    public string? ThresholdSource { get; init; }
 }
 
 public sealed record ChecklistItemSpec

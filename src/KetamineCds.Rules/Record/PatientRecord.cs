@@ -15,7 +15,9 @@ public sealed class PatientRecord
 
     /// <param name="unretrievedTypes">
     /// Resource types the host could not retrieve (a prefetch key that failed, a FHIR query that timed out): facts
-    /// over them become undecidable instead of reading the absence of data as "no concern".
+    /// over them become undecidable instead of reading the absence of data as "no concern". A type with a category,
+    /// <c>Observation:survey</c>, is one category of it (one prefetch key per category, one of them refused): only
+    /// the facts whose value sets may hold that category's data are undecidable (see <see cref="UnretrievedPart"/>).
     /// </param>
     /// <param name="byFullUrl">Bundle entries by their <c>fullUrl</c>, for references written as <c>urn:uuid:…</c>.</param>
     /// <param name="setAside">Entries that could not be read: the facts their codes could touch become undecidable.</param>
@@ -80,6 +82,14 @@ public sealed class PatientRecord
         }
 
         List<string>? missing = null;
+        foreach (var part in _unretrieved)
+        {
+            if (UnretrievedPart.Parse(part) is { } unretrieved && unretrieved.ResourceType == resourceType && unretrieved.Touches(sets))
+            {
+                (missing ??= []).Add($"{resourceType} data in category {unretrieved.Category} could not be retrieved from the EHR");
+            }
+        }
+
         foreach (var entry in SetAside)
         {
             if (entry.ResourceType == resourceType && (entry.Code is null || sets.Count == 0 || sets.Any(set => set.Match(entry.Code) is not null)))
