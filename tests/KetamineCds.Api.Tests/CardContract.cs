@@ -10,7 +10,11 @@ namespace KetamineCds.Api.Tests;
 /// </summary>
 public static class CardContract
 {
-    public static IReadOnlyList<string> Violations(JsonElement response)
+    /// <param name="deprecatedDeleteForm">
+    /// Whether a delete action may also name its target the 1.0 way, as a string in <c>resource</c> (deprecated in 2.0,
+    /// not forbidden): what the service sends EHRs whose requests declare CDS Hooks 1.x.
+    /// </param>
+    public static IReadOnlyList<string> Violations(JsonElement response, bool deprecatedDeleteForm = false)
     {
         var problems = new List<string>();
         if (!response.TryGetProperty("cards", out var cards) || cards.ValueKind != JsonValueKind.Array)
@@ -50,7 +54,12 @@ public static class CardContract
                         var type = Text(action, "type");
                         if (type is not ("create" or "update" or "delete")) problems.Add($"{at}: action type '{type}'");
                         if (string.IsNullOrWhiteSpace(Text(action, "description"))) problems.Add($"{at}: action without description");
-                        if (type == "delete" && (Text(action, "resourceId") is null || action.TryGetProperty("resource", out _))) problems.Add($"{at}: delete needs resourceId only");
+                        if (type == "delete" && (Text(action, "resourceId") is null
+                            || (action.TryGetProperty("resource", out var target) && !(deprecatedDeleteForm && target.ValueKind == JsonValueKind.String && target.GetString() == Text(action, "resourceId")))))
+                        {
+                            problems.Add($"{at}: delete needs resourceId only");
+                        }
+
                         if (type == "create" && !action.TryGetProperty("resource", out _)) problems.Add($"{at}: create needs a resource");
                     }
                 }

@@ -174,7 +174,7 @@ public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirS
         // are named as not answered in time, and the BP contraindication they would decide is an incomplete check.
         Assert.Equal(HttpStatusCode.OK, status);
         var incomplete = IncompleteDataCard(body);
-        Assert.Contains("`observations`", incomplete.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("`observationsVitalSigns`", incomplete.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("did not answer in time", incomplete.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("KET-13-CRIT", HttpJson.Rules(body));
         Assert.Empty(CardContract.Violations(body));

@@ -8,6 +8,9 @@ public enum DeleteActionForm
 
     /// <summary>CDS Hooks 1.0: the reference as a string in <c>resource</c> (deprecated in 2.0, still what 1.x clients read).</summary>
     Resource,
+
+    /// <summary>Both: 2.0's <c>resourceId</c> and 1.0's <c>resource</c> string, for a client whose version is in doubt (2.0 deprecates the second, it does not forbid it).</summary>
+    Both,
 }
 
 /// <summary>

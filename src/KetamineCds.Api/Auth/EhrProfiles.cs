@@ -35,7 +35,7 @@ public sealed class EhrProfiles
             HonoursInclude = false,
             ConditionsByCategory = true,
             SelectionBehaviors = ["any"],
-            DeleteAction = DeleteActionForm.Resource,
+            DeleteAction = DeleteActionForm.Both,
             TriggerExtension = "com.epic.cdshooks.request.bpa-trigger-action",
             PatientViewTriggers = ["60"],
         },
@@ -47,7 +47,7 @@ public sealed class EhrProfiles
             Hooks = [Rules.Model.Hooks.PatientView],
             NeverServes = ["medicationStatements", "medicationDispenses"],
             HonoursInclude = false,
-            DeleteAction = DeleteActionForm.Resource,
+            DeleteAction = DeleteActionForm.Both,
         },
         [Meditech] = new()
         {

@@ -76,9 +76,9 @@ public static class CardMapper
             {
                 Type = suggestion.ActionType,
                 Description = suggestion.ActionDescription,
-                ResourceId = profile.DeleteAction == DeleteActionForm.ResourceId ? suggestion.ResourceId : null,
+                ResourceId = profile.DeleteAction != DeleteActionForm.Resource ? suggestion.ResourceId : null,
                 Resource = suggestion.Resource is not null ? new EmbeddedFhirResource(suggestion.Resource)
-                    : suggestion.ResourceId is { } target && profile.DeleteAction == DeleteActionForm.Resource ? EmbeddedFhirResource.ReferenceOnly(target) : null,
+                    : suggestion.ResourceId is { } target && profile.DeleteAction != DeleteActionForm.ResourceId ? EmbeddedFhirResource.ReferenceOnly(target) : null,
             },
         ],
     };
