@@ -126,6 +126,76 @@ public abstract class StoreTests
     }
 
     [Fact]
+    public async Task GivenEpicStyleFeedbackWithOverrideReasons_WhenStatisticsAsked_ThenItsReasonsAreCountedWithTheirDisplay()
+    {
+        await using var app = await AppAsync();
+        var client = app.CreateClient();
+        var store = app.Services.GetRequiredService<ICdsStore>();
+        var cards = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var (_, answer, _) = await HttpJson.PostAsync(client, HttpJson.Example("order-sign-bp-crisis.json"));
+            cards.Add(answer.GetProperty("cards")[0].GetProperty("uuid").GetString()!);
+        }
+
+        // 3 cards per call, audited off the request path: wait for both calls' cards.
+        await Eventually.ValueAsync(() => CountAsync(store, "cards"), n => n >= 6);
+
+        // As Epic's CDS Hooks tutorial shows them: overrideReasons (plural, one object) with a coded reason sent back
+        // from the card, and, for a reason built in Epic, extension fields instead of a coding; Epic extras ignored.
+        var feedback = JsonNode.Parse($$$"""
+            {"feedback": [
+              {"card": "{{{cards[0]}}}", "outcome": "overridden", "outcomeTimestamp": "2026-11-26T10:05:00Z",
+               "overrideReasons": {"reason": {"code": "risk-benefit-ratio", "system": "http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes"},
+                                   "userComment": "User Entered Free Text"},
+               "extension": {"com.epic.cdshooks.feedback.example": "ignored"}},
+              {"card": "{{{cards[1]}}}", "outcome": "overridden", "outcomeTimestamp": "2026-11-26T10:06:00Z",
+               "overrideReasons": {"extension": {"com.epic.cdshooks.feedback.overrideReason.reasonCategory": "45",
+                                                 "com.epic.cdshooks.feedback.overrideReason.reasonDisplay": "Does not meet criteria",
+                                                 "com.epic.cdshooks.feedback.overrideReason.reasonTitle": "Does not meet criteria"},
+                                   "userComment": "User Entered Free Text"}}
+            ]}
+            """)!;
+        var (status, _, _) = await HttpJson.PostAsync(client, "ketamine-order-sign/feedback", feedback.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var statistics = JsonDocument.Parse(await client.GetStringAsync("/admin/statistics?since=30d")).RootElement.EnumerateArray();
+        var bp = statistics.Single(s => s.GetProperty("ruleId").GetString() == "KET-13-CRIT");
+        Assert.Equal(2, bp.GetProperty("overridden").GetInt32());
+        var reasons = bp.GetProperty("topOverrideReasons").EnumerateArray().ToDictionary(r => r.GetProperty("code").GetString()!, r => r.GetProperty("display").GetString());
+        Assert.Equal("Recipient assessment of risk/benefit ratio", reasons["risk-benefit-ratio"]); // the card's own words for the code sent back
+        Assert.Equal("Does not meet criteria", reasons["45"]);
+    }
+
+    [Fact]
+    public async Task GivenSeveralOverrideReasonsOnOneItem_WhenStored_ThenTheFirstIsCountedAndAllAreKept()
+    {
+        var connectionString = await ConnectionStringAsync();
+        await using var app = new ConfiguredApplication(new Dictionary<string, string?> { ["Store:ConnectionString"] = connectionString });
+        var client = app.CreateClient();
+        var store = app.Services.GetRequiredService<ICdsStore>();
+        var (_, answer, _) = await HttpJson.PostAsync(client, HttpJson.Example("order-sign-bp-crisis.json"));
+        var card = answer.GetProperty("cards")[0].GetProperty("uuid").GetString()!;
+        await Eventually.ValueAsync(() => CountAsync(store, "cards"), n => n >= 3);
+
+        var feedback = $$$"""
+            {"feedback": [{"card": "{{{card}}}", "outcome": "overridden", "outcomeTimestamp": "2026-11-26T10:05:00Z",
+              "overrideReasons": [
+                {"reason": {"code": "expert-contradicts", "system": "http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes"}},
+                {"reason": {"code": "mitigate-risk-negative-outcome", "system": "http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes"}}]}]}
+            """;
+        var (status, _, _) = await HttpJson.PostAsync(client, "ketamine-order-sign/feedback", feedback);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var statistics = JsonDocument.Parse(await client.GetStringAsync("/admin/statistics?since=30d")).RootElement.EnumerateArray();
+        Assert.Equal("expert-contradicts", statistics.Single(s => s.GetProperty("ruleId").GetString() == "KET-13-CRIT")
+            .GetProperty("topOverrideReasons").EnumerateArray().Single().GetProperty("code").GetString());
+        await using var connection = Open(connectionString);
+        var stored = await connection.ExecuteScalarAsync<string>("SELECT override_reasons FROM feedback");
+        Assert.Contains("mitigate-risk-negative-outcome", stored, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GivenInvalidFeedback_WhenPosted_Then400NamingTheField()
     {
         await using var app = await AppAsync();

@@ -65,32 +65,101 @@ public static class FeedbackReader
                 accepted = string.Join(",", suggestions.EnumerateArray().Select(s => s.GetProperty("id").GetString()));
             }
 
-            string? system = null, code = null, display = null, comment = null;
-            if (item.TryGetProperty("overrideReason", out var reason))
+            // The spec's overrideReason, or Epic's overrideReasons (one object, or a list): the first reason is counted,
+            // every one is stored. Unknown members, Epic's extension fields among them, are ignored (spec §Extensions).
+            var reasons = OverrideReasons(item, at);
+            var (system, code, display, comment) = reasons.Count > 0 ? reasons[0] : default;
+            string? all = reasons.Count > 1
+                ? JsonSerializer.Serialize(reasons.Select(r => new Dictionary<string, string?> { ["system"] = r.System, ["code"] = r.Code, ["display"] = r.Display, ["userComment"] = r.Comment }))
+                : null;
+
+            records.Add(new FeedbackRecord(TimeOrderedId.New(), receivedAt, serviceId, card, outcome, outcomeAt, accepted, system, code, display, comment)
             {
-                if (reason.ValueKind != JsonValueKind.Object)
-                {
-                    throw new InvalidRequestBodyException($"{at}.overrideReason must be an object.");
-                }
-
-                if (reason.TryGetProperty("reason", out var coding))
-                {
-                    code = Text(coding, "code", $"{at}.overrideReason.reason");
-                    system = Text(coding, "system", $"{at}.overrideReason.reason");
-                    display = Text(coding, "display", $"{at}.overrideReason.reason");
-                    if (code is null || system is null)
-                    {
-                        throw new InvalidRequestBodyException($"{at}.overrideReason.reason needs code and system.");
-                    }
-                }
-
-                comment = Text(reason, "userComment", $"{at}.overrideReason");
-            }
-
-            records.Add(new FeedbackRecord(TimeOrderedId.New(), receivedAt, serviceId, card, outcome, outcomeAt, accepted, system, code, display, comment));
+                AllReasons = all,
+            });
         }
 
         return records;
+    }
+
+    /// <summary>Epic's acknowledgement reasons built in the EHR arrive as extension fields, not a coding (Epic CDS Hooks tutorial §Feedback).</summary>
+    public const string EpicReasonSystem = "urn:com.epic.cdshooks.feedback.overrideReason.reasonCategory";
+
+    private static List<(string? System, string? Code, string? Display, string? Comment)> OverrideReasons(JsonElement item, string at)
+    {
+        var reasons = new List<(string?, string?, string?, string?)>();
+        if (item.TryGetProperty("overrideReason", out var reason) && reason.ValueKind != JsonValueKind.Null)
+        {
+            reasons.Add(OverrideReason(reason, $"{at}.overrideReason"));
+        }
+
+        if (item.TryGetProperty("overrideReasons", out var many) && many.ValueKind != JsonValueKind.Null)
+        {
+            if (many.ValueKind == JsonValueKind.Array)
+            {
+                var index = 0;
+                foreach (var one in many.EnumerateArray())
+                {
+                    reasons.Add(OverrideReason(one, $"{at}.overrideReasons[{index++}]"));
+                }
+            }
+            else
+            {
+                reasons.Add(OverrideReason(many, $"{at}.overrideReasons"));
+            }
+        }
+
+        return reasons;
+    }
+
+    private static (string? System, string? Code, string? Display, string? Comment) OverrideReason(JsonElement reason, string at)
+    {
+        if (reason.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidRequestBodyException($"{at} must be an object.");
+        }
+
+        string? system = null, code = null, display = null;
+        if (reason.TryGetProperty("reason", out var coding) && coding.ValueKind != JsonValueKind.Null)
+        {
+            code = Text(coding, "code", $"{at}.reason");
+            system = Text(coding, "system", $"{at}.reason");
+            display = Text(coding, "display", $"{at}.reason");
+            if (code is null || system is null)
+            {
+                throw new InvalidRequestBodyException($"{at}.reason needs code and system.");
+            }
+        }
+        else if (reason.TryGetProperty("extension", out var extension) && extension.ValueKind == JsonValueKind.Object)
+        {
+            // Epic: "com.epic.cdshooks.feedback.overrideReason.reasonCategory" (its code) and "…reasonDisplay".
+            code = Lenient(extension, "com.epic.cdshooks.feedback.overrideReason.reasonCategory");
+            display = Lenient(extension, "com.epic.cdshooks.feedback.overrideReason.reasonDisplay")
+                ?? Lenient(extension, "com.epic.cdshooks.feedback.overrideReason.reasonTitle");
+            system = code is null ? null : EpicReasonSystem;
+            code ??= display; // a reason with words and no category is still counted by its words
+            system ??= code is null ? null : EpicReasonSystem;
+        }
+
+        return (system, code, display, Text(reason, "userComment", at));
+    }
+
+    // An extension field read as text when it is a string or a number, else ignored: extensions never fail a request.
+    private static string? Lenient(JsonElement parent, string name)
+    {
+        try
+        {
+            return parent.TryGetProperty(name, out var value) ? value.ValueKind switch
+            {
+                JsonValueKind.String when value.GetString() is { Length: > 0 } text => text,
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            } : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // not valid Unicode (a lone surrogate)
+        }
     }
 
     private static string? Text(JsonElement parent, string name, string at)

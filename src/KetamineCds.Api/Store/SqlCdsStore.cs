@@ -60,15 +60,15 @@ public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider tim
 
                 await connection.ExecuteAsync("""
                     INSERT INTO feedback (id, received_ms, service_id, card_uuid, outcome, outcome_ms, accepted_suggestions,
-                                          reason_system, reason_code, reason_display, user_comment, known_card)
+                                          reason_system, reason_code, reason_display, user_comment, known_card, override_reasons)
                     VALUES (@Id, @ReceivedMs, @ServiceId, @CardUuid, @Outcome, @OutcomeMs, @AcceptedSuggestions,
-                            @ReasonSystem, @ReasonCode, @ReasonDisplay, @UserComment, @Known)
+                            @ReasonSystem, @ReasonCode, @ReasonDisplay, @UserComment, @Known, @AllReasons)
                     """,
                     new
                     {
                         item.Id, ReceivedMs = item.ReceivedAt.ToUnixTimeMilliseconds(), item.ServiceId, item.CardUuid, item.Outcome,
                         OutcomeMs = item.OutcomeAt.ToUnixTimeMilliseconds(), item.AcceptedSuggestions, item.ReasonSystem, item.ReasonCode,
-                        item.ReasonDisplay, item.UserComment, Known = known ? 1 : 0,
+                        item.ReasonDisplay, item.UserComment, Known = known ? 1 : 0, item.AllReasons,
                     }, transaction);
             }
 

@@ -10,7 +10,11 @@ public sealed record AuditedCard(string CardUuid, string? RuleId, string? RuleVe
 /// <summary>One CDS Hooks feedback item as stored.</summary>
 public sealed record FeedbackRecord(
     string Id, DateTimeOffset ReceivedAt, string ServiceId, string CardUuid, string Outcome, DateTimeOffset OutcomeAt,
-    string? AcceptedSuggestions, string? ReasonSystem, string? ReasonCode, string? ReasonDisplay, string? UserComment);
+    string? AcceptedSuggestions, string? ReasonSystem, string? ReasonCode, string? ReasonDisplay, string? UserComment)
+{
+    /// <summary>Every override reason the item carried, as a JSON array (the reason fields hold the first); null when none or one.</summary>
+    public string? AllReasons { get; init; }
+}
 
 /// <summary>Per rule: cards issued, accepted, overridden, override rate and top override reasons.</summary>
 public sealed record RuleStatistics(string RuleId, int Issued, int Accepted, int Overridden, double? OverrideRate, IReadOnlyList<ReasonCount> TopOverrideReasons);
