@@ -10,6 +10,7 @@ using KetamineCds.Api.Preview;
 using KetamineCds.Api.RulePack;
 using KetamineCds.Api.Store;
 using KetamineCds.Api.Telemetry;
+using KetamineCds.Api.Transparency;
 
 // Command-line verbs (rules check / rules test / example …) run without starting the web host.
 if (args.Length > 0 && CommandLine.IsVerb(args[0]))
@@ -53,6 +54,7 @@ app.MapCdsServices();
 app.MapFeedback();
 app.MapAdmin();
 app.MapPreview();
+app.MapRulePages();
 app.MapMetrics();
 app.MapHealthEndpoints();
 await app.RunAsync();
