@@ -10,7 +10,7 @@ namespace KetamineCds.Api.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static bool IsVerb(string first) => first is "rules" or "health" or "token" or "store" or "stats" or "example";
+    public static bool IsVerb(string first) => first is "rules" or "health" or "token" or "store" or "stats" or "example" or "install-sheet";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -32,7 +32,7 @@ public static class CommandLine
         var health = new Command("health", "Exit 0 when the health endpoint answers 200") { url };
         health.SetAction(async (parse, cancellationToken) => await ProbeAsync(parse.GetValue(url)!, cancellationToken));
 
-        var root = new RootCommand("KetamineCds: CDS Hooks service for IV ketamine in treatment-resistant depression") { rules, health, TokenCommands.Create(), ExampleCommand.Create() };
+        var root = new RootCommand("KetamineCds: CDS Hooks service for IV ketamine in treatment-resistant depression") { rules, health, TokenCommands.Create(), ExampleCommand.Create(), InstallSheetCommand.Create() };
         foreach (var command in StoreCommands.Create())
         {
             root.Subcommands.Add(command);
