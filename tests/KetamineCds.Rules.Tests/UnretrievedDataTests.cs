@@ -53,4 +53,17 @@ public sealed class UnretrievedDataTests
         Assert.Equal(RuleOutcome.Fired, OutcomeOf(result, "KET-08"));
         Assert.Equal(Indicator.Critical, result.Findings.Single(f => f.RuleId == "KET-08").Indicator);
     }
+
+    [Fact]
+    public void GivenOneObservationCategoryNotRetrieved_WhenEvaluated_ThenOnlyTheRulesOverThatCategoryAreUndecidable()
+    {
+        // The token may not search questionnaire scores (one prefetch key per category, one refused): the PHQ-9 gap
+        // cannot be claimed, but the blood pressure that arrived is still judged.
+        var result = Evaluate([UnretrievedPart.Format("Observation", "survey")], Fhir.Patient(), Fhir.Condition("F33.2"),
+            Fhir.BloodPressure(186, 112, "2026-11-25"));
+
+        Assert.Equal(RuleOutcome.Unknown, OutcomeOf(result, "KET-06-MISSING"));
+        Assert.Equal(RuleOutcome.Fired, OutcomeOf(result, "KET-13-CRIT"));
+        Assert.Equal(Indicator.Critical, result.Findings.Single(f => f.RuleId == "KET-13-CRIT").Indicator);
+    }
 }
