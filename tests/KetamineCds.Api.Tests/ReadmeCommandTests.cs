@@ -66,6 +66,22 @@ public sealed class ReadmeCommandTests
         }
     }
 
+    [Fact]
+    public async Task GivenTheEhrProfilesSection_WhenItsCommandsRunAsWritten_ThenTheInstallSheetPrintsTheRegistration()
+    {
+        var commands = ReadmeScript.Commands("## EHR profiles: Epic, Oracle Health, MEDITECH");
+        Assert.Contains(commands, c => c.Contains("install-sheet epic", StringComparison.Ordinal));
+        foreach (var command in commands)
+        {
+            var (exitCode, output, script) = await ReadmeScript.RunAsync([command], Patience);
+            await script.DisposeAsync();
+
+            Assert.True(exitCode == 0, $"{command}{Environment.NewLine}exit {exitCode}: {output}");
+            Assert.Contains("| observationsVitalSigns | Observation?patient={{context.patientId}}&category=vital-signs |", output, StringComparison.Ordinal);
+            Assert.Contains("https://cds.hospital.example/cds-services/ketamine-order-sign/feedback", output, StringComparison.Ordinal);
+        }
+    }
+
     private static async Task WaitUntilReadyAsync(string url, ReadmeScript service)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
