@@ -50,8 +50,14 @@ public sealed class SandboxInteropTests(CdsHooksSandbox sandbox, BrowserFixture 
         // the order) is applied, and another card is overridden with a reason.
         await page.GotoAsync(sandbox.PageUrl(serviceBase, CdsHooksSandbox.BpCrisisPatient, "order-sign", "rx-sign"));
         await ChooseKetamineAsync(page);
+        var signed = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Url.EndsWith("/cds-services/ketamine-order-sign", StringComparison.Ordinal));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign Order" }).ClickAsync();
         var signCards = await CardsAsync(page);
+        // Every card with a suggestion says "any" (the spec's choice for cards EHRs such as Epic render), and the
+        // Sandbox rendered them: the critical card's suggestion is clicked below.
+        var answer = JsonDocument.Parse(await (await signed).TextAsync()).RootElement;
+        Assert.All(answer.GetProperty("cards").EnumerateArray().Where(c => c.TryGetProperty("suggestions", out _)),
+            c => Assert.Equal("any", c.GetProperty("selectionBehavior").GetString()));
         await ScreenshotAsync(page, "sandbox-order-sign.png");
         Assert.StartsWith("BP 186/112 mm[Hg]", signCards[0].Trim(), StringComparison.Ordinal);
         Assert.Contains("critical", await page.Locator(".MuiCard-root").First.GetAttributeAsync("class") ?? "", StringComparison.Ordinal);
