@@ -93,7 +93,7 @@ public sealed record InterventionDetails(
             return null;
         }
 
-        var subject = string.Join(" ", new[] { fact.Fact, fact.ValueSet, fact.Component, fact.Count is not null ? "count" : null }.OfType<string>());
+        var subject = string.Join(" ", new[] { fact.Fact, fact.Property, fact.ValueSet, fact.Component, fact.Count is not null ? "count" : null }.OfType<string>());
         return string.Join(" ", new[] { subject, comparison, fact.Within is { } within ? $"within {within}" : null,
             fact.MinDays is { } days ? $"for at least {days} days" : null }.OfType<string>());
     }
