@@ -29,6 +29,32 @@ public sealed class DiscoveryTests(KetamineCdsApplication app) : IClassFixture<K
     }
 
     [Fact]
+    public async Task GivenTheShippedPack_WhenDiscovered_ThenOneObservationKeyPerCategoryAndTheHti1SourceAttributes()
+    {
+        var service = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/cds-services")).RootElement.GetProperty("services")[0];
+
+        var prefetch = service.GetProperty("prefetch").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+        Assert.Equal("Observation?patient={{context.patientId}}&category=survey", prefetch["observationsSurvey"]);
+        Assert.Equal("Observation?patient={{context.patientId}}&category=vital-signs", prefetch["observationsVitalSigns"]);
+        Assert.DoesNotContain("observations", prefetch.Keys); // the combined key is read when sent, never asked for
+        Assert.Equal("Condition?patient={{context.patientId}}", prefetch["conditions"]);
+        var attributes = service.GetProperty("extension").GetProperty("org.ketaminecds.hti1-source-attributes");
+        Assert.False(string.IsNullOrWhiteSpace(attributes.GetProperty("developer").GetString()));
+        var crisis = attributes.GetProperty("interventions").EnumerateArray().Single(i => i.GetProperty("id").GetString() == "KET-13-CRIT");
+        Assert.Equal("rules/KET-13-CRIT", crisis.GetProperty("page").GetString());
+        Assert.NotEmpty(crisis.GetProperty("citations").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task GivenAnUnknownEhrProfile_WhenDiscoveryIsAskedForIt_Then404NamingTheKnownOnes()
+    {
+        var response = await app.CreateClient().GetAsync("/cds-services?ehr=allscripts");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("meditech", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GivenService_WhenOpenApiRequested_ThenTheHookEndpointsAreDescribed()
     {
         var document = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement;
