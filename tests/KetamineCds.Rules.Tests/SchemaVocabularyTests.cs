@@ -29,6 +29,17 @@ public sealed class SchemaVocabularyTests
         Assert.Equal(RuleCategories.All, Enum("rule", "category"));
         Assert.Equal(FactCompilers.Names, Enum("condition", "fact"));
         Assert.Equal(Enum<Indicator>().Select(i => i.ToString().ToLowerInvariant()), Enum("card", "indicator"));
+        Assert.Equal(CardClasses.All, Enum("rule", "policy"));
+        // pack.yaml's card policy: every hook's table names the same classes and modes.
+        var hooks = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.RulesFolder, "schema", "pack.schema.json")))!
+            ["properties"]!["cardPolicy"]!["properties"]!["hooks"]!["properties"]!.AsObject();
+        Assert.Equal(Hooks.All.Order(), hooks.Select(h => h.Key).Order());
+        foreach (var (_, table) in hooks)
+        {
+            var classes = table!["properties"]!.AsObject();
+            Assert.Equal(CardClasses.All, classes.Select(c => c.Key));
+            Assert.All(classes, c => Assert.Equal(PolicyModes.All, c.Value!["enum"]!.AsArray().Select(v => v!.GetValue<string>())));
+        }
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Hl7.Fhir.Model;
 using KetamineCds.Rules.Facts;
+using KetamineCds.Rules.Model;
 using KetamineCds.Rules.Record;
 using KetamineCds.Rules.Terminology;
 
@@ -56,6 +57,16 @@ public sealed class CompiledPack
     /// sees it, with the evidence marked, but it does not read as a confirmed contraindication.
     /// </summary>
     public Indicator TentativeIndicator { get; init; } = Indicator.Warning;
+
+    /// <summary>When each class of card is shown at each hook (pack.yaml <c>cardPolicy</c>).</summary>
+    public CardPolicy CardPolicy { get; init; } = CardPolicy.Default;
+
+    private Dictionary<string, string>? _cardClasses;
+
+    /// <summary>The card class the policy treats a rule's cards as (see <see cref="CardPolicy.ClassOf"/>).</summary>
+    public string CardClassOf(string ruleId) =>
+        (_cardClasses ??= Rules.ToDictionary(r => r.Id, r => CardPolicy.ClassOf(r, RulesById), StringComparer.Ordinal)).GetValueOrDefault(ruleId)
+        ?? CardClasses.Caution;
 
     /// <summary>Who stands behind the pack (pack.yaml <c>intervention</c>): developer, intended use, sign-off, release.</summary>
     public Model.InterventionSpec? Intervention { get; init; }

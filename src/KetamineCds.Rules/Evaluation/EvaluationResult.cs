@@ -10,5 +10,8 @@ public sealed record EvaluationResult(IReadOnlyList<Finding> Findings, IReadOnly
     /// </summary>
     public IReadOnlyList<string> UnidentifiedMedications { get; init; } = [];
 
+    /// <summary>Whether a ketamine series is in progress (the card policy's <c>seriesInProgress</c>): false makes this order a first.</summary>
+    public bool SeriesInProgress { get; init; }
+
     public IEnumerable<RuleTrace> Errors => Trace.Where(t => t.Outcome == RuleOutcome.Error);
 }

@@ -40,7 +40,7 @@ public sealed record InterventionDetails(
     public static InterventionDetails Of(CompiledRule rule, CompiledPack pack)
     {
         var intervention = pack.Intervention;
-        var facts = Facts(rule.Spec, pack).ToList();
+        var facts = ConditionWalk.Facts(rule.Spec, pack.RulesById).ToList();
         return new InterventionDetails(rule.Id, rule.Version, rule.Spec.Title, rule.Spec.Category, rule.Spec.Card.Indicator, rule.Spec.Hooks,
             rule.Spec.Card.Source.Topic?.Code ?? TopicCodeOf(rule.Id),
             rule.Spec.IntendedUse ?? intervention?.IntendedUse ?? "",
@@ -55,35 +55,6 @@ public sealed record InterventionDetails(
 
     /// <summary>The stable, alphanumeric <c>source.topic.code</c> a rule's cards carry: its id without punctuation (KET-13-CRIT → KET13CRIT).</summary>
     public static string TopicCodeOf(string ruleId) => string.Concat(ruleId.Where(char.IsAsciiLetterOrDigit));
-
-    // Every fact node under the rule's condition and checklist, following refs to the rules they name (once each).
-    private static IEnumerable<ConditionSpec> Facts(RuleSpec rule, CompiledPack pack)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal) { rule.Id };
-        var pending = new Stack<ConditionSpec>();
-        foreach (var root in (rule.Checklist ?? []).Select(c => c.When).Prepend(rule.When).OfType<ConditionSpec>())
-        {
-            pending.Push(root);
-        }
-
-        while (pending.TryPop(out var node))
-        {
-            if (node.Fact is not null)
-            {
-                yield return node;
-            }
-
-            foreach (var child in (node.All ?? []).Concat(node.Any ?? []).Append(node.Not).OfType<ConditionSpec>())
-            {
-                pending.Push(child);
-            }
-
-            if (node.Ref is { } name && seen.Add(name) && pack.RulesById.TryGetValue(name, out var referenced) && referenced.Spec.When is { } when)
-            {
-                pending.Push(when);
-            }
-        }
-    }
 
     private static string? Threshold(ConditionSpec fact)
     {

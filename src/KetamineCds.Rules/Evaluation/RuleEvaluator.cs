@@ -73,7 +73,27 @@ public static class RuleEvaluator
         return new EvaluationResult(ordered, trace)
         {
             UnidentifiedMedications = [.. MedicationTypes.SelectMany(type => record.Medications.UnidentifiedOfType(type, record))],
+            SeriesInProgress = SeriesInProgress(pack, context),
         };
+    }
+
+    // Whether a ketamine series is running, for the card policy's first-of-series cards; a condition that fails or cannot
+    // be decided counts as running, so the first-order reminders are not shown on a guess.
+    private static bool SeriesInProgress(CompiledPack pack, EvaluationContext context)
+    {
+        if (pack.CardPolicy.SeriesInProgress is not { } condition)
+        {
+            return false;
+        }
+
+        try
+        {
+            return condition.Evaluate(context).Truth != Truth.False;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return true;
+        }
     }
 
     /// <summary>

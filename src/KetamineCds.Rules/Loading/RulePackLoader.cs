@@ -33,11 +33,13 @@ public static partial class RulePackLoader
         var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var root = Path.GetFullPath(folder);
 
-        var manifest = ReadYaml<PackManifest>(root, ManifestFile, SchemaValidator.Pack, errors, hash)?.Value;
-        if (manifest is null)
+        var parsedManifest = ReadYaml<PackManifest>(root, ManifestFile, SchemaValidator.Pack, errors, hash);
+        if (parsedManifest is null)
         {
             return new RulePackLoadResult(null, errors);
         }
+
+        var manifest = parsedManifest.Value;
 
         var valueSets = LoadValueSets(root, manifest, errors, hash, out var answers);
         var doses = LoadDoseTable(root, manifest, errors, hash);
@@ -61,6 +63,8 @@ public static partial class RulePackLoader
         var reads = new RecordReads();
         var activity = ActivityOf(manifest);
         var rules = RulePackCompiler.Compile(files, valueSets, answers, doses, errors, reads, $"{manifest.Name}@{manifest.Version}", activity);
+        var policy = PolicyOf(manifest, parsedManifest.Lines, valueSets, answers, doses, [.. rules.Select(r => r.Id)], activity, reads, errors,
+            allRulesRead: files.Count == manifest.RuleFiles.Count && files.All(f => f.SchemaInvalidRuleIds.Count == 0));
         if (errors.Count > 0 || orderValueSet is null)
         {
             return new RulePackLoadResult(null, errors);
@@ -71,6 +75,7 @@ public static partial class RulePackLoader
         {
             OtherIndications = otherIndications,
             Intervention = manifest.Intervention,
+            CardPolicy = policy,
             TentativeIndicator = manifest.TentativeIndicator is { } tentative ? Enum.Parse<Indicator>(tentative, ignoreCase: true) : Indicator.Warning,
             Reads = reads,
         };

@@ -23,6 +23,40 @@ public sealed record PackManifest
     public OtherIndicationsSpec? OtherIndications { get; init; }
     public MedicationActivitySpec? MedicationActivity { get; init; }
     public InterventionSpec? Intervention { get; init; }
+    public CardPolicySpec? CardPolicy { get; init; }
+}
+
+/// <summary>
+/// pack.yaml <c>cardPolicy</c>: when each class of card is shown at each hook, so a card reaches the clinician when it
+/// can change a decision and is not repeated at the next hook. Every value has a default (see
+/// <see cref="Evaluation.CardPolicy.Default"/>); a governance group changes them here.
+/// </summary>
+public sealed record CardPolicySpec
+{
+    /// <summary>A caution or interaction shown to a user is not repeated for the same draft and evidence within this window.</summary>
+    public string? RepeatWindow { get; init; }
+    /// <summary>The candidacy card is shown at most once per patient per finding within this interval.</summary>
+    public string? CandidacyInterval { get; init; }
+    /// <summary>How long a course milestone, once shown, is remembered.</summary>
+    public string? CourseMemory { get; init; }
+    /// <summary>Holds when a ketamine series is in progress; its absence makes an order the first of a series.</summary>
+    public ConditionSpec? SeriesInProgress { get; init; }
+    /// <summary>Data gaps still shown at order-sign: the safety-relevant ones.</summary>
+    public IReadOnlyList<string>? OrderSignDataGaps { get; init; }
+    /// <summary>Hook → card class → mode; a class a hook does not name keeps the default.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? Hooks { get; init; }
+    public ReviewSpec? Review { get; init; }
+}
+
+/// <summary>pack.yaml <c>cardPolicy.review</c>: when the statistics flag a rule for the governance group to review.</summary>
+public sealed record ReviewSpec
+{
+    /// <summary>Flag a rule overridden in more than this share of the cards shown (default 0.9).</summary>
+    public double? OverrideShare { get; init; }
+    /// <summary>Over this window (default 90d).</summary>
+    public string? Window { get; init; }
+    /// <summary>Only once it has shown this many cards (default 20).</summary>
+    public int? MinimumShown { get; init; }
 }
 
 /// <summary>
@@ -78,6 +112,8 @@ public sealed record RuleSpec
     public string? IntendedUse { get; init; }
     /// <summary>Where the rule's thresholds come from, for the governance group and the public rule page.</summary>
     public string? ThresholdSource { get; init; }
+    /// <summary>The card class the card policy treats this rule's cards as (else derived from its category).</summary>
+    public string? Policy { get; init; }
 }
 
 public sealed record ChecklistItemSpec

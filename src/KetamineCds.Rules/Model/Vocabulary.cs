@@ -48,3 +48,57 @@ public static class CardExtensions
     /// <summary><c>name@version</c> of the pack the rule came from.</summary>
     public const string Pack = "org.ketaminecds.pack";
 }
+
+/// <summary>
+/// What a card is for, as the card policy (pack.yaml <c>cardPolicy</c>) sees it: each class has its own rule per hook
+/// for when its cards are shown. A rule's class comes from its category unless it names one (<c>policy:</c>).
+/// </summary>
+public static class CardClasses
+{
+    public const string Eligibility = "eligibility";
+    public const string Contraindication = "contraindication";
+    public const string Caution = "caution";
+    public const string OrderDetail = "orderDetail";
+    public const string DataGap = "dataGap";
+    public const string Course = "course";
+    public const string MonitoringReminder = "monitoringReminder";
+    public const string Candidacy = "candidacy";
+
+    public static IReadOnlyList<string> All { get; } = [Eligibility, Contraindication, Caution, OrderDetail, DataGap, Course, MonitoringReminder, Candidacy];
+}
+
+/// <summary>When a card of a class is shown at a hook (pack.yaml <c>cardPolicy.hooks</c>).</summary>
+public static class PolicyModes
+{
+    /// <summary>Every time it fires.</summary>
+    public const string Always = "always";
+
+    /// <summary>Never at this hook.</summary>
+    public const string Never = "never";
+
+    /// <summary>Eligibility: one card, the most urgent unmet criterion; the all-met summary only on the first order of a series.</summary>
+    public const string NotMet = "notMet";
+
+    /// <summary>Only when the order detail it checks is there to check (not a "check incomplete" on a half-written order).</summary>
+    public const string WhenDecided = "whenDecided";
+
+    /// <summary>Unless the same finding (rule@version and evidence) was overridden with a reason for this draft order.</summary>
+    public const string UnlessOverridden = "unlessOverridden";
+
+    /// <summary>Unless shown to the same user for the same patient, draft, rule@version and evidence within <c>repeatWindow</c>.</summary>
+    public const string NotRepeated = "notRepeated";
+
+    /// <summary>Only the rules listed in <c>orderSignDataGaps</c> (safety-relevant gaps: blood pressure, weight, hCG).</summary>
+    public const string Listed = "listed";
+
+    /// <summary>Once per patient per finding within <c>courseMemory</c>: a milestone, not a reminder on every order.</summary>
+    public const string Milestone = "milestone";
+
+    /// <summary>Only on the first order of a series (no series in progress: <c>seriesInProgress</c> does not hold).</summary>
+    public const string FirstOfSeries = "firstOfSeries";
+
+    /// <summary>To a Practitioner or PractitionerRole user, at most once per patient per finding within <c>candidacyInterval</c>.</summary>
+    public const string Interval = "interval";
+
+    public static IReadOnlyList<string> All { get; } = [Always, Never, NotMet, WhenDecided, UnlessOverridden, NotRepeated, Listed, Milestone, FirstOfSeries, Interval];
+}
