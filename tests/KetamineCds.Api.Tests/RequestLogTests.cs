@@ -33,6 +33,11 @@ public sealed class RequestLogTests
             inner.TryRecordJtiAsync(key, expiresAt, cancellationToken);
 
         public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => inner.PurgeAsync(before, cancellationToken);
+
+        public Task<IReadOnlyList<CardMemoryRow>> CardMemoryAsync(string patientHash, DateTimeOffset since, CancellationToken cancellationToken) =>
+            inner.CardMemoryAsync(patientHash, since, cancellationToken);
+
+        public Task RememberCardsAsync(IReadOnlyList<CardMemoryRow> rows, CancellationToken cancellationToken) => inner.RememberCardsAsync(rows, cancellationToken);
     }
 
     private sealed class Application(CapturingLogSink sink) : KetamineCdsApplication(new Dictionary<string, string?>

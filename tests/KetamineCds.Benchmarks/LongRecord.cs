@@ -184,10 +184,13 @@ public static class LongRecord
             NullLogger<RulePackProvider>.Instance);
         var assembler = new PatientDataAssembler(new FhirQueryClient(new HttpClient(), metrics), Options.Create(new FhirOptions()), new HostEnvironment(),
             NullLogger<PatientDataAssembler>.Instance);
-        var storeOptions = Options.Create(new StoreOptions());
+        // The card policy's memory on a SQLite file of its own, as the quick start keeps it: its read and write are part of every call.
+        var storeOptions = Options.Create(new StoreOptions { ConnectionString = $"Data Source={Path.Combine(Path.GetTempPath(), $"kcds-bench-{Guid.NewGuid():N}.db")}" });
+        var store = new SqlCdsStore(storeOptions, TimeProvider.System);
+        store.Migrate();
         var audit = new AuditScope(new AuditBuffer(storeOptions), new AuditHasher(storeOptions), new PinnedClock());
         var call = new HookCallScope(audit, metrics, new DiagnosticContext(null), NullLogger<HookCallScope>.Instance);
-        return (new HookHandler(packs, assembler, new PinnedClock(), call), packs);
+        return (new HookHandler(packs, assembler, new PinnedClock(), new CardMemory(store, new AuditHasher(storeOptions), NullLogger<CardMemory>.Instance), call), packs);
     }
 
     private sealed class PinnedClock : TimeProvider

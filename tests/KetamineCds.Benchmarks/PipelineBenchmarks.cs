@@ -43,10 +43,13 @@ public class PipelineBenchmarks
         var metrics = new CdsMetrics(new UnobservedMeterFactory());
         _packs = new RulePackProvider(Options.Create(new RulesOptions { Path = Path.Combine(RequestCorpus.FindRoot(), "rules") }), TimeProvider.System, metrics, NullLogger<RulePackProvider>.Instance);
         var assembler = new PatientDataAssembler(new FhirQueryClient(new HttpClient(), metrics), Options.Create(new FhirOptions()), new Environment(), NullLogger<PatientDataAssembler>.Instance);
-        var storeOptions = Options.Create(new StoreOptions());
+        // The card policy's memory on a SQLite file of its own, as the quick start keeps it: its read and write are part of every call.
+        var storeOptions = Options.Create(new StoreOptions { ConnectionString = $"Data Source={Path.Combine(Path.GetTempPath(), $"kcds-bench-{Guid.NewGuid():N}.db")}" });
+        var store = new SqlCdsStore(storeOptions, TimeProvider.System);
+        store.Migrate();
         var audit = new AuditScope(new AuditBuffer(storeOptions), new AuditHasher(storeOptions), new FixedClock());
         var call = new HookCallScope(audit, metrics, new DiagnosticContext(null), NullLogger<HookCallScope>.Instance);
-        _handler = new HookHandler(_packs, assembler, new FixedClock(), call);
+        _handler = new HookHandler(_packs, assembler, new FixedClock(), new CardMemory(store, new AuditHasher(storeOptions), NullLogger<CardMemory>.Instance), call);
     }
 
     [Benchmark(Baseline = true)]

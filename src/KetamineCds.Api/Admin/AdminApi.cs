@@ -13,7 +13,7 @@ namespace KetamineCds.Api.Admin;
 /// </summary>
 public static class AdminApi
 {
-    public static async Task<IResult> StatisticsAsync(string? since, ICdsStore store, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<IResult> StatisticsAsync(string? since, ICdsStore store, RulePack.RulePackProvider packs, TimeProvider time, CancellationToken cancellationToken)
     {
         // The same look-back notation as the rule files' "within".
         if (LookBack.Parse(since ?? "30d")?.Since(time.GetUtcNow()) is not { } from)
@@ -22,6 +22,10 @@ public static class AdminApi
         }
 
         // A store that is down is a 503 from the error table (Hosting/UnhandledErrors).
-        return Results.Json(await store.RuleStatisticsAsync(from, cancellationToken));
+        var statistics = await store.RuleStatisticsAsync(from, cancellationToken);
+        var pack = packs.Current;
+        var review = pack.CardPolicy.Review;
+        var flags = ReviewFlags.Of(await store.RuleStatisticsAsync(review.Window.Since(time.GetUtcNow()), cancellationToken), pack);
+        return Results.Json(statistics.Select(s => s with { Flag = flags.GetValueOrDefault(s.RuleId) }).ToList());
     }
 }

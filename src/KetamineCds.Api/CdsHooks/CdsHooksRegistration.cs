@@ -12,6 +12,7 @@ public static class CdsHooksRegistration
         builder.Services.AddScoped<HookHandler>();
         builder.Services.AddScoped<HookCallScope>();
         builder.Services.AddScoped<PatientDataAssembler>();
+        builder.Services.AddSingleton<CardMemory>();
         return builder;
     }
 

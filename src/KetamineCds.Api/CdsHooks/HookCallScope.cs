@@ -83,15 +83,23 @@ public sealed class HookCallScope(AuditScope audit, CdsMetrics metrics, IDiagnos
         }
     }
 
-    public void Issued(IReadOnlyList<IssuedCard> cards)
+    /// <summary>The cards sent, and the findings the card policy kept back (audited as suppressed, never sent).</summary>
+    public void Issued(IReadOnlyList<IssuedCard> cards, IReadOnlyList<SuppressedFinding> suppressed)
     {
         foreach (var (card, finding) in cards)
         {
             metrics.CardIssued(_service, card.Indicator, finding?.RuleId ?? "none");
         }
 
-        audit.Cards([.. cards.Select(c => new AuditedCard(c.Card.Uuid, c.Finding?.RuleId, c.Finding?.RuleVersion, c.Card.Indicator))]);
+        foreach (var kept in suppressed)
+        {
+            metrics.CardSuppressed(_service, kept.Finding.RuleId, kept.Mode);
+        }
+
+        audit.Cards([.. cards.Select(c => new AuditedCard(c.Card.Uuid, c.Finding?.RuleId, c.Finding?.RuleVersion, c.Card.Indicator)),
+            .. suppressed.Select(s => new AuditedCard(TimeOrderedId.New(), s.Finding.RuleId, s.Finding.RuleVersion, s.Finding.Indicator.ToString().ToLowerInvariant(), Suppressed: true))]);
         diagnostics.Set("CardsByIndicator", cards.GroupBy(c => c.Card.Indicator).ToDictionary(g => g.Key, g => g.Count()), destructureObjects: true);
+        diagnostics.Set("CardsSuppressed", suppressed.Count);
     }
 
     public void Dispose() => _span?.Dispose();

@@ -17,6 +17,7 @@ public sealed class HookHandler(
     RulePackProvider packs,
     PatientDataAssembler assembler,
     [FromKeyedServices(ClinicalClock.Key)] TimeProvider clock,
+    CardMemory memory,
     HookCallScope call)
 {
     /// <param name="caller">Who called: the EHR's profile (prefetch it serves, card shapes it renders) and the service's public base URL.</param>
@@ -87,20 +88,39 @@ public sealed class HookHandler(
             return new CdsResponse([]);
         }
 
-        // 5. The cards, each with the finding it came from; the incomplete-data card leads the warnings.
+        // 5. The card policy: what this hook shows, given what this patient's clinicians saw before (pack.yaml cardPolicy).
+        PolicyOutcome policy;
+        CallMemory remembered;
+        using (call.Phase("policy"))
+        {
+            remembered = await memory.LoadAsync(request, DraftId(drafts), pack.CardPolicy, now, cancellationToken);
+            policy = pack.CardPolicy.Apply(result.Findings, pack,
+                new PolicyContext(request.Hook, now, FirstOfSeries: !result.SeriesInProgress, UserIsPractitioner(request.UserId), remembered));
+        }
+
+        // 6. The cards, each with the finding it came from; the incomplete-data card leads the warnings.
         List<IssuedCard> issued;
         using (call.Phase("cards"))
         {
-            var found = result.Findings.Select(f => new IssuedCard(CardMapper.ToCard(f, pack, profile, caller.RulePages), f));
+            var found = policy.Shown.Select(f => new IssuedCard(CardMapper.ToCard(f, pack, profile, caller.RulePages), f));
             var incomplete = data.IsPartial || result.UnidentifiedMedications.Count > 0
                 ? new IssuedCard(CardMapper.IncompleteData(data.Unavailable, data.SetAside, result.UnidentifiedMedications, pack), null)
                 : null;
             issued = [.. (incomplete is null ? found : found.Prepend(incomplete)).OrderBy(c => CardMapper.Urgency(c.Card.Indicator))];
         }
 
-        call.Issued(issued);
+        call.Issued(issued, policy.Suppressed);
+        await memory.RememberAsync(remembered, issued.Where(c => c.Finding is not null).Select(c => (c.Card.Uuid, c.Finding!)), now, cancellationToken);
         return new CdsResponse([.. issued.Select(c => c.Card)]);
     }
+
+    // The draft orders a finding is about, as one stable id: the same draft at order-select and order-sign.
+    private static string DraftId(RecordReader drafts) =>
+        string.Join(",", drafts.Resources.OfType<MedicationRequest>().Select(m => m.Id ?? "").Order(StringComparer.Ordinal));
+
+    // Candidacy is for clinicians (CDS Hooks userId: Practitioner/…, PractitionerRole/…), not for a patient or related person.
+    private static bool UserIsPractitioner(string userId) =>
+        userId.StartsWith("Practitioner/", StringComparison.Ordinal) || userId.StartsWith("PractitionerRole/", StringComparison.Ordinal);
 
     /// <summary>
     /// <c>context.draftOrders</c>, read leniently (a single object where R4 has a list is a list of one; a defective

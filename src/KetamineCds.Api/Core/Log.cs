@@ -78,4 +78,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 19, Level = LogLevel.Warning, Message = "Rule pack reload could not read the folder ({Reason}); waiting for the next change")]
     public static partial void RulePackUnreadable(this ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "Card memory unavailable ({Action}); this call's cards are shown as if new")]
+    public static partial void CardMemoryUnavailable(this ILogger logger, string action);
 }

@@ -15,6 +15,14 @@ public interface ICdsStore
 
     Task<IReadOnlyList<RuleStatistics>> RuleStatisticsAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
+    /// <summary>The card policy's memory for one patient (by its keyed hash) since a time.</summary>
+    /// <exception cref="StoreUnavailableException">The store could not say.</exception>
+    Task<IReadOnlyList<CardMemoryRow>> CardMemoryAsync(string patientHash, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>Remembers the cards shown by one call.</summary>
+    /// <exception cref="StoreUnavailableException">Nothing was remembered.</exception>
+    Task RememberCardsAsync(IReadOnlyList<CardMemoryRow> rows, CancellationToken cancellationToken);
+
     /// <summary>Records a JWT id; false when it was already recorded (a replay). Expired ids are purged with the rest.</summary>
     /// <exception cref="StoreUnavailableException">The store could not say.</exception>
     Task<bool> TryRecordJtiAsync(string key, DateTimeOffset expiresAt, CancellationToken cancellationToken);

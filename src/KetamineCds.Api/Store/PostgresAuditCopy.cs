@@ -56,7 +56,7 @@ internal static class PostgresAuditCopy
     private static async Task CopyCardsAsync(NpgsqlConnection connection, IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY audit_card (card_uuid, invocation_id, at_ms, rule_id, rule_version, indicator) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            "COPY audit_card (card_uuid, invocation_id, at_ms, rule_id, rule_version, indicator, suppressed) FROM STDIN (FORMAT BINARY)", cancellationToken);
         foreach (var record in batch)
         {
             var atMs = record.At.ToUnixTimeMilliseconds();
@@ -69,6 +69,7 @@ internal static class PostgresAuditCopy
                 await WriteTextAsync(importer, card.RuleId, cancellationToken);
                 await WriteTextAsync(importer, card.RuleVersion, cancellationToken);
                 await importer.WriteAsync(card.Indicator, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(card.Suppressed ? 1 : 0, NpgsqlDbType.Integer, cancellationToken);
             }
         }
 

@@ -58,6 +58,13 @@ public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider tim
                     unknown.Add(item.CardUuid);
                 }
 
+                if (item is { Outcome: "overridden", ReasonCode: not null })
+                {
+                    // An override with a reason: the card policy does not repeat this finding at order-sign for this draft.
+                    await connection.ExecuteAsync("UPDATE card_memory SET overridden_ms = @At WHERE card_uuid = @CardUuid",
+                        new { At = item.OutcomeAt.ToUnixTimeMilliseconds(), item.CardUuid }, transaction);
+                }
+
                 await connection.ExecuteAsync("""
                     INSERT INTO feedback (id, received_ms, service_id, card_uuid, outcome, outcome_ms, accepted_suggestions,
                                           reason_system, reason_code, reason_display, user_comment, known_card, override_reasons)
@@ -111,11 +118,15 @@ public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider tim
             foreach (var card in record.Cards)
             {
                 await connection.ExecuteAsync("""
-                    INSERT INTO audit_card (card_uuid, invocation_id, at_ms, rule_id, rule_version, indicator)
-                    VALUES (@CardUuid, @InvocationId, @AtMs, @RuleId, @RuleVersion, @Indicator)
+                    INSERT INTO audit_card (card_uuid, invocation_id, at_ms, rule_id, rule_version, indicator, suppressed)
+                    VALUES (@CardUuid, @InvocationId, @AtMs, @RuleId, @RuleVersion, @Indicator, @Suppressed)
                     ON CONFLICT (card_uuid) DO NOTHING
                     """,
-                    new { card.CardUuid, InvocationId = record.Id, AtMs = record.At.ToUnixTimeMilliseconds(), card.RuleId, card.RuleVersion, card.Indicator },
+                    new
+                    {
+                        card.CardUuid, InvocationId = record.Id, AtMs = record.At.ToUnixTimeMilliseconds(), card.RuleId, card.RuleVersion, card.Indicator,
+                        Suppressed = card.Suppressed ? 1 : 0,
+                    },
                     transaction);
             }
         }
@@ -126,32 +137,70 @@ public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider tim
     public async Task<IReadOnlyList<RuleStatistics>> RuleStatisticsAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         var sinceMs = since.ToUnixTimeMilliseconds();
-        var (issued, outcomes) = await WithConnectionAsync(async connection =>
+        var (cards, outcomes) = await WithConnectionAsync(async connection =>
         {
-            var issuedRows = (await connection.QueryAsync<(string RuleId, long Count)>(
-                "SELECT rule_id, COUNT(*) FROM audit_card WHERE at_ms >= @sinceMs AND rule_id IS NOT NULL GROUP BY rule_id", new { sinceMs })).ToList();
-            var outcomeRows = (await connection.QueryAsync<(string RuleId, string Outcome, string? ReasonCode, string? ReasonDisplay)>("""
-                SELECT c.rule_id, f.outcome, f.reason_code, f.reason_display
-                FROM feedback f JOIN audit_card c ON c.card_uuid = f.card_uuid
+            var cardRows = (await connection.QueryAsync<(string RuleId, string Hook, long Suppressed, long Count)>("""
+                SELECT c.rule_id, i.hook, c.suppressed, COUNT(*)
+                FROM audit_card c JOIN audit_invocation i ON i.id = c.invocation_id
+                WHERE c.at_ms >= @sinceMs AND c.rule_id IS NOT NULL
+                GROUP BY c.rule_id, i.hook, c.suppressed
+                """, new { sinceMs })).ToList();
+            var outcomeRows = (await connection.QueryAsync<(string RuleId, string Hook, string Outcome, string? ReasonCode, string? ReasonDisplay)>("""
+                SELECT c.rule_id, i.hook, f.outcome, f.reason_code, f.reason_display
+                FROM feedback f JOIN audit_card c ON c.card_uuid = f.card_uuid JOIN audit_invocation i ON i.id = c.invocation_id
                 WHERE f.received_ms >= @sinceMs AND c.rule_id IS NOT NULL
                 """, new { sinceMs })).ToList();
-            return (issuedRows, outcomeRows);
+            return (cardRows, outcomeRows);
         }, cancellationToken);
 
-        var byRule = outcomes.ToLookup(o => o.RuleId);
-        return issued.Select(i =>
+        var feedbackByRule = outcomes.ToLookup(o => o.RuleId);
+        return cards.GroupBy(c => c.RuleId).Select(rule =>
         {
-            var feedback = byRule[i.RuleId].ToList();
+            var feedback = feedbackByRule[rule.Key].ToList();
             var accepted = feedback.Count(f => f.Outcome == "accepted");
             var overridden = feedback.Count(f => f.Outcome == "overridden");
+            var shown = (int)rule.Where(c => c.Suppressed == 0).Sum(c => c.Count);
             var reasons = feedback.Where(f => f.Outcome == "overridden" && f.ReasonCode is not null)
                 .GroupBy(f => (f.ReasonCode!, f.ReasonDisplay))
                 .Select(g => new ReasonCount(g.Key.Item1, g.Key.ReasonDisplay, g.Count()))
                 .OrderByDescending(r => r.Count).ThenBy(r => r.Code, StringComparer.Ordinal).Take(5).ToList();
-            return new RuleStatistics(i.RuleId, (int)i.Count, accepted, overridden,
-                accepted + overridden == 0 ? null : Math.Round((double)overridden / (accepted + overridden), 3), reasons);
+            var byHook = rule.GroupBy(c => c.Hook).OrderBy(h => h.Key, StringComparer.Ordinal).Select(hook => new HookStatistics(hook.Key,
+                (int)hook.Where(c => c.Suppressed == 0).Sum(c => c.Count), (int)hook.Where(c => c.Suppressed != 0).Sum(c => c.Count),
+                feedback.Count(f => f.Hook == hook.Key && f.Outcome == "accepted"), feedback.Count(f => f.Hook == hook.Key && f.Outcome == "overridden"))).ToList();
+            return new RuleStatistics(rule.Key, shown, accepted, overridden,
+                accepted + overridden == 0 ? null : Math.Round((double)overridden / (accepted + overridden), 3), reasons)
+            {
+                Suppressed = (int)rule.Where(c => c.Suppressed != 0).Sum(c => c.Count),
+                ByHook = byHook,
+            };
         }).OrderByDescending(s => s.OverrideRate ?? -1).ThenByDescending(s => s.Issued).ToList();
     }
+
+    public Task<IReadOnlyList<CardMemoryRow>> CardMemoryAsync(string patientHash, DateTimeOffset since, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async connection => (IReadOnlyList<CardMemoryRow>)(await connection.QueryAsync<(string CardUuid, string UserKey, string DraftKey,
+            string PatientKey, long ShownMs, long? OverriddenMs)>("""
+                SELECT card_uuid, user_key, draft_key, patient_key, shown_ms, overridden_ms FROM card_memory
+                WHERE patient_hash = @patientHash AND shown_ms >= @sinceMs
+                """, new { patientHash, sinceMs = since.ToUnixTimeMilliseconds() }))
+            .Select(r => new CardMemoryRow(r.CardUuid, patientHash, r.UserKey, r.DraftKey, r.PatientKey, DateTimeOffset.FromUnixTimeMilliseconds(r.ShownMs),
+                r.OverriddenMs is { } overridden ? DateTimeOffset.FromUnixTimeMilliseconds(overridden) : null)).ToList(), cancellationToken);
+
+    public Task RememberCardsAsync(IReadOnlyList<CardMemoryRow> rows, CancellationToken cancellationToken) =>
+        rows.Count == 0 ? Task.CompletedTask : WithConnectionAsync(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                await connection.ExecuteAsync("""
+                    INSERT INTO card_memory (card_uuid, patient_hash, user_key, draft_key, patient_key, shown_ms)
+                    VALUES (@CardUuid, @PatientHash, @UserKey, @DraftKey, @PatientKey, @ShownMs)
+                    ON CONFLICT (card_uuid) DO NOTHING
+                    """, new { row.CardUuid, row.PatientHash, row.UserKey, row.DraftKey, row.PatientKey, ShownMs = row.ShownAt.ToUnixTimeMilliseconds() }, transaction);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return 0;
+        }, cancellationToken);
 
     public Task<bool> TryRecordJtiAsync(string key, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         WithConnectionAsync(async connection => await connection.ExecuteAsync(
@@ -166,6 +215,7 @@ public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider tim
             await connection.ExecuteAsync("DELETE FROM seen_jti WHERE expires_ms < @now", new { now = time.GetUtcNow().ToUnixTimeMilliseconds() });
             return await connection.ExecuteAsync("DELETE FROM feedback WHERE received_ms < @ms", new { ms })
                 + await connection.ExecuteAsync("DELETE FROM audit_card WHERE at_ms < @ms", new { ms })
+                + await connection.ExecuteAsync("DELETE FROM card_memory WHERE shown_ms < @ms", new { ms })
                 + await connection.ExecuteAsync("DELETE FROM audit_invocation WHERE at_ms < @ms", new { ms });
         }, cancellationToken);
 

@@ -27,10 +27,10 @@ internal static class SqliteAuditInserts
             ON CONFLICT (id) DO NOTHING
             """, "$id", "$at", "$service", "$hook", "$instance", "$issuer", "$pack", "$patient", "$user", "$status", "$elapsed");
         using var card = Command(connection, transaction, """
-            INSERT INTO audit_card (card_uuid, invocation_id, at_ms, rule_id, rule_version, indicator)
-            VALUES ($uuid, $invocation, $at, $rule, $version, $indicator)
+            INSERT INTO audit_card (card_uuid, invocation_id, at_ms, rule_id, rule_version, indicator, suppressed)
+            VALUES ($uuid, $invocation, $at, $rule, $version, $indicator, $suppressed)
             ON CONFLICT (card_uuid) DO NOTHING
-            """, "$uuid", "$invocation", "$at", "$rule", "$version", "$indicator");
+            """, "$uuid", "$invocation", "$at", "$rule", "$version", "$indicator", "$suppressed");
 
         foreach (var record in batch)
         {
@@ -40,7 +40,7 @@ internal static class SqliteAuditInserts
             invocation.ExecuteNonQuery();
             foreach (var issued in record.Cards)
             {
-                Bind(card, issued.CardUuid, record.Id, atMs, issued.RuleId, issued.RuleVersion, issued.Indicator);
+                Bind(card, issued.CardUuid, record.Id, atMs, issued.RuleId, issued.RuleVersion, issued.Indicator, issued.Suppressed ? 1 : 0);
                 card.ExecuteNonQuery();
             }
         }

@@ -5,7 +5,12 @@ public sealed record AuditRecord(
     string Id, DateTimeOffset At, string ServiceId, string Hook, string HookInstance, string? Issuer, string Pack,
     string? PatientHash, string? UserHash, int Status, double ElapsedMs, IReadOnlyList<AuditedCard> Cards);
 
-public sealed record AuditedCard(string CardUuid, string? RuleId, string? RuleVersion, string Indicator);
+/// <param name="Suppressed">Kept back by the card policy: audited for the statistics, never sent.</param>
+public sealed record AuditedCard(string CardUuid, string? RuleId, string? RuleVersion, string Indicator, bool Suppressed = false);
+
+/// <summary>One card shown, as the card policy's memory holds it: keyed hashes only (see migration 0004).</summary>
+public sealed record CardMemoryRow(string CardUuid, string PatientHash, string UserKey, string DraftKey, string PatientKey, DateTimeOffset ShownAt,
+    DateTimeOffset? OverriddenAt = null);
 
 /// <summary>One CDS Hooks feedback item as stored.</summary>
 public sealed record FeedbackRecord(
@@ -16,8 +21,24 @@ public sealed record FeedbackRecord(
     public string? AllReasons { get; init; }
 }
 
-/// <summary>Per rule: cards issued, accepted, overridden, override rate and top override reasons.</summary>
-public sealed record RuleStatistics(string RuleId, int Issued, int Accepted, int Overridden, double? OverrideRate, IReadOnlyList<ReasonCount> TopOverrideReasons);
+/// <summary>
+/// Per rule: cards shown (issued), kept back by the card policy (suppressed), accepted, overridden, ignored (shown, no
+/// feedback), the override rate and top override reasons, the same per hook, and why the rule is flagged for review.
+/// </summary>
+public sealed record RuleStatistics(string RuleId, int Issued, int Accepted, int Overridden, double? OverrideRate, IReadOnlyList<ReasonCount> TopOverrideReasons)
+{
+    public int Suppressed { get; init; }
+    public int Ignored => Math.Max(0, Issued - Accepted - Overridden);
+    public IReadOnlyList<HookStatistics> ByHook { get; init; } = [];
+    /// <summary>Why the governance group should review the rule (set by the admin API from the pack's review thresholds); null when not flagged.</summary>
+    public string? Flag { get; init; }
+}
+
+/// <summary>One rule at one hook: cards shown, kept back, accepted, overridden, ignored.</summary>
+public sealed record HookStatistics(string Hook, int Shown, int Suppressed, int Accepted, int Overridden)
+{
+    public int Ignored => Math.Max(0, Shown - Accepted - Overridden);
+}
 
 public sealed record ReasonCount(string Code, string? Display, int Count);
 

@@ -25,6 +25,7 @@ public sealed class CdsMetrics
     private readonly Histogram<double> _hookDuration;
     private readonly Histogram<double> _phaseDuration;
     private readonly Counter<long> _cards;
+    private readonly Counter<long> _suppressed;
     private readonly Counter<long> _fhirCalls;
     private readonly Counter<long> _fhirHedges;
     private readonly Counter<long> _partialAnswers;
@@ -40,6 +41,7 @@ public sealed class CdsMetrics
         _hookDuration = _meter.CreateHistogram<double>("kcds.hook.duration", "s", "CDS service calls and their duration, by service, hook and outcome", tags: null, advice: LatencyBuckets);
         _phaseDuration = _meter.CreateHistogram<double>("kcds.hook.phase.duration", "s", "Time per phase of a hook call: assemble (record incl. FHIR fetch), fetch, evaluate, cards", tags: null, advice: LatencyBuckets);
         _cards = _meter.CreateCounter<long>("kcds.cards.issued", "{card}", "Cards returned, by service, indicator and rule id");
+        _suppressed = _meter.CreateCounter<long>("kcds.cards.suppressed", "{card}", "Findings the card policy kept back, by service, rule id and policy mode");
         _fhirCalls = _meter.CreateCounter<long>("kcds.fhir.calls", "{call}", "HTTP calls to EHR FHIR servers by outcome: ok, hedged, retried, timed_out, circuit_open, refused, http_error, unreachable, not_fhir");
         _fhirHedges = _meter.CreateCounter<long>("kcds.fhir.hedges", "{attempt}", "Extra attempts sent to EHR FHIR servers (hedges after the hedge delay, and retries after a failure)");
         _partialAnswers = _meter.CreateCounter<long>("kcds.partial_answers", "{response}", "Answers given on part of the record because some FHIR data could not be retrieved, by service");
@@ -58,6 +60,9 @@ public sealed class CdsMetrics
 
     public void CardIssued(string service, string indicator, string ruleId) =>
         _cards.Add(1, new("cds.service", service), new("indicator", indicator), new("rule.id", ruleId));
+
+    public void CardSuppressed(string service, string ruleId, string mode) =>
+        _suppressed.Add(1, new("cds.service", service), new("rule.id", ruleId), new("policy", mode));
 
     public void FhirCall(string outcome, TimeSpan elapsed)
     {

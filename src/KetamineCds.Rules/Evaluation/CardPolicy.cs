@@ -11,8 +11,8 @@ namespace KetamineCds.Rules.Evaluation;
 /// <param name="UserIsPractitioner">The hook's user is a Practitioner or PractitionerRole (not a patient, a related person or a device).</param>
 public sealed record PolicyContext(string Hook, DateTimeOffset Now, bool FirstOfSeries, bool UserIsPractitioner, ICardMemory Memory);
 
-/// <summary>A finding the policy kept from the clinician at this hook, and why, for the statistics.</summary>
-public sealed record SuppressedFinding(Finding Finding, string Reason);
+/// <summary>A finding the policy kept from the clinician at this hook, the mode that kept it, and why, for the statistics.</summary>
+public sealed record SuppressedFinding(Finding Finding, string Mode, string Reason);
 
 public sealed record PolicyOutcome(IReadOnlyList<Finding> Shown, IReadOnlyList<SuppressedFinding> Suppressed);
 
@@ -161,7 +161,7 @@ public sealed class CardPolicy
             }
             else
             {
-                suppressed.Add(new SuppressedFinding(finding, reason));
+                suppressed.Add(new SuppressedFinding(finding, mode, reason));
             }
         }
 
@@ -221,7 +221,7 @@ public sealed class CardPolicy
             }
             else
             {
-                suppressed.Add(new SuppressedFinding(finding, unmet.Count > 0 ? "one eligibility card per order: a more urgent criterion is shown"
+                suppressed.Add(new SuppressedFinding(finding, PolicyModes.NotMet, unmet.Count > 0 ? "one eligibility card per order: a more urgent criterion is shown"
                     : "every criterion met: the summary is shown on the first order of a series"));
             }
         }

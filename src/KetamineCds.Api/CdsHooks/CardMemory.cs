@@ -1,0 +1,87 @@
+using KetamineCds.Api.Audit;
+using KetamineCds.Api.Core;
+using KetamineCds.Api.Store;
+using KetamineCds.Rules.Evaluation;
+
+namespace KetamineCds.Api.CdsHooks;
+
+/// <summary>
+/// The card policy's memory across hooks and replicas, in the store: what each call showed, by keyed hashes of the
+/// patient, user and draft order with the finding, and which findings were overridden with a reason (the feedback
+/// endpoint marks them). Read once per call; written once its cards are chosen. A store that cannot answer costs only
+/// the memory: the call's cards are shown as if new, never hidden on a guess.
+/// </summary>
+public sealed class CardMemory(ICdsStore store, AuditHasher hasher, ILogger<CardMemory> logger)
+{
+    /// <summary>What this patient's cards were, for one call.</summary>
+    public async Task<CallMemory> LoadAsync(CdsRequest request, string draftId, CardPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var memory = new CallMemory(hasher, request.PatientId, request.UserId, draftId);
+        try
+        {
+            memory.Rows = await store.CardMemoryAsync(memory.PatientHash, policy.LongestMemory.Since(now), cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            logger.CardMemoryUnavailable("read");
+        }
+
+        return memory;
+    }
+
+    /// <summary>Remembers the cards a call showed.</summary>
+    public async Task RememberAsync(CallMemory memory, IEnumerable<(string CardUuid, Finding Finding)> shown, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rows = shown.Select(s => memory.RowFor(s.CardUuid, CardPolicy.FindingKey(s.Finding), now)).ToList();
+        try
+        {
+            await store.RememberCardsAsync(rows, cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            logger.CardMemoryUnavailable("write");
+        }
+    }
+}
+
+/// <summary>One call's view of the memory: the patient's remembered cards, asked about by keyed hash.</summary>
+public sealed class CallMemory(AuditHasher hasher, string patientId, string userId, string draftId) : ICardMemory
+{
+    // Unit separator: no id holds it, so "a|b" + "c" and "a" + "b|c" never hash alike.
+    private const char Separator = '\u001f';
+
+    public string PatientHash { get; } = hasher.Hash(patientId)!;
+
+    public IReadOnlyList<CardMemoryRow> Rows { get; set; } = [];
+
+    private string UserKey(string finding) => hasher.Hash($"{patientId}{Separator}{userId}{Separator}{draftId}{Separator}{finding}")!;
+
+    private string DraftKey(string finding) => hasher.Hash($"{patientId}{Separator}{Separator}{draftId}{Separator}{finding}")!;
+
+    private string PatientKey(string finding) => hasher.Hash($"{patientId}{Separator}{Separator}{Separator}{finding}")!;
+
+    public bool ShownSince(CardScope scope, string finding, DateTimeOffset since)
+    {
+        if (Rows.Count == 0)
+        {
+            return false;
+        }
+
+        var key = scope == CardScope.UserAndDraft ? UserKey(finding) : PatientKey(finding);
+        return Rows.Any(r => r.ShownAt >= since && (scope == CardScope.UserAndDraft ? r.UserKey : r.PatientKey) == key);
+    }
+
+    public bool OverriddenForDraft(string finding)
+    {
+        if (Rows.Count == 0)
+        {
+            return false;
+        }
+
+        var key = DraftKey(finding);
+        return Rows.Any(r => r.OverriddenAt is not null && r.DraftKey == key);
+    }
+
+    public CardMemoryRow RowFor(string cardUuid, string finding, DateTimeOffset shownAt) =>
+        new(cardUuid, PatientHash, UserKey(finding), DraftKey(finding), PatientKey(finding), shownAt);
+}
