@@ -45,14 +45,19 @@ public sealed class ExampleRequestTests(KetamineCdsApplication app) : IClassFixt
     }
 
     [Fact]
-    public async Task GivenEligiblePatient_WhenOrderSigned_ThenNoWarningOrCriticalCard()
+    public async Task GivenEligiblePatient_WhenOrderSelectedThenSigned_ThenTheSummaryOnceAndTheFirstInfusionReminderAtSigning()
     {
-        var (_, body, _) = await HttpJson.PostAsync(app.CreateClient(), HttpJson.Example("order-sign-eligible.json"));
+        // The card policy: every criterion met, so the eligibility summary is shown once, at order-select of the first
+        // order of a series, and not again at order-sign; order-sign adds only the first-infusion monitoring reminder.
+        await using var fresh = new KetamineCdsApplication();
+        var (_, selected, _) = await HttpJson.PostAsync(fresh.CreateClient(), HttpJson.Example("order-select-eligible.json"));
+        var (_, signed, _) = await HttpJson.PostAsync(fresh.CreateClient(), HttpJson.Example("order-sign-eligible.json"));
 
-        Assert.Equal(["KET-00-SUMMARY", "KET-38"], HttpJson.Rules(body).Order());
-        var summary = body.GetProperty("cards").EnumerateArray().First().GetProperty("detail").GetString();
+        Assert.Equal(["KET-00-SUMMARY"], HttpJson.Rules(selected));
+        var summary = selected.GetProperty("cards")[0].GetProperty("detail").GetString();
         Assert.Contains("sertraline", summary, StringComparison.Ordinal);
         Assert.Contains("PHQ-9 total score", summary, StringComparison.Ordinal);
+        Assert.Equal(["KET-38"], HttpJson.Rules(signed));
     }
 
     [Fact]
@@ -65,11 +70,14 @@ public sealed class ExampleRequestTests(KetamineCdsApplication app) : IClassFixt
     }
 
     [Fact]
-    public async Task GivenCandidate_WhenChartOpened_ThenOneInfoCard()
+    public async Task GivenCandidate_WhenChartOpenedTwice_ThenOneInfoCardAndNotAgainWithin30Days()
     {
-        var (_, body, _) = await HttpJson.PostAsync(app.CreateClient(), HttpJson.Example("patient-view-candidate.json"));
+        await using var fresh = new KetamineCdsApplication();
+        var (_, first, _) = await HttpJson.PostAsync(fresh.CreateClient(), HttpJson.Example("patient-view-candidate.json"));
+        var (_, again, _) = await HttpJson.PostAsync(fresh.CreateClient(), HttpJson.Example("patient-view-candidate.json"));
 
-        Assert.Equal(["KET-PV"], HttpJson.Rules(body));
-        Assert.Equal("info", HttpJson.Indicator(body, "KET-PV"));
+        Assert.Equal(["KET-PV"], HttpJson.Rules(first));
+        Assert.Equal("info", HttpJson.Indicator(first, "KET-PV"));
+        Assert.Empty(again.GetProperty("cards").EnumerateArray()); // the card policy: once per patient per 30 days, unless the data change
     }
 }
