@@ -45,19 +45,17 @@ public sealed class ExampleRequestTests(KetamineCdsApplication app) : IClassFixt
     }
 
     [Fact]
-    public async Task GivenEligiblePatient_WhenOrderSelectedThenSigned_ThenTheSummaryOnceAndTheFirstInfusionReminderAtSigning()
+    public async Task GivenEligiblePatient_WhenOrderSelectedThenSigned_ThenOnlyTheFirstInfusionReminder()
     {
-        // The card policy: every criterion met, so the eligibility summary is shown once, at order-select of the first
-        // order of a series, and not again at order-sign; order-sign adds only the first-infusion monitoring reminder.
+        // The card policy: every criterion met is nothing to decide, so order-select shows nothing and order-sign only the
+        // first-infusion monitoring reminder: one card for the order cycle (it showed three before the policy).
         await using var fresh = new KetamineCdsApplication();
         var (_, selected, _) = await HttpJson.PostAsync(fresh.CreateClient(), HttpJson.Example("order-select-eligible.json"));
         var (_, signed, _) = await HttpJson.PostAsync(fresh.CreateClient(), HttpJson.Example("order-sign-eligible.json"));
 
-        Assert.Equal(["KET-00-SUMMARY"], HttpJson.Rules(selected));
-        var summary = selected.GetProperty("cards")[0].GetProperty("detail").GetString();
-        Assert.Contains("sertraline", summary, StringComparison.Ordinal);
-        Assert.Contains("PHQ-9 total score", summary, StringComparison.Ordinal);
+        Assert.Empty(selected.GetProperty("cards").EnumerateArray());
         Assert.Equal(["KET-38"], HttpJson.Rules(signed));
+        Assert.Contains("someone else drives the patient home", signed.GetProperty("cards")[0].GetProperty("summary").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

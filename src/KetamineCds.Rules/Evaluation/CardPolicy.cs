@@ -201,8 +201,10 @@ public sealed class CardPolicy
         };
     }
 
-    // Eligibility at order-select: one card. The most urgent criterion not met (or not checkable); when every criterion is
-    // met, the summary only on the first order of a series.
+    // Eligibility at order-select: the criteria not met (or not checkable), never the all-met summary, so an eligible
+    // patient's order cycle shows at most one card (the first-infusion reminder). Every unmet criterion of warning or
+    // above is shown, since each is its own reason to stop; an info-level one only when nothing more urgent is. A
+    // governance group that wants the all-met summary sets eligibility to always.
     private static void ApplyNotMet(List<Finding> eligibility, CompiledPack pack, PolicyContext context, List<Finding> shown, List<SuppressedFinding> suppressed)
     {
         if (eligibility.Count == 0)
@@ -211,18 +213,18 @@ public sealed class CardPolicy
         }
 
         var unmet = eligibility.Where(f => f.IsIncompleteCheck || f.Indicator > Indicator.Info || pack.RulesById[f.RuleId].Checklist.Count == 0).ToList();
-        var keep = unmet.Count > 0 ? unmet.OrderByDescending(f => f.Indicator).First()
-            : context.FirstOfSeries ? eligibility[0] : null;
+        var urgent = unmet.Where(f => f.IsIncompleteCheck || f.Indicator > Indicator.Info).ToList();
+        var keep = urgent.Count > 0 ? urgent : unmet.Take(1).ToList();
         foreach (var finding in eligibility)
         {
-            if (ReferenceEquals(finding, keep))
+            if (keep.Contains(finding))
             {
                 shown.Add(finding);
             }
             else
             {
-                suppressed.Add(new SuppressedFinding(finding, PolicyModes.NotMet, unmet.Count > 0 ? "one eligibility card per order: a more urgent criterion is shown"
-                    : "every criterion met: the summary is shown on the first order of a series"));
+                suppressed.Add(new SuppressedFinding(finding, PolicyModes.NotMet, unmet.Count > 0 ? "a more urgent eligibility criterion is shown"
+                    : "every criterion met: nothing to decide"));
             }
         }
     }

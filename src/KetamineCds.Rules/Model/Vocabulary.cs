@@ -76,7 +76,7 @@ public static class PolicyModes
     /// <summary>Never at this hook.</summary>
     public const string Never = "never";
 
-    /// <summary>Eligibility: one card, the most urgent unmet criterion; the all-met summary only on the first order of a series.</summary>
+    /// <summary>Eligibility: one card, the most urgent unmet (or uncheckable) criterion; nothing when every criterion is met.</summary>
     public const string NotMet = "notMet";
 
     /// <summary>Only when the order detail it checks is there to check (not a "check incomplete" on a half-written order).</summary>

@@ -88,10 +88,11 @@ public static class RuleTestRunner
     /// filter, so the gate exercises it), its drafts as <c>context.draftOrders</c> are. A case may hold a bent resource
     /// on purpose: it is set aside and named, as in a live call.
     /// </summary>
-    internal static EvaluationResult Evaluate(CompiledPack pack, JsonObject testCase, string folder, bool filtered = true)
+    /// <param name="atHook">Evaluate at this hook instead of the case's (a case replayed as order-select, then order-sign).</param>
+    internal static EvaluationResult Evaluate(CompiledPack pack, JsonObject testCase, string folder, bool filtered = true, string? atHook = null)
     {
         var now = DateTimeOffset.Parse((string?)testCase["now"] ?? throw new InvalidDataException("case needs 'now'"), CultureInfo.InvariantCulture);
-        var hook = (string?)testCase["hook"] ?? throw new InvalidDataException("case needs 'hook'");
+        var hook = atHook ?? (string?)testCase["hook"] ?? throw new InvalidDataException("case needs 'hook'");
         var reader = new RecordReader(pack.RecordFilter(now), parseEverything: !filtered);
         if ((string?)testCase["bundle"] is { } bundleFile)
         {
