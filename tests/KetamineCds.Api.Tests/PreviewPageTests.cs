@@ -166,7 +166,8 @@ public sealed class PreviewPageTests(BrowserFixture browser) : IClassFixture<Bro
         var row = page.Locator("#stats tr[data-rule='KET-08']");
         await row.WaitForAsync();
         var cells = await row.Locator("td").AllTextContentsAsync();
-        Assert.Equal(["KET-08", "2", "100% (1 of 1)", "Recipient assessment of risk/benefit ratio (1)"], cells);
+        // Shown twice, none kept back (a critical card at the final check), one overridden, one ignored, not yet flagged.
+        Assert.Equal(["KET-08", "2", "0", "100% (1 of 1)", "1", "Recipient assessment of risk/benefit ratio (1)", ""], cells);
         Assert.True(await row.Locator(".bar.override").BoundingBoxAsync() is { Width: > 150 });
     }
 

@@ -233,15 +233,18 @@ async function loadStatistics() {
       bar.style.width = `${Math.round((rule.issued / most) * 200)}px`;
       issued.append(bar, String(rule.issued));
       row.append(issued);
+      row.append(element("td", String(rule.suppressed)));
       const rate = element("td");
       const rateBar = element("span", null, "bar override");
       rateBar.style.width = `${Math.round((rule.overrideRate ?? 0) * 200)}px`;
       rate.append(rateBar, rule.overrideRate === null ? "no feedback" : `${Math.round(rule.overrideRate * 100)}% (${rule.overridden} of ${rule.overridden + rule.accepted})`);
       row.append(rate);
+      row.append(element("td", String(rule.ignored)));
       row.append(element("td", rule.topOverrideReasons.map((r) => `${r.display ?? r.code} (${r.count})`).join(" · ")));
+      row.append(element("td", rule.flag ?? "", rule.flag ? "flag" : null));
       body.append(row);
     }
-    if (rows.length === 0) body.append(element("tr")).append(element("td", "No cards issued in this period."));
+    if (rows.length === 0) body.append(element("tr")).append(element("td", "No cards shown in this period."));
   } catch (error) {
     $("#stats-error").textContent = `Statistics unavailable: ${error.message}`;
   }
