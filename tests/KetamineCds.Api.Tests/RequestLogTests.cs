@@ -34,8 +34,8 @@ public sealed class RequestLogTests
 
         public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => inner.PurgeAsync(before, cancellationToken);
 
-        public Task<IReadOnlyList<CardMemoryRow>> CardMemoryAsync(string patientHash, DateTimeOffset since, CancellationToken cancellationToken) =>
-            inner.CardMemoryAsync(patientHash, since, cancellationToken);
+        public Task<IReadOnlyList<CardMemoryRow>> CardMemoryAsync(CardMemoryQuery query, CancellationToken cancellationToken) =>
+            inner.CardMemoryAsync(query, cancellationToken);
 
         public Task RememberCardsAsync(IReadOnlyList<CardMemoryRow> rows, CancellationToken cancellationToken) => inner.RememberCardsAsync(rows, cancellationToken);
     }

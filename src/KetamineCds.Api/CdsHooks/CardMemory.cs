@@ -8,18 +8,27 @@ namespace KetamineCds.Api.CdsHooks;
 /// <summary>
 /// The card policy's memory across hooks and replicas, in the store: what each call showed, by keyed hashes of the
 /// patient, user and draft order with the finding, and which findings were overridden with a reason (the feedback
-/// endpoint marks them). Read once per call; written once its cards are chosen. A store that cannot answer costs only
-/// the memory: the call's cards are shown as if new, never hidden on a guess.
+/// endpoint marks them). Read once per call, by the keys of the findings the call made (indexed, so a patient with
+/// years of calls costs no more than a new one); written once its cards are chosen. A store that cannot answer costs
+/// only the memory: the call's cards are shown as if new, never hidden on a guess.
 /// </summary>
 public sealed class CardMemory(ICdsStore store, AuditHasher hasher, ILogger<CardMemory> logger)
 {
-    /// <summary>What this patient's cards were, for one call.</summary>
-    public async Task<CallMemory> LoadAsync(CdsRequest request, string draftId, CardPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>What was shown before of the findings this call made.</summary>
+    public async Task<CallMemory> LoadAsync(CdsRequest request, string draftId, IReadOnlyList<Finding> findings, CardPolicy policy, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var memory = new CallMemory(hasher, request.PatientId, request.UserId, draftId);
+        var keys = findings.Select(CardPolicy.FindingKey).Distinct(StringComparer.Ordinal).ToList();
+        if (keys.Count == 0)
+        {
+            return memory;
+        }
+
         try
         {
-            memory.Rows = await store.CardMemoryAsync(memory.PatientHash, policy.LongestMemory.Since(now), cancellationToken);
+            memory.Rows = await store.CardMemoryAsync(new CardMemoryQuery([.. keys.Select(memory.PatientKey)], [.. keys.Select(memory.UserKey)],
+                [.. keys.Select(memory.DraftKey)], policy.LongestMemory.Since(now)), cancellationToken);
         }
         catch (StoreUnavailableException)
         {
@@ -44,7 +53,7 @@ public sealed class CardMemory(ICdsStore store, AuditHasher hasher, ILogger<Card
     }
 }
 
-/// <summary>One call's view of the memory: the patient's remembered cards, asked about by keyed hash.</summary>
+/// <summary>One call's view of the memory: the rows its findings' keys found, asked about by keyed hash.</summary>
 public sealed class CallMemory(AuditHasher hasher, string patientId, string userId, string draftId) : ICardMemory
 {
     // Unit separator: no id holds it, so "a|b" + "c" and "a" + "b|c" never hash alike.
@@ -54,11 +63,11 @@ public sealed class CallMemory(AuditHasher hasher, string patientId, string user
 
     public IReadOnlyList<CardMemoryRow> Rows { get; set; } = [];
 
-    private string UserKey(string finding) => hasher.Hash($"{patientId}{Separator}{userId}{Separator}{draftId}{Separator}{finding}")!;
+    public string UserKey(string finding) => hasher.Hash($"{patientId}{Separator}{userId}{Separator}{draftId}{Separator}{finding}")!;
 
-    private string DraftKey(string finding) => hasher.Hash($"{patientId}{Separator}{Separator}{draftId}{Separator}{finding}")!;
+    public string DraftKey(string finding) => hasher.Hash($"{patientId}{Separator}{Separator}{draftId}{Separator}{finding}")!;
 
-    private string PatientKey(string finding) => hasher.Hash($"{patientId}{Separator}{Separator}{Separator}{finding}")!;
+    public string PatientKey(string finding) => hasher.Hash($"{patientId}{Separator}{Separator}{Separator}{finding}")!;
 
     public bool ShownSince(CardScope scope, string finding, DateTimeOffset since)
     {

@@ -93,7 +93,7 @@ public sealed class HookHandler(
         CallMemory remembered;
         using (call.Phase("policy"))
         {
-            remembered = await memory.LoadAsync(request, DraftId(drafts), pack.CardPolicy, now, cancellationToken);
+            remembered = await memory.LoadAsync(request, DraftId(drafts), result.Findings, pack.CardPolicy, now, cancellationToken);
             policy = pack.CardPolicy.Apply(result.Findings, pack,
                 new PolicyContext(request.Hook, now, FirstOfSeries: !result.SeriesInProgress, UserIsPractitioner(request.UserId), remembered));
         }

@@ -15,9 +15,9 @@ public interface ICdsStore
 
     Task<IReadOnlyList<RuleStatistics>> RuleStatisticsAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
-    /// <summary>The card policy's memory for one patient (by its keyed hash) since a time.</summary>
+    /// <summary>The card policy's memory of one call's findings: the rows any of their keys name, since a time.</summary>
     /// <exception cref="StoreUnavailableException">The store could not say.</exception>
-    Task<IReadOnlyList<CardMemoryRow>> CardMemoryAsync(string patientHash, DateTimeOffset since, CancellationToken cancellationToken);
+    Task<IReadOnlyList<CardMemoryRow>> CardMemoryAsync(CardMemoryQuery query, CancellationToken cancellationToken);
 
     /// <summary>Remembers the cards shown by one call.</summary>
     /// <exception cref="StoreUnavailableException">Nothing was remembered.</exception>

@@ -176,14 +176,35 @@ public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider tim
         }).OrderByDescending(s => s.OverrideRate ?? -1).ThenByDescending(s => s.Issued).ToList();
     }
 
-    public Task<IReadOnlyList<CardMemoryRow>> CardMemoryAsync(string patientHash, DateTimeOffset since, CancellationToken cancellationToken) =>
-        WithConnectionAsync(async connection => (IReadOnlyList<CardMemoryRow>)(await connection.QueryAsync<(string CardUuid, string UserKey, string DraftKey,
-            string PatientKey, long ShownMs, long? OverriddenMs)>("""
-                SELECT card_uuid, user_key, draft_key, patient_key, shown_ms, overridden_ms FROM card_memory
-                WHERE patient_hash = @patientHash AND shown_ms >= @sinceMs
-                """, new { patientHash, sinceMs = since.ToUnixTimeMilliseconds() }))
-            .Select(r => new CardMemoryRow(r.CardUuid, patientHash, r.UserKey, r.DraftKey, r.PatientKey, DateTimeOffset.FromUnixTimeMilliseconds(r.ShownMs),
+    public Task<IReadOnlyList<CardMemoryRow>> CardMemoryAsync(CardMemoryQuery query, CancellationToken cancellationToken)
+    {
+        if (query.PatientKeys.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<CardMemoryRow>>([]);
+        }
+
+        // Parameters named one by one, so SQLite and PostgreSQL read the same statement.
+        var parameters = new DynamicParameters(new { SinceMs = query.Since.ToUnixTimeMilliseconds() });
+        string List(string prefix, IReadOnlyList<string> keys)
+        {
+            for (var i = 0; i < keys.Count; i++)
+            {
+                parameters.Add($"{prefix}{i}", keys[i]);
+            }
+
+            return string.Join(", ", keys.Select((_, i) => $"@{prefix}{i}"));
+        }
+
+        var sql = $"""
+            SELECT card_uuid, patient_hash, user_key, draft_key, patient_key, shown_ms, overridden_ms FROM card_memory
+            WHERE (patient_key IN ({List("p", query.PatientKeys)}) OR user_key IN ({List("u", query.UserKeys)}) OR draft_key IN ({List("d", query.DraftKeys)}))
+              AND shown_ms >= @SinceMs
+            """;
+        return WithConnectionAsync(async connection => (IReadOnlyList<CardMemoryRow>)(await connection.QueryAsync<(string CardUuid, string PatientHash,
+                string UserKey, string DraftKey, string PatientKey, long ShownMs, long? OverriddenMs)>(sql, parameters))
+            .Select(r => new CardMemoryRow(r.CardUuid, r.PatientHash, r.UserKey, r.DraftKey, r.PatientKey, DateTimeOffset.FromUnixTimeMilliseconds(r.ShownMs),
                 r.OverriddenMs is { } overridden ? DateTimeOffset.FromUnixTimeMilliseconds(overridden) : null)).ToList(), cancellationToken);
+    }
 
     public Task RememberCardsAsync(IReadOnlyList<CardMemoryRow> rows, CancellationToken cancellationToken) =>
         rows.Count == 0 ? Task.CompletedTask : WithConnectionAsync(async connection =>

@@ -8,6 +8,9 @@ public sealed record AuditRecord(
 /// <param name="Suppressed">Kept back by the card policy: audited for the statistics, never sent.</param>
 public sealed record AuditedCard(string CardUuid, string? RuleId, string? RuleVersion, string Indicator, bool Suppressed = false);
 
+/// <summary>The keys of one call's findings in each scope (keyed hashes), and how far back to look.</summary>
+public sealed record CardMemoryQuery(IReadOnlyList<string> PatientKeys, IReadOnlyList<string> UserKeys, IReadOnlyList<string> DraftKeys, DateTimeOffset Since);
+
 /// <summary>One card shown, as the card policy's memory holds it: keyed hashes only (see migration 0004).</summary>
 public sealed record CardMemoryRow(string CardUuid, string PatientHash, string UserKey, string DraftKey, string PatientKey, DateTimeOffset ShownAt,
     DateTimeOffset? OverriddenAt = null);

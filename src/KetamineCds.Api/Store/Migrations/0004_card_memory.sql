@@ -11,7 +11,11 @@ CREATE TABLE IF NOT EXISTS card_memory (
     shown_ms BIGINT NOT NULL,
     overridden_ms BIGINT
 );
-CREATE INDEX IF NOT EXISTS ix_card_memory_patient ON card_memory (patient_hash, shown_ms);
+-- Looked up by the keys of the findings a call made, so a patient with years of calls costs no more than a new one.
+CREATE INDEX IF NOT EXISTS ix_card_memory_user_key ON card_memory (user_key);
+CREATE INDEX IF NOT EXISTS ix_card_memory_draft_key ON card_memory (draft_key);
+CREATE INDEX IF NOT EXISTS ix_card_memory_patient_key ON card_memory (patient_key);
+CREATE INDEX IF NOT EXISTS ix_card_memory_shown ON card_memory (shown_ms);
 
 -- Cards the policy kept back are audited too (suppressed = 1), so the statistics can show the alert burden avoided.
 ALTER TABLE audit_card ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 0;
