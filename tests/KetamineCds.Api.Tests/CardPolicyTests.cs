@@ -19,6 +19,10 @@ public sealed class CardPolicyTests(PostgresServer postgres) : IClassFixture<Pos
         ["Http:BurstPerIssuer"] = "100000",
     });
 
+    /// <summary>Until a host's card memory holds what it has shown (written off the request path within milliseconds).</summary>
+    private static Task RememberedAsync(ConfiguredApplication host, long rows) =>
+        Eventually.ValueAsync(() => Task.FromResult(((CdsHooks.CardMemoryWriter)host.Services.GetService(typeof(CdsHooks.CardMemoryWriter))!).Written), n => n >= rows);
+
     /// <summary>The eligible patient, also taking lorazepam: a benzodiazepine interaction warning (KET-29) fires at both hooks.</summary>
     private static JsonNode WithLorazepam(string example)
     {
@@ -48,6 +52,7 @@ public sealed class CardPolicyTests(PostgresServer postgres) : IClassFixture<Pos
         await using var second = Host(database);
 
         var (_, selected, _) = await HttpJson.PostAsync(first.CreateClient(), WithLorazepam("order-select-eligible.json"));
+        await RememberedAsync(first, selected.GetProperty("cards").GetArrayLength());
         var (_, signed, _) = await HttpJson.PostAsync(second.CreateClient(), WithLorazepam("order-sign-eligible.json"));
         // A third host-less contrast: another clinician signing the same draft is shown the warning.
         var other = WithLorazepam("order-sign-eligible.json");
@@ -67,6 +72,7 @@ public sealed class CardPolicyTests(PostgresServer postgres) : IClassFixture<Pos
         await using var second = Host(database);
 
         var (_, selected, _) = await HttpJson.PostAsync(first.CreateClient(), AsOrderSelect(HttpJson.Example("order-sign-bp-crisis.json")));
+        await RememberedAsync(first, selected.GetProperty("cards").GetArrayLength());
         var crisis = selected.GetProperty("cards").EnumerateArray().Single(c => c.GetProperty("extension").GetProperty("org.ketaminecds.rule").GetString()!.StartsWith("KET-13-CRIT@", StringComparison.Ordinal));
         var (_, beforeOverride, _) = await HttpJson.PostAsync(second.CreateClient(), HttpJson.Example("order-sign-bp-crisis.json"));
         var (feedback, _, _) = await HttpJson.PostAsync(first.CreateClient(), "ketamine-order-select/feedback",

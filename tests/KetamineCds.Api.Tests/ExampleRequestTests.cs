@@ -72,6 +72,8 @@ public sealed class ExampleRequestTests(KetamineCdsApplication app) : IClassFixt
     {
         await using var fresh = new KetamineCdsApplication();
         var (_, first, _) = await HttpJson.PostAsync(fresh.CreateClient(), HttpJson.Example("patient-view-candidate.json"));
+        var writer = (CdsHooks.CardMemoryWriter)fresh.Services.GetService(typeof(CdsHooks.CardMemoryWriter))!;
+        await Eventually.ValueAsync(() => Task.FromResult(writer.Written), n => n >= 1); // remembered off the request path
         var (_, again, _) = await HttpJson.PostAsync(fresh.CreateClient(), HttpJson.Example("patient-view-candidate.json"));
 
         Assert.Equal(["KET-PV"], HttpJson.Rules(first));

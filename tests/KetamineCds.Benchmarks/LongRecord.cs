@@ -190,7 +190,7 @@ public static class LongRecord
         store.Migrate();
         var audit = new AuditScope(new AuditBuffer(storeOptions), new AuditHasher(storeOptions), new PinnedClock());
         var call = new HookCallScope(audit, metrics, new DiagnosticContext(null), NullLogger<HookCallScope>.Instance);
-        return (new HookHandler(packs, assembler, new PinnedClock(), new CardMemory(store, new AuditHasher(storeOptions), NullLogger<CardMemory>.Instance), call), packs);
+        return (new HookHandler(packs, assembler, new PinnedClock(), new CardMemory(store, new AuditHasher(storeOptions), new CardMemoryWriter(store, NullLogger<CardMemoryWriter>.Instance), NullLogger<CardMemory>.Instance), call), packs);
     }
 
     private sealed class PinnedClock : TimeProvider

@@ -49,7 +49,7 @@ public class PipelineBenchmarks
         store.Migrate();
         var audit = new AuditScope(new AuditBuffer(storeOptions), new AuditHasher(storeOptions), new FixedClock());
         var call = new HookCallScope(audit, metrics, new DiagnosticContext(null), NullLogger<HookCallScope>.Instance);
-        _handler = new HookHandler(_packs, assembler, new FixedClock(), new CardMemory(store, new AuditHasher(storeOptions), NullLogger<CardMemory>.Instance), call);
+        _handler = new HookHandler(_packs, assembler, new FixedClock(), new CardMemory(store, new AuditHasher(storeOptions), new CardMemoryWriter(store, NullLogger<CardMemoryWriter>.Instance), NullLogger<CardMemory>.Instance), call);
     }
 
     [Benchmark(Baseline = true)]

@@ -8,11 +8,12 @@ namespace KetamineCds.Api.CdsHooks;
 /// <summary>
 /// The card policy's memory across hooks and replicas, in the store: what each call showed, by keyed hashes of the
 /// patient, user and draft order with the finding, and which findings were overridden with a reason (the feedback
-/// endpoint marks them). Read once per call, by the keys of the findings the call made (indexed, so a patient with
-/// years of calls costs no more than a new one); written once its cards are chosen. A store that cannot answer costs
+/// endpoint marks them). Read once per call, by the keys of the findings the call made (indexed, one row per key, so a
+/// patient with years of calls costs no more than a new one); written by <see cref="CardMemoryWriter"/> off the request
+/// path, in batches, within milliseconds (a clinician moves from order-select to order-sign in seconds). A store that cannot answer costs
 /// only the memory: the call's cards are shown as if new, never hidden on a guess.
 /// </summary>
-public sealed class CardMemory(ICdsStore store, AuditHasher hasher, ILogger<CardMemory> logger)
+public sealed class CardMemory(ICdsStore store, AuditHasher hasher, CardMemoryWriter writer, ILogger<CardMemory> logger)
 {
     /// <summary>What was shown before of the findings this call made.</summary>
     public async Task<CallMemory> LoadAsync(CdsRequest request, string draftId, IReadOnlyList<Finding> findings, CardPolicy policy, DateTimeOffset now,
@@ -38,17 +39,12 @@ public sealed class CardMemory(ICdsStore store, AuditHasher hasher, ILogger<Card
         return memory;
     }
 
-    /// <summary>Remembers the cards a call showed.</summary>
-    public async Task RememberAsync(CallMemory memory, IEnumerable<(string CardUuid, Finding Finding)> shown, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Remembers the cards a call showed: queued for the writer, off the request path.</summary>
+    public void Remember(CallMemory memory, IEnumerable<(string CardUuid, Finding Finding)> shown, DateTimeOffset now)
     {
-        var rows = shown.Select(s => memory.RowFor(s.CardUuid, CardPolicy.FindingKey(s.Finding), now)).ToList();
-        try
+        foreach (var (uuid, finding) in shown)
         {
-            await store.RememberCardsAsync(rows, cancellationToken);
-        }
-        catch (StoreUnavailableException)
-        {
-            logger.CardMemoryUnavailable("write");
+            writer.Enqueue(memory.RowFor(uuid, CardPolicy.FindingKey(finding), now));
         }
     }
 }
@@ -58,8 +54,6 @@ public sealed class CallMemory(AuditHasher hasher, string patientId, string user
 {
     // Unit separator: no id holds it, so "a|b" + "c" and "a" + "b|c" never hash alike.
     private const char Separator = '\u001f';
-
-    public string PatientHash { get; } = hasher.Hash(patientId)!;
 
     public IReadOnlyList<CardMemoryRow> Rows { get; set; } = [];
 
@@ -92,5 +86,5 @@ public sealed class CallMemory(AuditHasher hasher, string patientId, string user
     }
 
     public CardMemoryRow RowFor(string cardUuid, string finding, DateTimeOffset shownAt) =>
-        new(cardUuid, PatientHash, UserKey(finding), DraftKey(finding), PatientKey(finding), shownAt);
+        new(cardUuid, UserKey(finding), DraftKey(finding), PatientKey(finding), shownAt);
 }

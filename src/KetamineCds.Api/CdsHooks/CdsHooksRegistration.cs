@@ -13,6 +13,8 @@ public static class CdsHooksRegistration
         builder.Services.AddScoped<HookCallScope>();
         builder.Services.AddScoped<PatientDataAssembler>();
         builder.Services.AddSingleton<CardMemory>();
+        builder.Services.AddSingleton<CardMemoryWriter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CardMemoryWriter>());
         return builder;
     }
 

@@ -110,7 +110,7 @@ public sealed class HookHandler(
         }
 
         call.Issued(issued, policy.Suppressed);
-        await memory.RememberAsync(remembered, issued.Where(c => c.Finding is not null).Select(c => (c.Card.Uuid, c.Finding!)), now, cancellationToken);
+        memory.Remember(remembered, issued.Where(c => c.Finding is not null).Select(c => (c.Card.Uuid, c.Finding!)), now);
         return new CdsResponse([.. issued.Select(c => c.Card)]);
     }
 

@@ -61,8 +61,9 @@ public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider tim
                 if (item is { Outcome: "overridden", ReasonCode: not null })
                 {
                     // An override with a reason: the card policy does not repeat this finding at order-sign for this draft.
-                    await connection.ExecuteAsync("UPDATE card_memory SET overridden_ms = @At WHERE card_uuid = @CardUuid",
-                        new { At = item.OutcomeAt.ToUnixTimeMilliseconds(), item.CardUuid }, transaction);
+                    await connection.ExecuteAsync("""
+                        UPDATE card_memory SET overridden_ms = @At WHERE user_key = (SELECT user_key FROM card_memory_card WHERE card_uuid = @CardUuid)
+                        """, new { At = item.OutcomeAt.ToUnixTimeMilliseconds(), item.CardUuid }, transaction);
                 }
 
                 await connection.ExecuteAsync("""
@@ -196,13 +197,13 @@ public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider tim
         }
 
         var sql = $"""
-            SELECT card_uuid, patient_hash, user_key, draft_key, patient_key, shown_ms, overridden_ms FROM card_memory
+            SELECT '' AS card_uuid, user_key, draft_key, patient_key, shown_ms, overridden_ms FROM card_memory
             WHERE (patient_key IN ({List("p", query.PatientKeys)}) OR user_key IN ({List("u", query.UserKeys)}) OR draft_key IN ({List("d", query.DraftKeys)}))
               AND shown_ms >= @SinceMs
             """;
-        return WithConnectionAsync(async connection => (IReadOnlyList<CardMemoryRow>)(await connection.QueryAsync<(string CardUuid, string PatientHash,
+        return WithConnectionAsync(async connection => (IReadOnlyList<CardMemoryRow>)(await connection.QueryAsync<(string CardUuid,
                 string UserKey, string DraftKey, string PatientKey, long ShownMs, long? OverriddenMs)>(sql, parameters))
-            .Select(r => new CardMemoryRow(r.CardUuid, r.PatientHash, r.UserKey, r.DraftKey, r.PatientKey, DateTimeOffset.FromUnixTimeMilliseconds(r.ShownMs),
+            .Select(r => new CardMemoryRow(r.CardUuid, r.UserKey, r.DraftKey, r.PatientKey, DateTimeOffset.FromUnixTimeMilliseconds(r.ShownMs),
                 r.OverriddenMs is { } overridden ? DateTimeOffset.FromUnixTimeMilliseconds(overridden) : null)).ToList(), cancellationToken);
     }
 
@@ -210,15 +211,14 @@ public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider tim
         rows.Count == 0 ? Task.CompletedTask : WithConnectionAsync(async connection =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            foreach (var row in rows)
-            {
-                await connection.ExecuteAsync("""
-                    INSERT INTO card_memory (card_uuid, patient_hash, user_key, draft_key, patient_key, shown_ms)
-                    VALUES (@CardUuid, @PatientHash, @UserKey, @DraftKey, @PatientKey, @ShownMs)
-                    ON CONFLICT (card_uuid) DO NOTHING
-                    """, new { row.CardUuid, row.PatientHash, row.UserKey, row.DraftKey, row.PatientKey, ShownMs = row.ShownAt.ToUnixTimeMilliseconds() }, transaction);
-            }
-
+            // One row per key, the latest showing kept (an override stays: it is about the draft and the finding).
+            await connection.ExecuteAsync("""
+                INSERT INTO card_memory (user_key, patient_key, draft_key, shown_ms) VALUES (@UserKey, @PatientKey, @DraftKey, @ShownMs)
+                ON CONFLICT (user_key) DO UPDATE SET shown_ms = excluded.shown_ms
+                """, rows.Select(r => new { r.UserKey, r.PatientKey, r.DraftKey, ShownMs = r.ShownAt.ToUnixTimeMilliseconds() }), transaction);
+            await connection.ExecuteAsync("""
+                INSERT INTO card_memory_card (card_uuid, user_key, shown_ms) VALUES (@CardUuid, @UserKey, @ShownMs) ON CONFLICT (card_uuid) DO NOTHING
+                """, rows.Select(r => new { r.CardUuid, r.UserKey, ShownMs = r.ShownAt.ToUnixTimeMilliseconds() }), transaction);
             await transaction.CommitAsync(cancellationToken);
             return 0;
         }, cancellationToken);
@@ -237,6 +237,7 @@ public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider tim
             return await connection.ExecuteAsync("DELETE FROM feedback WHERE received_ms < @ms", new { ms })
                 + await connection.ExecuteAsync("DELETE FROM audit_card WHERE at_ms < @ms", new { ms })
                 + await connection.ExecuteAsync("DELETE FROM card_memory WHERE shown_ms < @ms", new { ms })
+                + await connection.ExecuteAsync("DELETE FROM card_memory_card WHERE shown_ms < @ms", new { ms })
                 + await connection.ExecuteAsync("DELETE FROM audit_invocation WHERE at_ms < @ms", new { ms });
         }, cancellationToken);
 

@@ -12,7 +12,7 @@ public sealed record AuditedCard(string CardUuid, string? RuleId, string? RuleVe
 public sealed record CardMemoryQuery(IReadOnlyList<string> PatientKeys, IReadOnlyList<string> UserKeys, IReadOnlyList<string> DraftKeys, DateTimeOffset Since);
 
 /// <summary>One card shown, as the card policy's memory holds it: keyed hashes only (see migration 0004).</summary>
-public sealed record CardMemoryRow(string CardUuid, string PatientHash, string UserKey, string DraftKey, string PatientKey, DateTimeOffset ShownAt,
+public sealed record CardMemoryRow(string CardUuid, string UserKey, string DraftKey, string PatientKey, DateTimeOffset ShownAt,
     DateTimeOffset? OverriddenAt = null);
 
 /// <summary>One CDS Hooks feedback item as stored.</summary>
