@@ -31,15 +31,24 @@ public sealed class RuleCommandTests
     }
 
     [Fact]
-    public async Task GivenBrokenPack_WhenChecked_ThenExitOneWithFileLineAndRule()
+    public async Task GivenThreeMistakesInTwoFiles_WhenChecked_ThenOneRunNamesEachInPlainWordsWithFileLineColumnAndRule()
     {
         using var rules = new RulePackCopy();
-        rules.Edit("rulesets/contraindications.yaml", text => text.Replace("valueSet: psychotic-disorders,", "valueSet: psychotic-disorderz,", StringComparison.Ordinal));
+        rules.Edit("rulesets/contraindications.yaml", text => text
+            .Replace("indicator: critical\n      summary: \"History of a primary", "indicator: severe\n      summary: \"History of a primary", StringComparison.Ordinal)
+            .Replace("valueSet: aneurysm-or-avm,", "valueSet: aneurysm-or-avn,", StringComparison.Ordinal));
+        rules.Edit("pack.yaml", text => text.Replace("  - rulesets/cautions.yaml\n", "  - rulesets/cautions.yaml\n  - rulesets/cautions.yaml\n", StringComparison.Ordinal));
 
         var (exit, _, error) = await ServiceProcess.RunVerbAsync("rules", "check", rules.Folder);
 
         Assert.Equal(1, exit);
-        Assert.Contains("rulesets/contraindications.yaml:11 [KET-08]: ", error, StringComparison.Ordinal);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains(".yaml:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, lines.Count); // each mistake once: the duplicated file does not repeat every rule in it
+        Assert.Contains("3 error(s)", error, StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("rulesets/contraindications.yaml:13:7 [KET-08]: indicator 'severe' is not one of info, warning, critical", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("rulesets/contraindications.yaml:40:", StringComparison.Ordinal)
+            && l.Contains("[KET-10]: value set 'aneurysm-or-avn' is not in the pack; did you mean 'aneurysm-or-avm'?", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("pack.yaml:", StringComparison.Ordinal) && l.Contains("'rulesets/cautions.yaml' is listed twice", StringComparison.Ordinal));
     }
 
     /// <summary>An example request's prefetch and draft orders as one collection Bundle, as an admin would export a chart.</summary>

@@ -57,7 +57,7 @@ internal sealed class FactCompilation(
         }
         else
         {
-            report($"{pointer}/{field}", $"value set '{id}' is not in the pack");
+            report($"{pointer}/{field}", $"value set '{id}' is not in the pack{Nearest.Suggest(id, valueSets.Keys)}");
         }
 
         return Placeholder;

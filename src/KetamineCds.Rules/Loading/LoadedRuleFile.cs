@@ -11,4 +11,8 @@ internal sealed record LoadedRuleFile(
     string File,
     IReadOnlyList<(int Index, RuleSpec Rule)> Rules,
     IReadOnlyDictionary<string, int> Lines,
-    IReadOnlyList<string> SchemaInvalidRuleIds);
+    IReadOnlyList<string> SchemaInvalidRuleIds)
+{
+    /// <summary>The source column of each JSON pointer.</summary>
+    public IReadOnlyDictionary<string, int> Columns { get; init; } = new Dictionary<string, int>();
+}

@@ -6,6 +6,9 @@ namespace KetamineCds.Rules.Loading;
 /// <param name="RuleId">The rule the problem belongs to, when there is one.</param>
 public sealed record RuleFileError(string File, int Line, string? RuleId, string Message)
 {
+    /// <summary>The column the error starts at (1-based), when known.</summary>
+    public int Column { get; init; }
+
     public override string ToString() =>
-        $"{File}:{(Line > 0 ? Line : 1)}{(RuleId is null ? "" : $" [{RuleId}]")}: {Message}";
+        $"{File}:{(Line > 0 ? Line : 1)}{(Column > 0 ? $":{Column}" : "")}{(RuleId is null ? "" : $" [{RuleId}]")}: {Message}";
 }

@@ -52,13 +52,14 @@ internal static class RulePackCompiler
         var referable = new HashSet<string>(ruleIds.Concat(files.SelectMany(f => f.SchemaInvalidRuleIds)), StringComparer.Ordinal);
         var compiled = new List<CompiledRule>();
         var references = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var (file, rules, lines, _) in files)
+        foreach (var loaded in files)
         {
+            var (file, rules, lines, _) = loaded;
             foreach (var (i, rule) in rules)
             {
                 var pointer = $"/rules/{i}";
                 void Report(string at, string message) =>
-                    errors.Add(new RuleFileError(file, YamlJsonConverter.LineOf(lines, at), rule.Id, message));
+                    errors.Add(new RuleFileError(file, YamlJsonConverter.LineOf(lines, at), rule.Id, message) { Column = YamlJsonConverter.ColumnOf(loaded.Columns, at) });
 
                 // Only an active rule's reads shape what the service fetches and parses; a draft rule's compile is checked alone.
                 var compiler = new ConditionCompiler(valueSets, answers, doses, referable, Report, rule.Status == RuleStatuses.Active ? reads : null, activity);

@@ -46,7 +46,21 @@ public static partial class RulePackLoader
 
         ReportUnlistedRuleFiles(root, manifest, errors);
         var files = new List<LoadedRuleFile>();
-        foreach (var file in manifest.RuleFiles)
+        var listed = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < manifest.RuleFiles.Count; i++)
+        {
+            // A file listed twice would load its rules twice: one error naming the second listing, not one per rule.
+            if (!listed.TryAdd(manifest.RuleFiles[i], i))
+            {
+                errors.Add(new RuleFileError(ManifestFile, YamlJsonConverter.LineOf(parsedManifest.Lines, $"/ruleFiles/{i}"), null,
+                    $"rule file '{manifest.RuleFiles[i]}' is listed twice in ruleFiles (entries {listed[manifest.RuleFiles[i]] + 1} and {i + 1}); list each file once")
+                {
+                    Column = YamlJsonConverter.ColumnOf(parsedManifest.Columns, $"/ruleFiles/{i}"),
+                });
+            }
+        }
+
+        foreach (var file in listed.Keys)
         {
             if (ReadRuleFile(root, file, errors, hash) is { } parsed)
             {
@@ -64,7 +78,7 @@ public static partial class RulePackLoader
         var activity = ActivityOf(manifest);
         var rules = RulePackCompiler.Compile(files, valueSets, answers, doses, errors, reads, $"{manifest.Name}@{manifest.Version}", activity);
         var policy = PolicyOf(manifest, parsedManifest.Lines, valueSets, answers, doses, [.. rules.Select(r => r.Id)], activity, reads, errors,
-            allRulesRead: files.Count == manifest.RuleFiles.Count && files.All(f => f.SchemaInvalidRuleIds.Count == 0));
+            allRulesRead: files.Count == listed.Count && files.All(f => f.SchemaInvalidRuleIds.Count == 0));
         if (errors.Count > 0 || orderValueSet is null)
         {
             return new RulePackLoadResult(null, errors);
@@ -88,7 +102,10 @@ public static partial class RulePackLoader
             LookBack.Parse(spec.AdministeredWithin) ?? MedicationActivity.Default.AdministeredWithin)
         : MedicationActivity.Default;
 
-    private sealed record Parsed<T>(T Value, IReadOnlyDictionary<string, int> Lines);
+    private sealed record Parsed<T>(T Value, IReadOnlyDictionary<string, int> Lines)
+    {
+        public IReadOnlyDictionary<string, int> Columns { get; init; } = new Dictionary<string, int>();
+    }
 
     private static Parsed<T>? ReadYaml<T>(string root, string file, SchemaValidator schema, List<RuleFileError> errors, IncrementalHash hash)
         where T : class
@@ -99,7 +116,7 @@ public static partial class RulePackLoader
         }
 
         return Deserialize<T>(converted.Document.Root, file, converted.Document.Lines, "", errors) is { } value
-            ? new Parsed<T>(value, converted.Document.Lines)
+            ? new Parsed<T>(value, converted.Document.Lines) { Columns = converted.Document.Columns }
             : null;
     }
 
@@ -131,8 +148,10 @@ public static partial class RulePackLoader
         var failures = schema.Validate(converted.Root);
         foreach (var (pointer, message) in failures)
         {
-            errors.Add(new RuleFileError(file, YamlJsonConverter.LineOf(converted.Lines, pointer), RuleIdAt(converted.Root, pointer),
-                $"{(pointer.Length == 0 ? "file" : pointer)}: {message}"));
+            errors.Add(new RuleFileError(file, YamlJsonConverter.LineOf(converted.Lines, pointer), RuleIdAt(converted.Root, pointer), message)
+            {
+                Column = YamlJsonConverter.ColumnOf(converted.Columns, pointer),
+            });
         }
 
         return new Validated(converted, failures);
@@ -190,7 +209,7 @@ public static partial class RulePackLoader
             }
         }
 
-        return new LoadedRuleFile(file, rules, document.Lines, invalidIds);
+        return new LoadedRuleFile(file, rules, document.Lines, invalidIds) { Columns = document.Columns };
     }
 
     /// <summary>

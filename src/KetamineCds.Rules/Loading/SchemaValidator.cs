@@ -11,20 +11,27 @@ internal sealed class SchemaValidator
     private static readonly Lazy<SchemaValidator> DoseTableInstance = new(() => new SchemaValidator("dose-table.schema.json"));
 
     private readonly JsonSchema _schema;
+    private readonly JsonNode _document;
 
     private SchemaValidator(string name)
     {
         using var stream = typeof(SchemaValidator).Assembly.GetManifestResourceStream($"schema/{name}")
             ?? throw new InvalidOperationException($"Embedded schema {name} is missing from the build.");
         using var reader = new StreamReader(stream);
-        _schema = JsonSchema.FromText(reader.ReadToEnd());
+        var text = reader.ReadToEnd();
+        _schema = JsonSchema.FromText(text);
+        _document = JsonNode.Parse(text)!;
     }
 
     public static SchemaValidator RuleFile => RuleFileInstance.Value;
     public static SchemaValidator Pack => PackInstance.Value;
     public static SchemaValidator DoseTable => DoseTableInstance.Value;
 
-    /// <summary>(JSON pointer, message) for each leaf failure; empty when the document is valid.</summary>
+    /// <summary>
+    /// (JSON pointer, message) for each leaf failure, in plain words: the wrong value and what is allowed, with the
+    /// nearest valid name where one is close ("indicator 'severe' is not one of info, warning, critical"). Empty when
+    /// the document is valid.
+    /// </summary>
     public IReadOnlyList<(string Pointer, string Message)> Validate(JsonNode? document)
     {
         var results = _schema.Evaluate(document, new EvaluationOptions { OutputFormat = OutputFormat.List });
@@ -41,13 +48,48 @@ internal sealed class SchemaValidator
                 continue;
             }
 
+            var pointer = detail.InstanceLocation.ToString();
+            var schemaNode = Resolve(_document, Uri.UnescapeDataString(detail.SchemaLocation.Fragment.TrimStart('#')));
             foreach (var (keyword, message) in detail.Errors)
             {
-                failures.Add((detail.InstanceLocation.ToString(), $"{message} ({keyword})"));
+                failures.Add((pointer, SchemaMessages.Plain(keyword, message, pointer, Resolve(document, pointer), schemaNode, ParentSchema(detail))));
             }
         }
 
         // A failure under "anyOf"-style keywords repeats at each level; keep each pointer/message once.
         return failures.Distinct().ToList();
+    }
+
+    // The schema object whose keyword failed: the location names the keyword's own node (…/enum), or the object itself.
+    private JsonNode? ParentSchema(EvaluationResults detail)
+    {
+        var fragment = Uri.UnescapeDataString(detail.SchemaLocation.Fragment.TrimStart('#'));
+        return Resolve(_document, fragment) is JsonObject node ? node : Resolve(_document, fragment[..Math.Max(0, fragment.LastIndexOf('/'))]);
+    }
+
+    /// <summary>The node a JSON pointer names in a document, or null.</summary>
+    internal static JsonNode? Resolve(JsonNode? node, string pointer)
+    {
+        if (pointer.Length == 0)
+        {
+            return node;
+        }
+
+        foreach (var raw in pointer.TrimStart('/').Split('/'))
+        {
+            var step = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            node = node switch
+            {
+                JsonObject o => o[step],
+                JsonArray a when int.TryParse(step, out var i) && i >= 0 && i < a.Count => a[i],
+                _ => null,
+            };
+            if (node is null)
+            {
+                return null;
+            }
+        }
+
+        return node;
     }
 }

@@ -11,7 +11,11 @@ namespace KetamineCds.Rules.Loading;
 /// </summary>
 internal static class YamlJsonConverter
 {
-    public sealed record Result(JsonNode? Root, IReadOnlyDictionary<string, int> Lines);
+    public sealed record Result(JsonNode? Root, IReadOnlyDictionary<string, int> Lines)
+    {
+        /// <summary>The source column of every JSON pointer (of a mapping's key for its members), so an error names line and column.</summary>
+        public IReadOnlyDictionary<string, int> Columns { get; init; } = new Dictionary<string, int>();
+    }
 
     public static Result Convert(string yaml)
     {
@@ -29,13 +33,14 @@ internal static class YamlJsonConverter
         }
 
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
         if (stream.Documents.Count == 0)
         {
             return new Result(null, lines);
         }
 
-        var root = ToJson(stream.Documents[0].RootNode, "", lines);
-        return new Result(root, lines);
+        var root = ToJson(stream.Documents[0].RootNode, "", lines, columns);
+        return new Result(root, lines) { Columns = columns };
     }
 
     private static Mark LastGoodMark(string yaml)
@@ -55,6 +60,23 @@ internal static class YamlJsonConverter
         }
 
         return mark;
+    }
+
+    /// <summary>The column of the pointer (or of its nearest ancestor that has one); 0 when unknown.</summary>
+    public static int ColumnOf(IReadOnlyDictionary<string, int> columns, string pointer)
+    {
+        for (var current = pointer; ; current = current[..current.LastIndexOf('/')])
+        {
+            if (columns.TryGetValue(current, out var column))
+            {
+                return column;
+            }
+
+            if (!current.Contains('/', StringComparison.Ordinal))
+            {
+                return 0;
+            }
+        }
     }
 
     /// <summary>The line of the pointer, or of its nearest ancestor that has one.</summary>
@@ -78,9 +100,10 @@ internal static class YamlJsonConverter
         }
     }
 
-    private static JsonNode? ToJson(YamlNode node, string pointer, Dictionary<string, int> lines)
+    private static JsonNode? ToJson(YamlNode node, string pointer, Dictionary<string, int> lines, Dictionary<string, int> columns)
     {
         lines[pointer] = (int)node.Start.Line;
+        columns[pointer] = (int)node.Start.Column;
         switch (node)
         {
             case YamlMappingNode mapping:
@@ -93,8 +116,9 @@ internal static class YamlJsonConverter
                         throw new YamlException(key.Start, key.End, $"Duplicate key '{name}'.");
                     }
 
-                    obj[name] = ToJson(value, $"{pointer}/{Escape(name)}", lines);
+                    obj[name] = ToJson(value, $"{pointer}/{Escape(name)}", lines, columns);
                     lines[$"{pointer}/{Escape(name)}"] = (int)key.Start.Line;
+                    columns[$"{pointer}/{Escape(name)}"] = (int)key.Start.Column;
                 }
 
                 return obj;
@@ -103,7 +127,7 @@ internal static class YamlJsonConverter
                 var index = 0;
                 foreach (var item in sequence.Children)
                 {
-                    array.Add(ToJson(item, $"{pointer}/{index}", lines));
+                    array.Add(ToJson(item, $"{pointer}/{index}", lines, columns));
                     index++;
                 }
 
