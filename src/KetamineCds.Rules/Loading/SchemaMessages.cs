@@ -9,6 +9,7 @@ namespace KetamineCds.Rules.Loading;
 /// </summary>
 internal static class SchemaMessages
 {
+
     public static string Plain(string keyword, string message, string pointer, JsonNode? value, JsonNode? failedNode, JsonNode? schema)
     {
         var field = Field(pointer);

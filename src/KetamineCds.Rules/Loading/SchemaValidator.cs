@@ -49,7 +49,8 @@ internal sealed class SchemaValidator
             }
 
             var pointer = detail.InstanceLocation.ToString();
-            var schemaNode = Resolve(_document, Uri.UnescapeDataString(detail.SchemaLocation.Fragment.TrimStart('#')));
+            // The evaluation path, followed through each $ref, names the schema node whatever the validator's base URIs.
+            var schemaNode = Follow(detail.EvaluationPath.ToString());
             foreach (var (keyword, message) in detail.Errors)
             {
                 failures.Add((pointer, SchemaMessages.Plain(keyword, message, pointer, Resolve(document, pointer), schemaNode, ParentSchema(detail))));
@@ -60,11 +61,30 @@ internal sealed class SchemaValidator
         return failures.Distinct().ToList();
     }
 
-    // The schema object whose keyword failed: the location names the keyword's own node (…/enum), or the object itself.
+    // The schema object whose keyword failed: the path names the keyword's own node (…/enum), or the object itself.
     private JsonNode? ParentSchema(EvaluationResults detail)
     {
-        var fragment = Uri.UnescapeDataString(detail.SchemaLocation.Fragment.TrimStart('#'));
-        return Resolve(_document, fragment) is JsonObject node ? node : Resolve(_document, fragment[..Math.Max(0, fragment.LastIndexOf('/'))]);
+        var path = detail.EvaluationPath.ToString();
+        return Follow(path) is JsonObject node ? node : Follow(path[..Math.Max(0, path.LastIndexOf('/'))]);
+    }
+
+    // "/properties/rules/items/$ref/properties/hooks/items" in the schema document, jumping at each $ref to its target.
+    private JsonNode? Follow(string evaluationPath)
+    {
+        JsonNode? node = _document;
+        foreach (var raw in evaluationPath.TrimStart('/').Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var step = Uri.UnescapeDataString(raw).Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            node = step == "$ref" && node?["$ref"] is JsonValue reference && reference.TryGetValue<string>(out var target) && target.StartsWith('#')
+                ? Resolve(_document, target[1..])
+                : node is JsonObject o ? o[step] : null;
+            if (node is null)
+            {
+                return null;
+            }
+        }
+
+        return node;
     }
 
     /// <summary>The node a JSON pointer names in a document, or null.</summary>
