@@ -64,25 +64,7 @@ public static class RulePreview
         return new PreviewOutcome(pack, hook, at, cards, result.Trace, drafts.FirstOrDefault(), assumed) { Trajectories = trajectories };
     }
 
-    /// <summary>
-    /// The order previewed when the bundle holds no draft: the usual first infusion, 0.5 mg/kg over 40 minutes
-    /// (35 mg for 70 kg; Sanacora 2017 consensus), so order-time rules have an order to check.
-    /// </summary>
-    private static MedicationRequest StandardOrder(string? patientId) => new()
-    {
-        Id = "preview-ketamine-order",
-        Status = MedicationRequest.MedicationrequestStatus.Draft,
-        Intent = MedicationRequest.MedicationRequestIntent.Order,
-        Subject = new ResourceReference(patientId is { } id ? $"Patient/{id}" : "Patient/unknown"),
-        Medication = new CodeableConcept("http://www.nlm.nih.gov/research/umls/rxnorm", "6130", "ketamine", "ketamine IV infusion (preview)"),
-        DosageInstruction =
-        [
-            new Dosage
-            {
-                Route = new CodeableConcept { Text = "intravenous" },
-                Timing = new Timing { Repeat = new Timing.RepeatComponent { Count = 1, Duration = 40, DurationUnit = Timing.UnitsOfTime.Min } },
-                DoseAndRate = [new Dosage.DoseAndRateComponent { Dose = new Quantity { Value = 35, Unit = "mg", System = "http://unitsofmeasure.org", Code = "mg" } }],
-            },
-        ],
-    };
+    // The order previewed when the bundle holds no draft: the usual first infusion (see StandardOrder), so order-time
+    // rules have an order to check.
+    private static MedicationRequest StandardOrder(string? patientId) => KetamineCds.Rules.Analysis.StandardOrder.For(patientId, "preview-ketamine-order");
 }

@@ -72,6 +72,11 @@ public sealed class CompiledPack
     public Model.InterventionSpec? Intervention { get; init; }
 
     private Dictionary<string, InterventionDetails>? _details;
+    private Dictionary<string, string>? _contentHashes;
+
+    /// <summary>Each rule's content hash (see <see cref="RuleContent"/>), made once per pack on first use.</summary>
+    public IReadOnlyDictionary<string, string> RuleContentHashes =>
+        _contentHashes ??= Rules.ToDictionary(r => r.Id, r => RuleContent.Hash(r, this), StringComparer.Ordinal);
 
     /// <summary>The public details of each rule (see <see cref="InterventionDetails"/>), made once per pack on first use.</summary>
     public IReadOnlyDictionary<string, InterventionDetails> Details =>

@@ -22,7 +22,12 @@ public sealed class AntidepressantDoseTable
         _rows = rows.Select(r => (Row: r, Name: new Regex($@"\b({string.Join("|", new[] { r.Name }.Concat(r.Synonyms).Select(Regex.Escape))})\b",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant))).ToList();
         Source = source;
+        ContentHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            string.Join("\n", rows.Select(r => $"{r.Name}|{r.RxNorm}|{r.MinDailyMg.ToString(System.Globalization.CultureInfo.InvariantCulture)}|{string.Join(",", r.Synonyms)}")))));
     }
+
+    /// <summary>SHA-256 of the table's rows: part of the content hash of the rules over antidepressant trials.</summary>
+    public string ContentHash { get; }
 
     public static AntidepressantDoseTable Empty { get; } = new([], null);
 

@@ -21,6 +21,7 @@ public static partial class RulePackLoader
     {
         var resources = new Dictionary<string, ValueSet>(StringComparer.Ordinal);
         var fileOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var contentOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var folder in manifest.ValueSetFolders)
         {
             var directory = Path.Combine(root, folder);
@@ -53,6 +54,7 @@ public static partial class RulePackLoader
                 else
                 {
                     fileOf[valueSet.Id] = relative;
+                    contentOf[valueSet.Id] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
                 }
             }
         }
@@ -62,6 +64,7 @@ public static partial class RulePackLoader
         answers = AnswerScores.From(resources.Values);
         foreach (var (id, index) in compiled)
         {
+            index.ContentHash = contentOf.GetValueOrDefault(id, "");
             if (resources.TryGetValue(id, out var definition))
             {
                 index.ObservationCategories = [.. definition.Extension.Where(e => e.Url == ValueSetIndex.ObservationCategoryExtension)

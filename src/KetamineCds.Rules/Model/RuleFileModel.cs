@@ -114,6 +114,9 @@ public sealed record RuleSpec
     public string? ThresholdSource { get; init; }
     /// <summary>The card class the card policy treats this rule's cards as (else derived from its category).</summary>
     public string? Policy { get; init; }
+    /// <summary>Who approved this version of the rule (the CDS committee, a named lead), and when.</summary>
+    public string? ApprovedBy { get; init; }
+    public string? ApprovedOn { get; init; }
 }
 
 public sealed record ChecklistItemSpec

@@ -44,6 +44,9 @@ public sealed class ValueSetIndex
     /// </summary>
     public IReadOnlyList<string> ObservationCategories { get; internal set; } = [];
 
+    /// <summary>SHA-256 of the value set's file: part of the content hash of every rule that reads it.</summary>
+    public string ContentHash { get; internal set; } = "";
+
     /// <summary>The pack-wide memory of code membership this set answers from, and its bit there (null outside a pack).</summary>
     internal CodeMembership? Membership { get; private set; }
     internal int Ordinal { get; private set; }
