@@ -38,6 +38,11 @@ public sealed class RequestLogTests
             inner.CardMemoryAsync(query, cancellationToken);
 
         public Task RememberCardsAsync(IReadOnlyList<CardMemoryRow> rows, CancellationToken cancellationToken) => inner.RememberCardsAsync(rows, cancellationToken);
+
+        public Task RecordPackSwapAsync(PackHistoryEntry entry, CancellationToken cancellationToken) => inner.RecordPackSwapAsync(entry, cancellationToken);
+
+        public Task<IReadOnlyList<PackHistoryEntry>> PackHistoryAsync(DateTimeOffset until, int limit, CancellationToken cancellationToken) =>
+            inner.PackHistoryAsync(until, limit, cancellationToken);
     }
 
     private sealed class Application(CapturingLogSink sink) : KetamineCdsApplication(new Dictionary<string, string?>

@@ -22,6 +22,19 @@ public sealed partial class RulePackCopy : IDisposable
     public void SetPackVersion(string version) =>
         Edit("pack.yaml", text => PackVersion().Replace(text, $"version: {version}", 1));
 
+    /// <summary>Gives a rule the next minor version, as a changed rule must have before it goes live; returns it.</summary>
+    public string BumpRuleVersion(string relativePath, string ruleId)
+    {
+        var bumped = "";
+        Edit(relativePath, text => RuleVersion(ruleId).Replace(text, match =>
+        {
+            var parts = match.Groups["version"].Value.Split('.').Select(int.Parse).ToArray();
+            bumped = $"{parts[0]}.{parts[1] + 1}.0";
+            return match.Groups["head"].Value + bumped;
+        }, 1));
+        return bumped;
+    }
+
     public void Edit(string relativePath, Func<string, string> change)
     {
         var path = Path.Combine(Folder, relativePath);
@@ -36,6 +49,9 @@ public sealed partial class RulePackCopy : IDisposable
     }
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
+
+    private static Regex RuleVersion(string ruleId) =>
+        new($@"(?<head>- id: {Regex.Escape(ruleId)}\n\s+version: )(?<version>\d+\.\d+\.\d+)", RegexOptions.None, TimeSpan.FromSeconds(1));
 
     [GeneratedRegex("^version: .*$", RegexOptions.Multiline)]
     private static partial Regex PackVersion();

@@ -31,6 +31,7 @@ public sealed class RulePackReloadTests : IDisposable
         Assert.Equal("1.1.0", await LiveVersionAsync());
 
         _rules.SetPackVersion("1.0.1");
+        _rules.BumpRuleVersion("rulesets/contraindications.yaml", "KET-08");
         _rules.Edit("rulesets/contraindications.yaml", text => text.Replace(
             "History of a primary psychotic disorder: ketamine can worsen psychosis and is usually avoided", "Psychotic disorder on record: avoid ketamine", StringComparison.Ordinal));
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace KetamineCds.Api.Admin;
 
 /// <summary>
-/// Admin and operator endpoints behind the admin credential: the live pack and reload, rule statistics, the Prometheus
+/// Admin and operator endpoints behind the admin credential: the live pack, reload and the history of live packs, rule statistics, the Prometheus
 /// scrape endpoint; and the admin group other features map their admin endpoints on (the preview).
 /// </summary>
 public static class AdminRegistration
@@ -18,6 +18,7 @@ public static class AdminRegistration
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AdminKeyAuthenticationHandler.Policy, policy => policy.AddAuthenticationSchemes(AdminKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+        builder.Services.AddHostedService<PackHistoryRecorder>();
         return builder;
     }
 
@@ -30,7 +31,13 @@ public static class AdminRegistration
         group.MapGet("/rules", RulePackAdmin.Status).WithName("RulePackStatus")
             .WithSummary("The live rule pack (name, version, hash, load time, every rule) and the last reload attempt with its errors");
         group.MapPost("/rules/reload", RulePackAdmin.Reload).WithName("ReloadRulePack")
-            .WithSummary("Validate the rule folder and its tests now; swap it in if it passes (422 with every error if not)");
+            .WithSummary("Validate the rule folder and its tests now; swap it in if it passes (422 with every error if not), with the impact over its test cases");
+        group.MapGet("/rules/history", PackHistoryApi.HistoryAsync).WithName("RulePackHistory")
+            .WithSummary("Every pack that went live on any replica, newest first: time, replica, trigger, old and new pack and hash, rule versions, impact")
+            .Produces<IReadOnlyList<PackHistoryEntry>>();
+        group.MapGet("/rules/at", PackHistoryApi.AtAsync).WithName("RulePackAt")
+            .WithSummary("Per replica, the pack and rule versions live at a time (ISO 8601)")
+            .Produces<IReadOnlyList<LiveAt>>();
         return app;
     }
 

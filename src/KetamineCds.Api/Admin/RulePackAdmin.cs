@@ -2,9 +2,14 @@ using KetamineCds.Api.RulePack;
 
 namespace KetamineCds.Api.Admin;
 
-public sealed record RuleSummary(string Id, string Version, string Title, string Status, string Category, string Indicator, IReadOnlyList<string> Hooks, string LastReviewed, string File, int Line);
+/// <param name="ContentHash">What the rule does, as a hash: it changes when anything but the version, review date or approval changes.</param>
+public sealed record RuleSummary(string Id, string Version, string Title, string Status, string Category, string Indicator, IReadOnlyList<string> Hooks,
+    string LastReviewed, string? ApprovedBy, string? ApprovedOn, string ContentHash, string File, int Line);
 
-public sealed record LivePackSummary(string Name, string Version, string ContentHash, DateTimeOffset LoadedAt, int TestsPassed, IReadOnlyList<RuleSummary> Rules);
+/// <param name="Trigger">What made the pack live: start-up, file change or admin request.</param>
+/// <param name="Impact">For a pack made live by a reload: the cards gained, lost or changed over its test cases, compared with the pack before.</param>
+public sealed record LivePackSummary(string Name, string Version, string ContentHash, DateTimeOffset LoadedAt, int TestsPassed, string Trigger, string? Impact,
+    IReadOnlyList<RuleSummary> Rules);
 
 public sealed record RulePackStatus(LivePackSummary Live, bool ReloadOnChange, ReloadAttempt? LastReload);
 
@@ -32,7 +37,10 @@ public static class RulePackAdmin
         live.Pack.ContentHash,
         live.LoadedAt,
         live.TestsPassed,
+        live.Trigger,
+        live.Impact?.Summary,
         live.Pack.Rules
-            .Select(r => new RuleSummary(r.Id, r.Version, r.Spec.Title, r.Spec.Status, r.Spec.Category, r.Spec.Card.Indicator, r.Spec.Hooks, r.Spec.LastReviewed, r.File, r.Line))
+            .Select(r => new RuleSummary(r.Id, r.Version, r.Spec.Title, r.Spec.Status, r.Spec.Category, r.Spec.Card.Indicator, r.Spec.Hooks, r.Spec.LastReviewed,
+                r.Spec.ApprovedBy, r.Spec.ApprovedOn, live.Pack.RuleContentHashes[r.Id], r.File, r.Line))
             .ToList());
 }

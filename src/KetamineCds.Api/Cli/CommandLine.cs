@@ -26,6 +26,11 @@ public static class CommandLine
         test.SetAction(parse => Test(parse.GetValue(testFolder)!, parse.GetValue(showCards)));
 
         var rules = new Command("rules", "Rule pack tools for clinical admins") { check, test, ExplainCommand.Create(), CoverageCommand.Create(), DiffCommand.Create() };
+        foreach (var command in HistoryCommands.Create())
+        {
+            rules.Subcommands.Add(command);
+        }
+
 
         // For container health checks: the runtime image has no curl.
         var url = new Argument<string>("url") { Description = "Health endpoint to probe", DefaultValueFactory = _ => "http://127.0.0.1:8080/health/ready" };

@@ -56,19 +56,12 @@ public static class DiffCommand
         return result.Unversioned.Count == 0 ? 0 : 1;
     }
 
-    /// <summary>Every case both packs are run over: their test cases (the new pack's where both have one), the examples, the records.</summary>
+    /// <summary>Every case both packs are run over: their test cases, the bundled examples, then each record in FOLDER.</summary>
     public static IEnumerable<DiffCase> Cases(string beforeFolder, string afterFolder, DirectoryInfo? patients, DateTimeOffset at)
     {
-        var tests = DiffCase.FromTests(Path.Combine(afterFolder, "tests")).ToList();
-        var names = tests.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        tests.AddRange(DiffCase.FromTests(Path.Combine(beforeFolder, "tests")).Where(t => !names.Contains(t.Name)));
-        var examples = new ExamplePatients();
-        var written = new DateTimeOffset(ExampleDates.WrittenFor.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
-        var exampleCases = examples.List().Select(e => examples.Find(e.Id)).OfType<ExamplePatient>()
-            .SelectMany(e => DiffCase.ForRecord($"example {e.Id}", e.Resources, written));
         var files = patients is null ? [] : patients.EnumerateFiles("*.json", SearchOption.AllDirectories).OrderBy(f => f.FullName, StringComparer.Ordinal).ToList();
         var records = files.SelectMany(file => ReadRecord(file) is { } resources ? DiffCase.ForRecord(file.Name, resources, at) : []);
-        return tests.Concat(exampleCases).Concat(records);
+        return PackDiffCases.For(beforeFolder, afterFolder, new ExamplePatients()).Concat(records);
     }
 
     private static IReadOnlyList<Hl7.Fhir.Model.Resource>? ReadRecord(FileInfo file)

@@ -8,7 +8,7 @@ namespace KetamineCds.Api.Cli;
 public static partial class ExampleDates
 {
     /// <summary>The day the bundled examples are written for (examples/build-examples.py; the tests pin their clock to it).</summary>
-    public static readonly DateOnly WrittenFor = new(2026, 11, 26);
+    public static readonly DateOnly WrittenFor = Preview.ExamplePatients.WrittenFor;
 
     public static void Shift(JsonNode node, int days)
     {

@@ -63,7 +63,7 @@ public static class StoreCommands
 
     private static SqlCdsStore Store(string? connection) => Configured(connection).Store;
 
-    private static (SqlCdsStore Store, StoreOptions Options) Configured(string? connection)
+    internal static (SqlCdsStore Store, StoreOptions Options) Configured(string? connection)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)

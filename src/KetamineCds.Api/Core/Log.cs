@@ -81,4 +81,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "Card memory unavailable ({Action}); this call's cards are shown as if new")]
     public static partial void CardMemoryUnavailable(this ILogger logger, string action);
+
+    [LoggerMessage(EventId = 61, Level = LogLevel.Warning, Message = "Rule pack history not recorded yet ({Action}); retrying in {RetrySeconds} s")]
+    public static partial void PackHistoryUnavailable(this ILogger logger, string action, int retrySeconds);
+
+    [LoggerMessage(EventId = 62, Level = LogLevel.Warning, Message = "Rule {RuleId} started at version {Version} with content other than the last recorded pack's {RuleId}@{Version}; give it a new version and lastReviewed")]
+    public static partial void RuleUnversionedAtStartUp(this ILogger logger, string ruleId, string version);
 }

@@ -13,6 +13,9 @@ public sealed record ExamplePatient(string Id, string Hook, IReadOnlyList<Resour
 /// </summary>
 public sealed class ExamplePatients
 {
+    /// <summary>The day the bundled examples are written for (examples/build-examples.py; the tests pin their clock to it).</summary>
+    public static readonly DateOnly WrittenFor = new(2026, 11, 26);
+
     private readonly string _folder;
 
     public ExamplePatients() : this(Path.Combine(AppContext.BaseDirectory, "examples", "requests"))

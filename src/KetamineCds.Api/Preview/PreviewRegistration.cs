@@ -20,6 +20,9 @@ public static class PreviewRegistration
             .WithSummary("Cards and the trace of every rule for an example patient or a FHIR Bundle, at a chosen date")
             .Accepts<PreviewRequestDocument>("application/json")
             .Produces<PreviewResponse>();
+        group.MapGet("/rules/diff", PackDiffApi.Diff).WithName("RulePackDiff")
+            .WithSummary("The live pack against the rule folder on disk: cards gained, lost or changed by case and rule, and rules changed without a new version")
+            .Produces<PackDiffDocument>();
         group.MapGet("/", (HttpContext context) => PreviewApi.Asset("", context)).ExcludeFromDescription();
         group.MapGet("/{file}", (string file, HttpContext context) => PreviewApi.Asset(file, context)).ExcludeFromDescription();
         return app;

@@ -1,13 +1,17 @@
 using KetamineCds.Api.Core;
 using KetamineCds.Api.Telemetry;
+using KetamineCds.Rules.Analysis;
 using KetamineCds.Rules.Evaluation;
 using KetamineCds.Rules.Loading;
 using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.RulePack;
 
-/// <summary>A pack that passed the gate, and when it went live.</summary>
-public sealed record LivePack(CompiledPack Pack, DateTimeOffset LoadedAt, int TestsPassed);
+/// <summary>A pack that passed the gate, when it went live, what made it live, and what it changed over its test cases.</summary>
+public sealed record LivePack(CompiledPack Pack, DateTimeOffset LoadedAt, int TestsPassed, string Trigger = RulePackProvider.StartUp, PackDiffResult? Impact = null);
+
+/// <summary>One pack replacing another (or the first, at start-up), as the history of live packs records it.</summary>
+public sealed record PackSwap(LivePack Live, CompiledPack? Previous);
 
 [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ReloadOutcome>))]
 public enum ReloadOutcome
@@ -27,7 +31,13 @@ public sealed record ReloadAttempt(
     ReloadOutcome Outcome,
     string? PackVersion,
     string? ContentHash,
-    IReadOnlyList<RuleFileError> Errors);
+    IReadOnlyList<RuleFileError> Errors)
+{
+    /// <summary>For a swap: the cards gained, lost or changed by rule over the new pack's test cases.</summary>
+    public string? Impact { get; init; }
+
+    public IReadOnlyList<RuleImpact> ImpactByRule { get; init; } = [];
+}
 
 /// <summary>
 /// Holds the live rule pack. The pack at start-up must pass the gate or the service does not start (fail fast,
@@ -36,6 +46,9 @@ public sealed record ReloadAttempt(
 /// </summary>
 public sealed class RulePackProvider
 {
+    /// <summary>The trigger of the pack loaded when the service starts.</summary>
+    public const string StartUp = "start-up";
+
     private readonly RulesOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<RulePackProvider> _logger;
@@ -50,14 +63,14 @@ public sealed class RulePackProvider
         _time = time;
         _logger = logger;
         _metrics = metrics;
-        var (pack, errors, testsPassed) = RulePackGate.Check(_options.Path, _options.RunTests);
-        if (pack is null)
+        var gate = RulePackGate.Run(_options.Path, _options.RunTests);
+        if (gate.Pack is not { } pack)
         {
             throw new InvalidOperationException(
-                $"The rule pack in '{_options.Path}' is invalid:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
+                $"The rule pack in '{_options.Path}' is invalid:{Environment.NewLine}{string.Join(Environment.NewLine, gate.Errors)}");
         }
 
-        _live = new LivePack(pack, time.GetUtcNow(), testsPassed);
+        _live = new LivePack(pack, time.GetUtcNow(), gate.TestsPassed);
         logger.RulePackLoaded(pack.Name, pack.Version, pack.Rules.Count, pack.ContentHash);
         metrics.ObserveRulePack(() => (Current.Name, Current.Version, Current.ContentHash));
     }
@@ -65,6 +78,12 @@ public sealed class RulePackProvider
     public CompiledPack Current => _live.Pack;
 
     public LivePack Live => _live;
+
+    /// <summary>
+    /// Raised after each swap, on the reloading thread, inside the reload lock (so swaps arrive in order). Handlers only
+    /// queue: the history recorder writes to the store off this thread.
+    /// </summary>
+    public event Action<PackSwap>? Swapped;
 
     /// <summary>The last reload attempt since start-up, or null when there has been none.</summary>
     public ReloadAttempt? LastReload => _lastReload;
@@ -75,7 +94,8 @@ public sealed class RulePackProvider
         lock (_reloading)
         {
             var old = _live.Pack;
-            var (pack, errors, testsPassed) = RulePackGate.Check(_options.Path, _options.RunTests);
+            var gate = RulePackGate.Run(_options.Path, _options.RunTests, live: old);
+            var (pack, errors) = (gate.Pack, gate.Errors);
             var now = _time.GetUtcNow();
             ReloadAttempt attempt;
             if (pack is null)
@@ -93,9 +113,14 @@ public sealed class RulePackProvider
             }
             else
             {
-                _live = new LivePack(pack, now, testsPassed);
-                attempt = new ReloadAttempt(now, trigger, ReloadOutcome.Swapped, pack.Version, pack.ContentHash, []);
+                _live = new LivePack(pack, now, gate.TestsPassed, trigger, gate.Impact);
+                attempt = new ReloadAttempt(now, trigger, ReloadOutcome.Swapped, pack.Version, pack.ContentHash, [])
+                {
+                    Impact = gate.Impact?.Summary,
+                    ImpactByRule = gate.Impact?.PerRule ?? [],
+                };
                 _logger.RulePackSwapped(trigger, old.Name, old.Version, old.ContentHash, pack.Name, pack.Version, pack.ContentHash);
+                Swapped?.Invoke(new PackSwap(_live, old));
             }
 
             _lastReload = attempt;

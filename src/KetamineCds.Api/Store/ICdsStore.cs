@@ -27,6 +27,14 @@ public interface ICdsStore
     /// <exception cref="StoreUnavailableException">The store could not say.</exception>
     Task<bool> TryRecordJtiAsync(string key, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
+    /// <summary>Records a pack going live on this replica (the history of live packs; never purged).</summary>
+    /// <exception cref="StoreUnavailableException">Nothing was recorded.</exception>
+    Task RecordPackSwapAsync(PackHistoryEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>The packs that went live at or before <paramref name="until"/> on any replica, newest first.</summary>
+    /// <exception cref="StoreUnavailableException">The store could not say.</exception>
+    Task<IReadOnlyList<PackHistoryEntry>> PackHistoryAsync(DateTimeOffset until, int limit, CancellationToken cancellationToken);
+
     /// <summary>Deletes feedback and audit records older than <paramref name="before"/>; returns how many.</summary>
     Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

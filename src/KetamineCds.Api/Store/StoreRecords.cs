@@ -47,3 +47,14 @@ public sealed record ReasonCount(string Code, string? Display, int Count);
 
 /// <summary>The store could not be reached or refused the write.</summary>
 public sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// One pack going live on one replica (migration 0005): when, what made it live, the pack it replaced, each rule's
+/// version and content hash, and the impact summary over the pack's test cases. No patient data.
+/// </summary>
+public sealed record PackHistoryEntry(
+    string Id, DateTimeOffset At, string Replica, string MadeBy, string? OldPack, string? OldHash, string NewPack, string NewHash,
+    IReadOnlyList<RuleVersion> Rules, string? Impact);
+
+/// <summary>A rule as it was live: its id, version and content hash (the hash changes whenever what the rule does changes).</summary>
+public sealed record RuleVersion(string Id, string Version, string ContentHash);
