@@ -66,6 +66,37 @@ public sealed class ReplicaProcessTests(PostgresServer postgres) : IClassFixture
     }
 
     [Fact]
+    public async Task GivenTwoReplicasOnOneStore_WhenBothStart_ThenTheHistoryOfLivePacksHoldsBoth_AndTheCliSaysWhatEachServedAtATime()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var settings = Settings(database, authenticated: false);
+        var startA = ServiceProcess.StartAsync(settings);
+        var startB = ServiceProcess.StartAsync(settings);
+        await using var replicaA = await startA;
+        await using var replicaB = await startB;
+        using var a = new HttpClient { BaseAddress = replicaA.BaseAddress };
+
+        List<JsonElement> history = [];
+        await Eventually.UntilAsync(async () =>
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Get, "/admin/rules/history");
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+            using var response = await a.SendAsync(message);
+            history = [.. JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(e => e.Clone())];
+            return history.Count == 2;
+        }, "both replicas' start-up in the history");
+        Assert.Equal(2, history.Select(e => e.GetProperty("replica").GetString()).Distinct().Count());
+        Assert.All(history, e => Assert.Equal("start-up", e.GetProperty("madeBy").GetString()));
+        Assert.Single(history.Select(e => e.GetProperty("newHash").GetString()).Distinct());
+
+        var (exit, output, error) = await ServiceProcess.RunVerbAsync("rules", "at", TimeProvider.System.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture), "--connection", database);
+        Assert.True(exit == 0, error);
+        var replicas = output.Split('\n').Where(l => l.Contains(": ketamine-trd@", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, replicas.Count);
+        Assert.Contains(output.Split('\n'), l => l.TrimStart().StartsWith("KET-13-CRIT ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task GivenReplicaUnderLoad_WhenSigtermArrives_ThenEveryRequestItAcceptedIsAnsweredAndAudited()
     {
         // Every FHIR query takes 100 ms, so requests are in flight when the signal lands.

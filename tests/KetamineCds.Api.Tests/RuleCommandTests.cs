@@ -31,6 +31,35 @@ public sealed class RuleCommandTests
     }
 
     [Fact]
+    public async Task GivenCrisisTierMovedTo170_WhenDiffed_ThenCasesGainingACriticalAreListed_AndWithoutANewVersionItExitsNamingTheRule()
+    {
+        using var rules = new RulePackCopy();
+        rules.Edit("rulesets/contraindications.yaml", text =>
+        {
+            var at = text.IndexOf("ge: 180", text.IndexOf("id: KET-13-CRIT", StringComparison.Ordinal), StringComparison.Ordinal);
+            return string.Concat(text.AsSpan(0, at), "ge: 170", text.AsSpan(at + "ge: 180".Length));
+        });
+        var shipped = Path.Combine(Repository.Root, "rules");
+
+        var (exit, output, error) = await ServiceProcess.RunVerbAsync("rules", "diff", shipped, rules.Folder, "--patients", Path.Combine(Repository.ThirdParty, "fhir-patients"), "--at", "2026-12-06");
+
+        Assert.Equal(1, exit);
+        var lines = output.Split('\n');
+        // The boundary case at 179/109 now gets a critical card; no case loses one.
+        Assert.Contains(lines, l => l.Contains("'179/109: warning, not critical' [order-sign]: KET-13-CRIT gained (critical)", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("KET-13-CRIT lost", StringComparison.Ordinal) || l.Contains("KET-13-CRIT critical ->", StringComparison.Ordinal));
+        var perRule = Assert.Single(lines, l => l.TrimStart().StartsWith("KET-13-CRIT ", StringComparison.Ordinal));
+        Assert.Matches(@"gained\s+[1-9]\d*\s+lost\s+0\s+changed indicator\s+0", perRule);
+        Assert.Contains("[KET-13-CRIT]: KET-13-CRIT changed since it went live at", error, StringComparison.Ordinal);
+
+        // The same change with a new version: listed the same way, and nothing refused.
+        rules.BumpRuleVersion("rulesets/contraindications.yaml", "KET-13-CRIT");
+        var (bumped, bumpedOutput, bumpedError) = await ServiceProcess.RunVerbAsync("rules", "diff", shipped, rules.Folder);
+        Assert.True(bumped == 0, bumpedError);
+        Assert.Contains("KET-13-CRIT gained (critical)", bumpedOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GivenThreeMistakesInTwoFiles_WhenChecked_ThenOneRunNamesEachInPlainWordsWithFileLineColumnAndRule()
     {
         using var rules = new RulePackCopy();
