@@ -101,6 +101,38 @@ public sealed class PreviewPageTests(BrowserFixture browser) : IClassFixture<Bro
     }
 
     [Fact]
+    public async Task GivenCrisisTierEditedOnDisk_WhenCompared_ThenTheCaseGainingACriticalIsListedAndTheMissingVersionFlagged_AndReloadIsRefused()
+    {
+        using var rules = new RulePackCopy();
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["Admin__ApiKey"] = AdminKey,
+            ["Rules__Path"] = rules.Folder,
+            ["Rules__ReloadOnChange"] = "false",
+        });
+        rules.Edit("rulesets/contraindications.yaml", text =>
+        {
+            var at = text.IndexOf("ge: 180", text.IndexOf("id: KET-13-CRIT", StringComparison.Ordinal), StringComparison.Ordinal);
+            return string.Concat(text.AsSpan(0, at), "ge: 170", text.AsSpan(at + "ge: 180".Length));
+        });
+        var page = await OpenAsync(service);
+        // The start-up swap is in the history the page shows; the rules table shows each rule's version and approval.
+        await page.Locator("#history tr[data-made-by='start-up']").First.WaitForAsync();
+        Assert.Equal("not recorded", await page.Locator("#rules tr[data-rule='KET-13-CRIT'] td").Last.TextContentAsync());
+
+        await page.ClickAsync("#diff-button");
+        var gained = page.Locator("#diff tr[data-rule='KET-13-CRIT'][data-change='gained']");
+        await gained.First.WaitForAsync();
+        Assert.Contains("179/109", await gained.First.Locator("td").First.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#diff tr[data-rule='KET-13-CRIT'][data-change='lost']").CountAsync());
+        Assert.Contains("KET-13-CRIT changed since it went live at", await page.Locator("#diff-unversioned").TextContentAsync(), StringComparison.Ordinal);
+
+        await page.ClickAsync("#reload-button");
+        await page.Locator("#reload-errors li", new() { HasText = "give it a new version and lastReviewed" }).WaitForAsync();
+        Assert.Contains("REJECTED", await page.Locator("#reload-status").TextContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GivenScriptInRuleTextAndPatientData_WhenPreviewed_ThenItRendersAsTextAndNeverRuns()
     {
         using var rules = new RulePackCopy();

@@ -47,6 +47,66 @@ function showPack(status) {
     `${live.testsPassed} tests passed · loaded ${new Date(live.loadedAt).toLocaleString()} · ` +
     `reload on change ${status.reloadOnChange ? "on" : "off"}`;
   showReload(status.lastReload);
+  showRules(live.rules);
+}
+
+function showRules(rules) {
+  const body = $("#rules tbody");
+  body.replaceChildren();
+  for (const rule of rules) {
+    const row = element("tr");
+    row.dataset.rule = rule.id;
+    const approved = rule.approvedBy ? `${rule.approvedBy}${rule.approvedOn ? ` on ${rule.approvedOn}` : ""}` : "not recorded";
+    row.append(element("td", rule.id), element("td", rule.version), element("td", rule.title), element("td", rule.lastReviewed), element("td", approved));
+    body.append(row);
+  }
+}
+
+const changeWords = { gained: "card gained", lost: "card lost", indicator: "indicator changed" };
+
+async function compareWithDisk() {
+  const summary = $("#diff-summary");
+  const unversioned = $("#diff-unversioned");
+  const body = $("#diff tbody");
+  summary.textContent = "Comparing…";
+  unversioned.replaceChildren();
+  body.replaceChildren();
+  try {
+    const diff = await getJson("/admin/rules/diff");
+    summary.textContent = `${diff.live} (${diff.liveHash.slice(0, 12)}) → on disk ${diff.onDisk} (${diff.onDiskHash.slice(0, 12)}): ${diff.summary}`;
+    for (const problem of diff.unversioned) unversioned.append(element("li", `Would be refused: ${problem}`, "flag"));
+    for (const change of diff.changes) {
+      const row = element("tr");
+      row.dataset.rule = change.ruleId;
+      row.dataset.change = change.change;
+      const what = change.change === "indicator" ? `${change.before} → ${change.after}` : `${changeWords[change.change]} (${change.after ?? change.before})`;
+      row.append(element("td", change.case), element("td", change.hook), element("td", change.ruleId), element("td", what));
+      body.append(row);
+    }
+  } catch (error) {
+    summary.textContent = "";
+    const errors = error.body?.errors ?? [];
+    if (errors.length === 0) unversioned.append(element("li", `Could not compare: ${error.message}`, "flag"));
+    for (const e of errors) unversioned.append(element("li", `${e.file}:${e.line || 1}${e.ruleId ? ` [${e.ruleId}]` : ""}: ${e.message}`, "flag"));
+  }
+}
+
+async function loadHistory() {
+  $("#history-error").textContent = "";
+  const body = $("#history tbody");
+  body.replaceChildren();
+  try {
+    for (const entry of await getJson("/admin/rules/history?limit=50")) {
+      const row = element("tr");
+      row.dataset.madeBy = entry.madeBy;
+      const from = entry.oldPack ? `${entry.oldPack} (${entry.oldHash.slice(0, 12)}) → ` : "";
+      row.append(element("td", new Date(entry.at).toLocaleString()), element("td", entry.replica), element("td", entry.madeBy),
+        element("td", `${from}${entry.newPack} (${entry.newHash.slice(0, 12)})`), element("td", entry.impact ?? ""));
+      body.append(row);
+    }
+  } catch (error) {
+    $("#history-error").textContent = `History unavailable: ${error.message}`;
+  }
 }
 
 function showReload(attempt) {
@@ -57,7 +117,8 @@ function showReload(attempt) {
     return;
   }
   const outcome = { swapped: "new pack live", unchanged: "no change", rejected: "REJECTED: the previous pack keeps serving" }[attempt.outcome.toLowerCase()] ?? attempt.outcome;
-  $("#reload-status").textContent = `Last reload (${attempt.trigger}) at ${new Date(attempt.at).toLocaleString()}: ${outcome}`;
+  $("#reload-status").textContent = `Last reload (${attempt.trigger}) at ${new Date(attempt.at).toLocaleString()}: ${outcome}` +
+    (attempt.impact ? ` · impact ${attempt.impact}` : "");
   for (const error of attempt.errors ?? []) {
     errors.append(element("li", `${error.file}:${error.line || 1}${error.ruleId ? ` [${error.ruleId}]` : ""}: ${error.message}`));
   }
@@ -79,6 +140,7 @@ async function reloadNow() {
     else $("#reload-status").textContent = `Reload failed: ${error.message}`;
   }
   await loadStatus();
+  await loadHistory();
 }
 
 async function loadExamples() {
@@ -254,6 +316,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("#preview-form").addEventListener("submit", preview);
   $("#reload-button").addEventListener("click", reloadNow);
   $("#since").addEventListener("change", loadStatistics);
-  await Promise.all([loadStatus(), loadExamples(), loadStatistics()]);
+  $("#diff-button").addEventListener("click", compareWithDisk);
+  await Promise.all([loadStatus(), loadExamples(), loadStatistics(), loadHistory()]);
   document.body.dataset.ready = "true";
 });
