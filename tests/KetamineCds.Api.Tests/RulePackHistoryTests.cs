@@ -85,6 +85,34 @@ public sealed class RulePackHistoryTests : IDisposable
         Assert.Equal(startHash, Assert.Single(at.EnumerateArray()).GetProperty("entry").GetProperty("newHash").GetString());
     }
 
+    [Fact]
+    public async Task GivenARuleEditedWhileTheServiceWasDown_WhenItStartsAgain_ThenItServesAndTheHistoryNamesTheUnversionedRule()
+    {
+        var database = $"Data Source={_app.DatabasePath}";
+        await Eventually.UntilAsync(async () => JsonDocument.Parse(await _client.GetStringAsync("/admin/rules/history")).RootElement.GetArrayLength() == 1,
+            "the first start-up in the history");
+        _rules.Edit("rulesets/contraindications.yaml", text => ReplaceFirstAfter(text, "id: KET-13-CRIT", "ge: 180", "ge: 185"));
+
+        // Refusing to start would leave the EHR with no advice at all: the restart serves, and the history says what is wrong.
+        using var restarted = new ConfiguredApplication(new Dictionary<string, string?>
+        {
+            ["Rules:Path"] = _rules.Folder,
+            ["Rules:ReloadOnChange"] = "false",
+            ["Rules:RunTests"] = "false",
+            ["Store:ConnectionString"] = database,
+        });
+        using var client = restarted.CreateClient();
+        JsonElement history = default;
+        await Eventually.UntilAsync(async () =>
+        {
+            history = JsonDocument.Parse(await client.GetStringAsync("/admin/rules/history")).RootElement.Clone();
+            return history.GetArrayLength() == 2;
+        }, "the restart in the history");
+        Assert.Equal("start-up", history[0].GetProperty("madeBy").GetString());
+        Assert.Equal(history[1].GetProperty("newHash").GetString(), history[0].GetProperty("oldHash").GetString());
+        Assert.Matches(@"^changed without a new version since the last recorded pack: KET-13-CRIT@\d+\.\d+\.\d+$", history[0].GetProperty("impact").GetString());
+    }
+
     private async Task<JsonElement> StatusAsync() =>
         JsonDocument.Parse(await _client.GetStringAsync("/admin/rules")).RootElement.Clone();
 
