@@ -23,20 +23,28 @@ internal enum SeriesProperty
 
     /// <summary>Holds when there is a current series and no baseline score before it.</summary>
     WithoutBaseline,
+
+    /// <summary>The largest percent fall from the baseline of any score since the series began (did it ever respond?).</summary>
+    BestReductionPercent,
 }
 
+/// <summary>How a course is cut into series: the pause within an induction, the pause in maintenance, and how many sessions an induction holds.</summary>
+internal sealed record SeriesShape(LookBack Gap, LookBack MaintenanceGap, int Induction);
+
 /// <summary>
-/// <c>fact: ketamineSeries</c>: IV ketamine as a course, not an order. Infusions are the administrations of a product in
-/// <c>valueSet</c> (completed or in progress); where the record has none, completed orders and statements stand in.
-/// Infusions belong to one series while no gap between them exceeds <c>gap</c>; the current series is the one whose
-/// last infusion is within <c>gap</c> of today (an order after a longer pause starts a new induction). The baseline is
+/// <c>fact: ketamineSeries</c>: IV ketamine as a course, not an order. A session is a day on which a product in
+/// <c>valueSet</c> was given (administrations completed or in progress; a bag changed or a rate charted twice is still one
+/// session); where the record has none, completed orders and statements stand in. Sessions belong to one series while no
+/// pause exceeds <c>gap</c> during the induction (its first <c>induction</c> sessions) or <c>maintenanceGap</c> after it
+/// (four-weekly maintenance is one course); the current series is the one whose last session is within that pause of
+/// today (an order after a longer pause starts a new induction). The baseline is
 /// the latest severity score (<c>scores</c>: PHQ-9, or local MADRS and HAM-D codes) in the <c>within</c> window before
 /// the first infusion of the series; change, response and remission compare the latest score since then with it
 /// (Murrough 2013: six infusions over about 12 days; Spravato USPI: judge benefit at the end of induction). The
 /// evidence lists the baseline and every score since, dated, so the card shows the trajectory.
 /// </summary>
 internal sealed class KetamineSeriesFact(
-    ValueSetIndex ketamine, ValueSetIndex scores, LookBack gap, LookBack baselineWithin, SeriesProperty property, Comparison? comparison,
+    ValueSetIndex ketamine, ValueSetIndex scores, SeriesShape shape, LookBack baselineWithin, SeriesProperty property, Comparison? comparison,
     AnswerScores answers) : ICondition
 {
     private sealed record Score(Observation Observation, DateTimeOffset When, decimal Value, string Label);
@@ -48,7 +56,7 @@ internal sealed class KetamineSeriesFact(
         var series = Read(context);
         if (series.Infusions.Count == 0)
         {
-            return ConditionResult.Of(false, [], $"no current ketamine series (no infusion in the last {gap.Describe()})");
+            return ConditionResult.Of(false, [], $"no current ketamine series (no infusion in the last {shape.Gap.Describe()}, or {shape.MaintenanceGap.Describe()} in maintenance)");
         }
 
         var summary = Summary(series);
@@ -83,6 +91,16 @@ internal sealed class KetamineSeriesFact(
             return ConditionResult.Unknown($"no baseline score in the {baselineWithin.Describe()} before the series began", [summary, .. trajectory]);
         }
 
+        if (property == SeriesProperty.BestReductionPercent)
+        {
+            var best = series.Since.MinBy(s => s.Value)!;
+            var bestReduction = Math.Round((baseline.Value - best.Value) / baseline.Value * 100m, 0);
+            var bestChange = new EvidenceItem($"Observation/{best.Observation.Id}", "Best score since baseline",
+                $"{Number(baseline.Value)} → {Number(best.Value)} ({Number(bestReduction)} % reduction)", best.When);
+            return ConditionResult.Of(comparison!.Holds(bestReduction), [bestChange, summary, .. trajectory],
+                () => $"best reduction from baseline {Number(bestReduction)} % {comparison.Describe()}");
+        }
+
         var reduction = Math.Round((baseline.Value - latest.Value) / baseline.Value * 100m, 0);
         var change = new EvidenceItem(null, "Change from baseline", $"{Number(baseline.Value)} → {Number(latest.Value)} ({Number(reduction)} % reduction)", latest.When);
         return ConditionResult.Of(comparison!.Holds(reduction), [change, summary, .. trajectory], () => $"{Number(reduction)} % reduction from baseline {comparison.Describe()}");
@@ -91,16 +109,23 @@ internal sealed class KetamineSeriesFact(
     private Series Read(IFactContext context)
     {
         var infusions = Infusions(context);
-        var maxGap = context.Now - gap.Since(context.Now);
-        if (infusions.Count == 0 || context.Now - infusions[^1] > maxGap)
+        var inductionGap = context.Now - shape.Gap.Since(context.Now);
+        var maintenanceGap = context.Now - shape.MaintenanceGap.Since(context.Now);
+        TimeSpan AllowedAfter(int sessionsSoFar) => sessionsSoFar >= shape.Induction ? maintenanceGap : inductionGap;
+
+        // Forward through the sessions: a pause longer than the series allows at that point starts a new series.
+        var first = 0;
+        for (var i = 1; i < infusions.Count; i++)
         {
-            return new Series([], null, []);
+            if (infusions[i] - infusions[i - 1] > AllowedAfter(i - first))
+            {
+                first = i;
+            }
         }
 
-        var first = infusions.Count - 1;
-        while (first > 0 && infusions[first] - infusions[first - 1] <= maxGap)
+        if (infusions.Count == 0 || context.Now - infusions[^1] > AllowedAfter(infusions.Count - first))
         {
-            first--;
+            return new Series([], null, []);
         }
 
         var start = infusions[first];
@@ -127,7 +152,8 @@ internal sealed class KetamineSeriesFact(
                 .Select(s => FhirTime.Of(s.Effective)).OfType<DateTimeOffset>());
         }
 
-        return [.. times.Where(t => t <= latestAllowed).Order()];
+        // One session a day: the first administration of each day stands for it.
+        return [.. times.Where(t => t <= latestAllowed).Order().DistinctBy(t => t.Date)];
     }
 
     private List<Score> ScoresOf(IFactContext context)

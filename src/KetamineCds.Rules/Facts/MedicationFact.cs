@@ -12,6 +12,11 @@ internal enum MedicationSource
     All,
     /// <summary>Administrations only: how often a drug was actually given.</summary>
     Administrations,
+    /// <summary>
+    /// Sessions: the days on which a drug was given (a MAR that charts a new bag or a rate change as a second
+    /// administration still records one session), plus today's session when the order being signed is for it.
+    /// </summary>
+    Sessions,
 }
 
 /// <summary>
@@ -106,10 +111,33 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
             }
         }
 
+        if (source == MedicationSource.Sessions)
+        {
+            evidence = Sessions(context, evidence ?? []);
+        }
+
         var found = evidence?.Count ?? 0;
         var holds = count?.Holds(found) ?? found > 0;
         return ConditionResult.Of(holds, evidence ?? [], () =>
             $"{found} {valueSet.Title} {(within is null ? "active" : $"in the last {within.Describe()}")}" + (count is null ? "" : $" {count.Describe()}"));
+    }
+
+    // One evidence line per day given, dated, with the administrations of that day; the draft order adds today. Days are
+    // read in each record's own offset, as the MAR charted them.
+    private List<EvidenceItem> Sessions(IFactContext context, List<EvidenceItem> administrations)
+    {
+        var sessions = administrations.Where(a => a.Date is not null).GroupBy(a => DateOnly.FromDateTime(a.Date!.Value.Date)).OrderBy(g => g.Key)
+            .Select(day => new EvidenceItem(day.First().Reference, $"{day.First().Label} session", day.Count() == 1 ? "administered" : $"{day.Count()} administrations, one session",
+                day.First().Date, day.Count() == 1 ? null : "charted more than once on one day"))
+            .ToList();
+        var today = DateOnly.FromDateTime(context.Now.Date);
+        var ordered = context.KetamineOrders.FirstOrDefault(order => Matches(context, order.Medication, order, out _));
+        if (ordered is not null && !sessions.Any(s => DateOnly.FromDateTime(s.Date!.Value.Date) == today))
+        {
+            sessions.Add(new EvidenceItem($"MedicationRequest/{ordered.Id}", "Ketamine session being ordered", "draft order in this session", context.Now));
+        }
+
+        return sessions;
     }
 
     private bool Matches(IFactContext context, DataType? medication, DomainResource owner, out string label)

@@ -23,7 +23,11 @@ internal enum ObservationTest
 /// <c>anyPositive: true</c>: the test holds when any result in the window passes it and no later result fails it
 /// (pregnancy: a positive hCG stands until a later negative), instead of reading the latest result alone.
 /// </param>
-internal sealed record ObservationOptions(bool PreliminaryCounts = false, bool AnyPositive = false);
+/// <param name="AnyResult">
+/// <c>anyResult: true</c>: the test holds when any result in the window passes it, whatever came later (a BP in the
+/// crisis tier during last week's infusion, followed by a normal reading at discharge).
+/// </param>
+internal sealed record ObservationOptions(bool PreliminaryCounts = false, bool AnyPositive = false, bool AnyResult = false);
 
 /// <summary>What an observation fact looks for, as the rule file says it: compiled once per pack.</summary>
 /// <param name="ValueSet">The observations' codes (for a component: the panels that hold it).</param>
@@ -96,6 +100,11 @@ internal sealed class ObservationFact(ObservationQuery query, AnswerScores? answ
             return AnyPositive(context, ordered, name);
         }
 
+        if (_options.AnyResult)
+        {
+            return AnyResult(context, ordered, name);
+        }
+
         var latest = ordered.LastOrDefault(Readable);
         var lastAny = ordered[^1];
         if (latest.Observation is null || (lastAny.When > latest.When && !Readable(lastAny)))
@@ -109,6 +118,23 @@ internal sealed class ObservationFact(ObservationQuery query, AnswerScores? answ
         return Passes(context, latest, name, out var explanation) is { } passes
             ? ConditionResult.Of(passes, [Describe(latest, name)], () => explanation)
             : ConditionResult.Unknown(explanation, [Describe(latest, name)]);
+    }
+
+    private ConditionResult AnyResult(IFactContext context, List<Result> ordered, string name)
+    {
+        // The most recent result that passes: a later normal reading does not undo a surge.
+        for (var i = ordered.Count - 1; i >= 0; i--)
+        {
+            if (Readable(ordered[i]) && Passes(context, ordered[i], name, out var explanation) == true)
+            {
+                var passing = ordered[i];
+                var later = ordered.Count - 1 - i;
+                return ConditionResult.Of(true, [Describe(passing, name)],
+                    () => later == 0 ? explanation : $"{explanation} ({later} later result{(later == 1 ? "" : "s")} below it)");
+            }
+        }
+
+        return ConditionResult.Of(false, [Describe(ordered[^1], name)], () => $"no {name} result{Scope()} {comparison?.Describe()}");
     }
 
     private ConditionResult AnyPositive(IFactContext context, List<Result> ordered, string name)

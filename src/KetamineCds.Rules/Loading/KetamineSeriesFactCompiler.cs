@@ -14,12 +14,14 @@ internal sealed class KetamineSeriesFactCompiler : FactCompiler
         ["latestScore"] = SeriesProperty.LatestScore,
         ["scoresSinceStart"] = SeriesProperty.ScoresSinceStart,
         ["withoutBaseline"] = SeriesProperty.WithoutBaseline,
+        ["bestReductionPercent"] = SeriesProperty.BestReductionPercent,
     };
 
     public override string Name => "ketamineSeries";
 
     public override IReadOnlyList<string> Parameters { get; } = Named(nameof(ConditionSpec.ValueSet), nameof(ConditionSpec.Scores),
-        nameof(ConditionSpec.Gap), nameof(ConditionSpec.Within), nameof(ConditionSpec.Property), nameof(ConditionSpec.Value));
+        nameof(ConditionSpec.Gap), nameof(ConditionSpec.MaintenanceGap), nameof(ConditionSpec.Induction), nameof(ConditionSpec.Within),
+        nameof(ConditionSpec.Property), nameof(ConditionSpec.Value));
 
     public override IReadOnlyList<string> Reads(ConditionSpec spec) =>
         ["MedicationAdministration", "MedicationRequest", "MedicationStatement", "Observation"];
@@ -48,7 +50,9 @@ internal sealed class KetamineSeriesFactCompiler : FactCompiler
         var scores = with.RequireValueSet(spec.Scores, pointer, "scores");
         // A course's scores are read back to the baseline before its first infusion, however long ago that was.
         with.ReadsObservations(scores, null, pointer);
-        return new KetamineSeriesFact(with.RequireValueSet(spec.ValueSet, pointer), scores,
-            gap ?? new LookBack(21, "d", "21d"), baseline ?? new LookBack(30, "d", "30d"), property, comparison, with.Answers);
+        gap ??= new LookBack(21, "d", "21d");
+        var shape = new SeriesShape(gap, with.Window(spec.MaintenanceGap, pointer, "maintenanceGap") ?? gap, spec.Induction ?? 6);
+        return new KetamineSeriesFact(with.RequireValueSet(spec.ValueSet, pointer), scores, shape, baseline ?? new LookBack(30, "d", "30d"),
+            property, comparison, with.Answers);
     }
 }

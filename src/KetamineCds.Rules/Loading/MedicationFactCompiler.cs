@@ -8,25 +8,26 @@ namespace KetamineCds.Rules.Loading;
 internal sealed class MedicationFactCompiler : FactCompiler
 {
     public const string Administrations = "administrations";
+    public const string Sessions = "sessions";
 
     public override string Name => "medication";
 
     public override IReadOnlyList<string> Parameters { get; } = Named(nameof(ConditionSpec.ValueSet), nameof(ConditionSpec.Within),
         nameof(ConditionSpec.Count), nameof(ConditionSpec.Property), nameof(ConditionSpec.Where));
 
-    public override IReadOnlyList<string> Reads(ConditionSpec spec) => spec.Property == Administrations
+    public override IReadOnlyList<string> Reads(ConditionSpec spec) => spec.Property is Administrations or Sessions
         ? ["MedicationAdministration"]
         : ["MedicationRequest", "MedicationStatement", "MedicationAdministration", "MedicationDispense"];
 
     public override ICondition Compile(ConditionSpec spec, string pointer, FactCompilation with)
     {
-        if (spec.Property is not (null or Administrations))
+        if (spec.Property is not (null or Administrations or Sessions))
         {
-            with.Report($"{pointer}/property", $"medication property must be '{Administrations}' or omitted, not '{spec.Property}'");
+            with.Report($"{pointer}/property", $"medication property must be '{Administrations}', '{Sessions}' or omitted, not '{spec.Property}'");
         }
 
         return new MedicationFact(with.RequireValueSet(spec.ValueSet, pointer), with.Window(spec.Within, pointer),
             spec.Count is null ? null : with.RequireComparison(spec.Count, $"{pointer}/count", unitAllowed: false),
-            spec.Property == Administrations ? MedicationSource.Administrations : MedicationSource.All, with.Where(spec, pointer), with.Activity);
+            spec.Property switch { Administrations => MedicationSource.Administrations, Sessions => MedicationSource.Sessions, _ => MedicationSource.All }, with.Where(spec, pointer), with.Activity);
     }
 }

@@ -15,7 +15,7 @@ internal sealed class ObservationFactCompiler : FactCompiler
     public override IReadOnlyList<string> Parameters { get; } = Named(nameof(ConditionSpec.ValueSet), nameof(ConditionSpec.Component),
         nameof(ConditionSpec.Within), nameof(ConditionSpec.Value), nameof(ConditionSpec.Count), nameof(ConditionSpec.Coded),
         nameof(ConditionSpec.Text), nameof(ConditionSpec.Absent), nameof(ConditionSpec.Where), nameof(ConditionSpec.Preliminary),
-        nameof(ConditionSpec.AnyPositive));
+        nameof(ConditionSpec.AnyPositive), nameof(ConditionSpec.AnyResult));
 
     public override IReadOnlyList<string> Reads(ConditionSpec spec) => ["Observation"];
 
@@ -24,6 +24,11 @@ internal sealed class ObservationFactCompiler : FactCompiler
         if (spec.AnyPositive == true && spec.Value is null && spec.Coded is null && spec.Text is null)
         {
             with.Report($"{pointer}/anyPositive", "anyPositive needs a test that can be positive: value, coded or text");
+        }
+
+        if (spec.AnyResult == true && (spec.Value is null || spec.AnyPositive == true))
+        {
+            with.Report($"{pointer}/anyResult", "anyResult needs a value test, and cannot be combined with anyPositive");
         }
 
         var tests = new List<ObservationTest>();
@@ -76,6 +81,6 @@ internal sealed class ObservationFactCompiler : FactCompiler
         };
         return new ObservationFact(new ObservationQuery(observations, component, window, test, comparison,
             spec.Coded is null ? null : with.RequireValueSet(spec.Coded, pointer, "coded"), spec.Text, with.Where(spec, pointer),
-            new ObservationOptions(spec.Preliminary == true, spec.AnyPositive == true)), with.Answers);
+            new ObservationOptions(spec.Preliminary == true, spec.AnyPositive == true, spec.AnyResult == true)), with.Answers);
     }
 }

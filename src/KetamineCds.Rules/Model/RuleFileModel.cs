@@ -153,9 +153,15 @@ public sealed record ConditionSpec
     public int? MinDays { get; init; }
     public bool? Preliminary { get; init; }
     public bool? AnyPositive { get; init; }
+    /// <summary>observation: holds when any result in the window passes, whatever came after (a BP surge last week).</summary>
+    public bool? AnyResult { get; init; }
     public string? ExpiresAfter { get; init; }
     public string? Scores { get; init; }
     public string? Gap { get; init; }
+    /// <summary>ketamineSeries: the longest pause that keeps a course going once its induction is complete (maintenance).</summary>
+    public string? MaintenanceGap { get; init; }
+    /// <summary>ketamineSeries: sessions in an induction; after them the course is in maintenance.</summary>
+    public int? Induction { get; init; }
 }
 
 /// <summary>A comparison written as one operator key: <c>{ ge: 180, unit: "mm[Hg]" }</c>.</summary>
