@@ -55,6 +55,10 @@ public static class Repository
     public static string Examples => Path.Combine(Root, "examples", "requests");
     public static string ThirdParty => Path.Combine(Root, "tests", "third-party");
 
+    /// <summary>The shipped pack's version, as <c>rules/pack.yaml</c> says: tests of the live pack read it rather than repeat it.</summary>
+    public static string ShippedPackVersion { get; } = File.ReadLines(Path.Combine(Root, "rules", "pack.yaml"))
+        .First(line => line.StartsWith("version: ", StringComparison.Ordinal))["version: ".Length..].Trim();
+
     private static string FindRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);

@@ -28,7 +28,7 @@ public sealed class RulePackReloadTests : IDisposable
     [Fact]
     public async Task GivenValidEdit_WhenSaved_ThenNewPackAnswersWithoutRestart()
     {
-        Assert.Equal("1.1.0", await LiveVersionAsync());
+        Assert.Equal(Repository.ShippedPackVersion, await LiveVersionAsync());
 
         _rules.SetPackVersion("1.0.1");
         _rules.BumpRuleVersion("rulesets/contraindications.yaml", "KET-08");
@@ -56,7 +56,7 @@ public sealed class RulePackReloadTests : IDisposable
 
         await Eventually.UntilAsync(async () => (await StatusAsync()).TryGetProperty("lastReload", out var last) && last.ValueKind == JsonValueKind.Object, "a reload attempt");
         var status = await StatusAsync();
-        Assert.Equal("1.1.0", status.GetProperty("live").GetProperty("version").GetString());
+        Assert.Equal(Repository.ShippedPackVersion, status.GetProperty("live").GetProperty("version").GetString());
         var attempt = status.GetProperty("lastReload");
         Assert.Equal("Rejected", attempt.GetProperty("outcome").GetString());
         var error = Assert.Single(attempt.GetProperty("errors").EnumerateArray());
@@ -85,7 +85,7 @@ public sealed class RulePackReloadTests : IDisposable
         Assert.Contains(attempt.GetProperty("errors").EnumerateArray(), e =>
             e.GetProperty("file").GetString()!.StartsWith("tests/", StringComparison.Ordinal)
             && e.GetProperty("message").GetString()!.Contains("KET-13-CRIT", StringComparison.Ordinal));
-        Assert.Equal("1.1.0", await LiveVersionAsync());
+        Assert.Equal(Repository.ShippedPackVersion, await LiveVersionAsync());
     }
 
     [Fact]

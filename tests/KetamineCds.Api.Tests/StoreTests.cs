@@ -224,7 +224,7 @@ public abstract class StoreTests
             "SELECT hook, service_id, pack, patient_hash, user_hash, status FROM audit_invocation")).Single();
         var hasher = app.Services.GetRequiredService<Audit.AuditHasher>();
 
-        Assert.Equal(("order-sign", "ketamine-order-sign", "ketamine-trd@1.1.0", 200), (row.Hook, row.ServiceId, row.Pack, row.Status));
+        Assert.Equal(("order-sign", "ketamine-order-sign", $"ketamine-trd@{Repository.ShippedPackVersion}", 200), (row.Hook, row.ServiceId, row.Pack, row.Status));
         Assert.Equal(hasher.Hash("p1"), row.PatientHash);
         Assert.Equal(hasher.Hash("Practitioner/dr-1"), row.UserHash);
         Assert.DoesNotContain("p1", row.PatientHash, StringComparison.Ordinal);

@@ -79,7 +79,7 @@ public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixtu
         // Six keys and the observations' four category searches answered; the dispenses failed.
         Assert.Equal(10, Value(metrics, "kcds_fhir_calls_total", ("outcome", "ok")));
         Assert.Equal(1, Value(metrics, "kcds_fhir_calls_total", ("outcome", "http_error")));
-        Assert.Equal(1, Value(metrics, "kcds_rule_pack_info", ("pack_name", "ketamine-trd"), ("pack_version", "1.1.0")));
+        Assert.Equal(1, Value(metrics, "kcds_rule_pack_info", ("pack_name", "ketamine-trd"), ("pack_version", Repository.ShippedPackVersion)));
         Assert.True(Value(metrics, "kcds_hook_phase_duration_seconds_count", ("phase", "evaluate")) >= 2);
         Assert.Equal(0, Value(metrics, "kcds_audit_dropped_total"));
         Assert.Single(metrics, s => s.Name == "kcds_log_dropped_total" && s.Value == 0); // reported, and the async console sink kept up
