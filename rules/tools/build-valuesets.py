@@ -20,7 +20,33 @@ def vsac(oid, keep=lambda c: True):
 # EHR for exactly the categories the rules read (discovery's prefetch and its own FHIR searches), derived from these.
 OBSERVATION_CATEGORY = 'https://ketaminecds.example.org/fhir/StructureDefinition/observation-category'
 
+# SNOMED CT "this concept and its descendants", where no VSAC expansion in tests/third-party/valuesets/ holds them
+# and no terminology server is reachable offline: a curated list per parent, each descendant with its source. A set
+# listing the parent gains every descendant here when it is built, so the committed JSON holds them all and the
+# service matches codes exactly. Re-run after adding a descendant; `rules coverage` over real records finds the next.
+SCT_DESCENDANTS = {
+    '82313006': [  # Suicide attempt
+        ('86849004', 'Suicidal poisoning', 'clinical review, issue 29 (used by Synthea and EHR problem lists)'),
+        ('287185009', 'Attempted suicide by cutting or stabbing', 'clinical review, issue 29'),
+    ],
+    '52448006': [  # Dementia
+        ('26929004', "Alzheimer's disease", 'Synthea records (tests/third-party/fhir-patients), rules coverage 2026-12-06'),
+        ('230265002', "Familial Alzheimer's disease of early onset", 'Synthea records (tests/third-party/fhir-patients), rules coverage 2026-12-06'),
+    ],
+}
+
+def with_descendants(codes):
+    out, notes = list(codes), []
+    for parent in [x['code'] for x in codes if x['system'] == SCT and x['code'] in SCT_DESCENDANTS]:
+        for code, display, source in SCT_DESCENDANTS[parent]:
+            out.append({'system': SCT, 'code': code, 'display': display})
+            notes.append(f'{code} ({source})')
+    return out, notes
+
 def write(id, title, description, codes=(), icd_isa=(), exclude_isa=(), includes=(), icd_regex=(), exclude_codes=(), categories=()):
+    codes, descendants = with_descendants(codes)
+    if descendants:
+        description += ' SNOMED CT descendants added from the curated list in build-valuesets.py: ' + ', '.join(descendants) + '.'
     include, by_system = [], {}
     for c in codes:
         by_system.setdefault(c['system'], []).append({k: c[k] for k in ('code', 'display', 'designation', 'extension') if k in c})
@@ -121,6 +147,12 @@ write('aneurysm-or-avm', 'Aneurysmal vascular disease or arteriovenous malformat
 write('intracranial-hemorrhage', 'Intracranial haemorrhage (any time)',
       ORIGIN.format('"Hemorrhagic Stroke" 2.16.840.1.113883.3.117.1.7.1.212') + ' Plus SNOMED CT 274100004, the ICD-10-CM categories I60-I62 and their sequelae I69.0-I69.2 (is-a) (reference 4.2, V-auth): a haemorrhage years ago is still a history of haemorrhage.',
       vsac('2.16.840.1.113883.3.117.1.7.1.212') + [c(SCT, '274100004', 'Cerebral hemorrhage')], icd_isa=['I60', 'I61', 'I62', 'I69.0', 'I69.1', 'I69.2'])
+write('hypertensive-encephalopathy', 'Hypertensive encephalopathy (any time)',
+      'ICD-10-CM I67.4 and SNOMED CT 50490005 Hypertensive encephalopathy (clinical review, issue 29; the esketamine label asks for closer BP monitoring after it).',
+      [c(ICD, 'I67.4', 'Hypertensive encephalopathy'), c(SCT, '50490005', 'Hypertensive encephalopathy')])
+write('ischemic-stroke-or-coronary-disease', 'Ischaemic stroke or chronic coronary disease',
+      'ICD-10-CM I63 cerebral infarction, I69.3 its sequelae, I25 chronic ischaemic heart disease (is-a); SNOMED CT 422504002 Ischemic stroke, 53741008 Coronary arteriosclerosis (clinical review, issue 29), and 230690007 Cerebrovascular accident, a stroke of unrecorded type as Synthea records it (most strokes are ischaemic; a recorded haemorrhage has its own set and critical rule).',
+      [c(SCT, '422504002', 'Ischemic stroke'), c(SCT, '53741008', 'Coronary arteriosclerosis'), c(SCT, '230690007', 'Cerebrovascular accident')], icd_isa=['I63', 'I69.3', 'I25'])
 write('hypertensive-crisis', 'Hypertensive urgency, emergency or crisis', 'ICD-10-CM I16.0, I16.1, I16.9 (reference 4.2, V-auth).',
       [c(ICD, 'I16.0', 'Hypertensive urgency'), c(ICD, 'I16.1', 'Hypertensive emergency'), c(ICD, 'I16.9', 'Hypertensive crisis, unspecified')])
 past_mi = lambda c: c['code'] == 'I25.2' or any(w in c.get('display', '').lower() for w in ('old ', 'history of', 'healed'))
@@ -150,13 +182,16 @@ write('sleep-apnea-or-severe-obesity', 'Obstructive sleep apnoea or class 3 obes
       'ICD-10-CM G47.33 (V-sec), E66.01 and Z68.41-Z68.45, SNOMED CT 238136002 morbid obesity (reference 4.2/4.3, V-auth). SNOMED 78275009 (M) left out.',
       [c(ICD, 'G47.33', 'Obstructive sleep apnea (adult) (pediatric)'), c(ICD, 'E66.01', 'Morbid (severe) obesity due to excess calories'),
        c(SCT, '238136002', 'Morbid obesity')], icd_isa=['Z68.41', 'Z68.42', 'Z68.43', 'Z68.44', 'Z68.45'])
-write('dementia', 'Dementia or cognitive impairment', ORIGIN.format('"Dementia and Mental Degenerations" 2.16.840.1.113883.3.526.3.1005'), vsac('2.16.840.1.113883.3.526.3.1005'))
+write('dementia', 'Dementia or cognitive impairment', ORIGIN.format('"Dementia and Mental Degenerations" 2.16.840.1.113883.3.526.3.1005')
+      + ' Plus the ICD-10-CM categories F01-F03 and G30 (is-a), so the FY2023 severity codes (F03.A0 …, F01.B1 …) are in.',
+      vsac('2.16.840.1.113883.3.526.3.1005'), icd_isa=['F01', 'F02', 'F03', 'G30'])
 write('suicidal-ideation', 'Suicidal ideation', 'ICD-10-CM R45.851 (V-sec) and SNOMED CT 6471006 Suicidal thoughts (reference 4.2/4.3, V-auth).',
       [c(ICD, 'R45.851', 'Suicidal ideations'), c(SCT, '6471006', 'Suicidal thoughts')])
 write('suicide-attempt', 'Suicide attempt or intentional self-harm',
-      ORIGIN.format('"Suicide Attempt" 2.16.840.1.113762.1.4.1248.130') + ' Plus ICD-10-CM intentional self-harm: poisoning T36-T65 with 6th character 2 (a regex filter), X71-X83 (is-a) and T14.91 (is-a); SNOMED CT 82313006 Suicide attempt, added by hand, to verify with the terminology lead.',
+      ORIGIN.format('"Suicide Attempt" 2.16.840.1.113762.1.4.1248.130') + ' Plus ICD-10-CM intentional self-harm: poisoning T36-T65 with 6th character 2 and asphyxiation T71.11-T71.19 with 6th character 2 (hanging T71.162 among them) (regex filters), X71-X83 (is-a) and T14.91 (is-a); SNOMED CT 82313006 Suicide attempt, added by hand, to verify with the terminology lead.',
       vsac('2.16.840.1.113762.1.4.1248.130') + [c(SCT, '82313006', 'Suicide attempt')],
-      icd_isa=['T14.91'] + [f'X{n}' for n in range(71, 84)], icd_regex=[r'T(3[6-9]|[45][0-9]|6[0-5])\.[0-9A-Z]{2}2[A-Z]?'])
+      icd_isa=['T14.91'] + [f'X{n}' for n in range(71, 84)],
+      icd_regex=[r'T(3[6-9]|[45][0-9]|6[0-5])\.[0-9A-Z]{2}2[A-Z]?', r'T71\.1[1-9]2[A-Z]?'])
 write('phq9-total', 'PHQ-9 total score', ORIGIN.format('"PHQ 9 and PHQ 9M Tools" 2.16.840.1.113883.3.67.1.101.1.263'), vsac('2.16.840.1.113883.3.67.1.101.1.263'),
       categories=['survey'])
 write('phq9-item9', 'PHQ-9 item 9 (thoughts of self-harm)', 'LOINC 44260-8 (reference 4.4, V-sec).',

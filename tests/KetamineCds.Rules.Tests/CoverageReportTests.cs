@@ -17,7 +17,8 @@ public sealed class CoverageReportTests
             .ToDictionary(v => v.Id!, StringComparer.Ordinal);
         IReadOnlyList<Resource> first = [Condition("http://hl7.org/fhir/sid/icd-10-cm", "F20.9", "Schizophrenia, unspecified"),
             Condition("http://hl7.org/fhir/sid/icd-10-cm", "K74.3", "Primary biliary cirrhosis"),
-            Condition("http://snomed.info/sct", "26929004", "Alzheimer's disease (disorder)")];
+            Condition("http://snomed.info/sct", "26929004", "Alzheimer's disease (disorder)"), // claimed by dementia since issue 29
+            Condition("http://snomed.info/sct", "410429000", "Cardiac Arrest")];
         IReadOnlyList<Resource> second = [Condition("http://hl7.org/fhir/sid/icd-10-cm", "K74.3", "Primary biliary cirrhosis"),
             Condition("http://hl7.org/fhir/sid/icd-10-cm", "J06.9", "Acute upper respiratory infection, unspecified")];
 
@@ -26,8 +27,8 @@ public sealed class CoverageReportTests
         Assert.Collection(rows,
             biliary => Assert.Equal(("K74.3", 2, "cirrhosis", "ICD-10-CM category K74"),
                 (biliary.Code, biliary.Patients, biliary.ValueSet, biliary.Why)),
-            alzheimer => Assert.Equal(("26929004", 1, "dementia", "display word 'alzheimer'"),
-                (alzheimer.Code, alzheimer.Patients, alzheimer.ValueSet, alzheimer.Why)));
+            arrest => Assert.Equal(("410429000", 1, "heart-failure", "display word 'cardiac'"),
+                (arrest.Code, arrest.Patients, arrest.ValueSet, arrest.Why)));
     }
 
     private static Condition Condition(string system, string code, string display) =>
