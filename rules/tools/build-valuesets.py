@@ -136,6 +136,11 @@ write('positive-result', 'Positive or detected result',
       [c(SCT, '10828004', 'Positive'), c(SCT, '260373001', 'Detected'),
        c('http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', 'POS', 'Positive'),
        c('http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', 'DET', 'Detected')])
+write('negative-result', 'Negative or not detected result',
+      'SNOMED CT qualifier values for a negative qualitative result: 260385009 Negative, 260415000 Not detected; v3 ObservationInterpretation NEG, ND (reference coding practice for hCG; verify locally).',
+      [c(SCT, '260385009', 'Negative'), c(SCT, '260415000', 'Not detected'),
+       c('http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', 'NEG', 'Negative'),
+       c('http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', 'ND', 'Not detected')])
 write('breastfeeding', 'Breastfeeding', ORIGIN.format('"Breastfeeding" 2.16.840.1.113762.1.4.1047.73'), vsac('2.16.840.1.113762.1.4.1047.73'))
 write('aneurysm-or-avm', 'Aneurysmal vascular disease or arteriovenous malformation',
       ORIGIN.format('"Aortic Aneurysm" 2.16.840.1.113762.1.4.1029.219') + ' Plus the ICD-10-CM categories I71 (aortic aneurysm and dissection), I72 (other aneurysm) and Q28 (AVM and other malformations of the cerebral and precerebral vessels) (is-a), I67.1 cerebral aneurysm, I79.0 (reference 4.2), and SNOMED CT 234142008 (V-auth).'
