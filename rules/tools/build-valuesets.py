@@ -43,7 +43,7 @@ def with_descendants(codes):
             notes.append(f'{code} ({source})')
     return out, notes
 
-def write(id, title, description, codes=(), icd_isa=(), exclude_isa=(), includes=(), icd_regex=(), exclude_codes=(), categories=()):
+def write(id, title, description, codes=(), icd_isa=(), exclude_isa=(), includes=(), icd_regex=(), exclude_codes=(), categories=(), exclude_rx=()):
     codes, descendants = with_descendants(codes)
     if descendants:
         description += ' SNOMED CT descendants added from the curated list in build-valuesets.py: ' + ', '.join(descendants) + '.'
@@ -69,10 +69,12 @@ def write(id, title, description, codes=(), icd_isa=(), exclude_isa=(), includes
     if categories:
         vs = {'resourceType': 'ValueSet', 'id': id, 'extension': [{'url': OBSERVATION_CATEGORY, 'valueCode': c} for c in categories],
               **{k: v for k, v in vs.items() if k not in ('resourceType', 'id')}}
-    if exclude_isa or exclude_codes:
+    if exclude_isa or exclude_codes or exclude_rx:
         vs['compose']['exclude'] = [{'system': ICD, 'filter': [{'property': 'concept', 'op': 'is-a', 'value': p}]} for p in exclude_isa]
         if exclude_codes:
             vs['compose']['exclude'].append({'system': ICD, 'concept': [{'code': x} for x in exclude_codes]})
+        if exclude_rx:
+            vs['compose']['exclude'].append({'system': RX, 'concept': [{'code': x['code'], 'display': x['display']} for x in exclude_rx]})
     (OUT / f'{id}.json').write_text(json.dumps(vs, indent=2) + '\n')
 
 def c(system, code, display): return {'system': system, 'code': code, 'display': display}
@@ -253,6 +255,14 @@ write('antidepressants', 'Antidepressant medications',
 write('benzodiazepines', 'Benzodiazepines', ORIGIN.format('"Schedule IV Benzodiazepines" 2.16.840.1.113762.1.4.1125.1') + ' Plus ingredient RXCUIs (reference 4.5, V-auth).',
       vsac('2.16.840.1.113762.1.4.1125.1') + ingredients([('lorazepam', '6470'), ('alprazolam', '596'), ('clonazepam', '2598'), ('diazepam', '3322'),
         ('temazepam', '10355'), ('chlordiazepoxide', '2356'), ('oxazepam', '7781'), ('midazolam', '6960'), ('triazolam', '10767'), ('clobazam', '21241')]))
+# Opioid antagonists taken for alcohol or opioid use disorder: naltrexone blocked ketamine's antidepressant effect
+# (Williams 2018). Samidorphan (in olanzapine/samidorphan) acts the same way but has no RxNorm code verified here.
+write('opioid-antagonists', 'Naltrexone (oral or extended-release injection)',
+      'RxNorm ingredient 7243 naltrexone, matched by code or by its name in a product display (to verify with pharmacy), and the clinical drug 1483744 naltrexone hydrochloride 50 MG Oral Tablet that openFDA maps naltrexone 50 mg tablet listings to. Abuse-deterrent morphine capsules with sequestered naltrexone are excluded.',
+      ingredients([('naltrexone', '7243')]) + products([('naltrexone hydrochloride 50 MG Oral Tablet', '1483744')]),
+      # Abuse-deterrent morphine capsules hold naltrexone sequestered, released only if the capsule is crushed: not
+      # systemic naltrexone. Their clinical drugs, from the VSAC "Opioids, All" expansion, are excluded by code.
+      exclude_rx=vsac('2.16.840.1.113762.1.4.1196.226', lambda c: 'naltrexone' in c.get('display', '').lower()))
 write('opioids-and-cns-depressants', 'Opioids and other CNS depressants',
       ORIGIN.format('"Opioids, All" 2.16.840.1.113762.1.4.1196.226 and "Central Nervous System Depressants" 2.16.840.1.113762.1.4.1248.134') + ' Plus ingredient RXCUIs (reference 4.5, V-auth); benzodiazepines are their own rule. Valproate and lamotrigine are left out: they are mood stabilisers here, not sedatives with additive respiratory depression, and lamotrigine has its own NMDA rule.',
       vsac('2.16.840.1.113762.1.4.1196.226') + vsac('2.16.840.1.113762.1.4.1248.134', lambda c: not any(b in c.get('display', '').lower() for b in ('azepam', 'azolam', 'diazepoxide', 'clobazam', 'valpro', 'lamotrigine')))
