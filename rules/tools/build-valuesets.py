@@ -154,6 +154,13 @@ write('aneurysm-or-avm', 'Aneurysmal vascular disease or arteriovenous malformat
 write('intracranial-hemorrhage', 'Intracranial haemorrhage (any time)',
       ORIGIN.format('"Hemorrhagic Stroke" 2.16.840.1.113883.3.117.1.7.1.212') + ' Plus SNOMED CT 274100004, the ICD-10-CM categories I60-I62 and their sequelae I69.0-I69.2 (is-a) (reference 4.2, V-auth): a haemorrhage years ago is still a history of haemorrhage.',
       vsac('2.16.840.1.113883.3.117.1.7.1.212') + [c(SCT, '274100004', 'Cerebral hemorrhage')], icd_isa=['I60', 'I61', 'I62', 'I69.0', 'I69.1', 'I69.2'])
+CPT, PCS = 'http://www.ama-assn.org/go/cpt', 'http://www.cms.gov/Medicare/Coding/ICD10'
+write('electroconvulsive-therapy', 'Electroconvulsive therapy (ECT)',
+      'CPT 90870 Electroconvulsive therapy (issue 29) and ICD-10-PCS GZB0ZZZ-GZB4ZZZ Electroconvulsive Therapy (to verify with the coding lead). No SNOMED CT code for ECT was verified offline: add your EHR\'s procedure codes here.',
+      [c(CPT, '90870', 'Electroconvulsive therapy (includes necessary monitoring)'),
+       c(PCS, 'GZB0ZZZ', 'Electroconvulsive Therapy, Unilateral-Single Seizure'), c(PCS, 'GZB1ZZZ', 'Electroconvulsive Therapy, Unilateral-Multiple Seizure'),
+       c(PCS, 'GZB2ZZZ', 'Electroconvulsive Therapy, Bilateral-Single Seizure'), c(PCS, 'GZB3ZZZ', 'Electroconvulsive Therapy, Bilateral-Multiple Seizure'),
+       c(PCS, 'GZB4ZZZ', 'Other Electroconvulsive Therapy')])
 write('hypertensive-encephalopathy', 'Hypertensive encephalopathy (any time)',
       'ICD-10-CM I67.4 and SNOMED CT 50490005 Hypertensive encephalopathy (clinical review, issue 29; the esketamine label asks for closer BP monitoring after it).',
       [c(ICD, 'I67.4', 'Hypertensive encephalopathy'), c(SCT, '50490005', 'Hypertensive encephalopathy')])

@@ -34,6 +34,8 @@ public sealed class FhirServerFixture : IDisposable
         ["medicationStatements"] = "/MedicationStatement",
         ["medicationAdministrations"] = "/MedicationAdministration",
         ["medicationDispenses"] = "/MedicationDispense",
+        ["procedures"] = "/Procedure",
+        ["serviceRequests"] = "/ServiceRequest",
     };
 
     /// <summary>

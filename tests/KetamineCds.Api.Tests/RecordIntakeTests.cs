@@ -60,6 +60,29 @@ public sealed class RecordIntakeTests(FhirServerFixture fhir) : IClassFixture<Fh
     }
 
     [Fact]
+    public async Task GivenAnEctSessionOnlyOnTheServer_WhenSigned_ThenTheProceduresAreSearchedAndTheEctCardShown()
+    {
+        // The EHR prefetched what its registration asked for before ECT was a rule: no procedures key. The service searches.
+        fhir.ServeExample(HttpJson.Example(Example));
+        var ect = new JsonObject
+        {
+            ["resourceType"] = "Procedure", ["id"] = "ect1", ["status"] = "completed", ["subject"] = new JsonObject { ["reference"] = "Patient/p1" },
+            ["performedDateTime"] = "2026-11-24T08:00:00Z",
+            ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://www.ama-assn.org/go/cpt", ["code"] = "90870", ["display"] = "Electroconvulsive therapy" }) },
+        };
+        fhir.Serve("/Procedure", new JsonObject { ["resourceType"] = "Bundle", ["type"] = "searchset", ["entry"] = new JsonArray(new JsonObject { ["resource"] = ect }) }.ToJsonString(), priority: 1);
+        var request = fhir.Request(Example, "procedures", "serviceRequests");
+
+        var (status, body) = await Send(request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("p1", fhir.Calls("/Procedure").First().RequestMessage.Query!["patient"].Single());
+        Assert.NotEmpty(fhir.Calls("/ServiceRequest"));
+        Assert.Equal("warning", HttpJson.Indicator(body, "KET-43-ECT"));
+        Assert.DoesNotContain("procedures", IncompleteDetail(body), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GivenAKetamineDraftByReferenceToAMedicationInThePrefetch_WhenSigned_ThenTheSameCardsAsACodedOrderAndNoRead()
     {
         fhir.ServeExample(HttpJson.Example(Example));

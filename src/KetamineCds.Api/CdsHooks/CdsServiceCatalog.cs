@@ -59,6 +59,8 @@ public static class CdsServiceCatalog
         ["medicationStatements"] = "medications reported by the patient or other providers",
         ["medicationAdministrations"] = "medication administrations (infusion history)",
         ["medicationDispenses"] = "pharmacy dispenses (medications taken, trial history)",
+        ["procedures"] = "procedures done or scheduled (ECT)",
+        ["serviceRequests"] = "procedure orders (ECT ordered or scheduled)",
     };
 
     private static readonly Dictionary<string, string> CategoryWords = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -116,9 +118,15 @@ public static class CdsServiceCatalog
             new("medicationAdministrations", $"MedicationAdministration?patient={{{{context.patientId}}}}{include("MedicationAdministration")}", false,
                 Describes("medicationAdministrations")),
             new("medicationDispenses", $"MedicationDispense?patient={{{{context.patientId}}}}{include("MedicationDispense")}", false, Describes("medicationDispenses")),
+            // Asked for only when a rule reads them (ECT in the shipped pack): a pack without such a rule costs the EHR nothing.
+            .. IfRead(pack, "Procedure", new PrefetchTemplate("procedures", "Procedure?patient={{context.patientId}}", false, Describes("procedures"))),
+            .. IfRead(pack, "ServiceRequest", new PrefetchTemplate("serviceRequests", "ServiceRequest?patient={{context.patientId}}", false, Describes("serviceRequests"))),
         ];
         return [.. templates.Where(t => !profile.NeverServes.Contains(t.Key, StringComparer.Ordinal))];
     }
+
+    private static PrefetchTemplate[] IfRead(CompiledPack pack, string resourceType, PrefetchTemplate template) =>
+        pack.Reads.ResourceTypes.Contains(resourceType) ? [template] : [];
 
     // One description per pack and profile, made on first use: discovery and every call read it, a reload makes the next.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CompiledPack, ConcurrentDictionary<EhrProfile, IReadOnlyList<CdsServiceDescription>>> Described = [];

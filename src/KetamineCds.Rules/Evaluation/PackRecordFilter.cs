@@ -52,7 +52,7 @@ internal sealed class PackRecordFilter : IRecordFilter
         "Patient" or "Medication" or "AllergyIntolerance" => true,
         _ when !_pack.Reads.ResourceTypes.Contains(resourceType) => false,
         "Observation" => WantsObservation(resource),
-        "Condition" => RawFhir.TryGetSingle(resource, "code", out var code) && WantsConcept(code, medication: false),
+        "Condition" or "Procedure" or "ServiceRequest" => RawFhir.TryGetSingle(resource, "code", out var code) && WantsConcept(code, medication: false),
         "MedicationRequest" or "MedicationStatement" or "MedicationAdministration" or "MedicationDispense" =>
             RawFhir.TryGetSingle(resource, "medicationReference", out _)
             || (RawFhir.TryGetSingle(resource, "medicationCodeableConcept", out var medication) && WantsConcept(medication, medication: true)),

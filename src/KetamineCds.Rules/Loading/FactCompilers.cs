@@ -14,6 +14,7 @@ internal static class FactCompilers
         new DraftOrderFactCompiler(),
         new AntidepressantTrialsFactCompiler(),
         new KetamineSeriesFactCompiler(),
+        new ProcedureFactCompiler(),
     }.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
     /// <summary>Every fact name, in the order above (the order the schema lists them).</summary>

@@ -34,6 +34,8 @@ public sealed class PatientRecord
         var medicationAdministrations = new List<MedicationAdministration>();
         var medicationDispenses = new List<MedicationDispense>();
         var allergies = new List<AllergyIntolerance>();
+        var procedures = new List<Procedure>();
+        var serviceRequests = new List<ServiceRequest>();
         foreach (var resource in all)
         {
             switch (resource)
@@ -46,6 +48,8 @@ public sealed class PatientRecord
                 case MedicationAdministration administration: medicationAdministrations.Add(administration); break;
                 case MedicationDispense dispense: medicationDispenses.Add(dispense); break;
                 case AllergyIntolerance allergy: allergies.Add(allergy); break;
+                case Procedure procedure: procedures.Add(procedure); break;
+                case ServiceRequest serviceRequest: serviceRequests.Add(serviceRequest); break;
             }
         }
 
@@ -56,6 +60,8 @@ public sealed class PatientRecord
         MedicationAdministrations = medicationAdministrations;
         MedicationDispenses = medicationDispenses;
         Allergies = allergies;
+        Procedures = procedures;
+        ServiceRequests = serviceRequests;
         Medications = new MedicationResolver(all, byFullUrl);
         Index = new RecordIndex(this);
     }
@@ -114,6 +120,12 @@ public sealed class PatientRecord
     public IReadOnlyList<MedicationAdministration> MedicationAdministrations { get; }
     public IReadOnlyList<MedicationDispense> MedicationDispenses { get; }
     public IReadOnlyList<AllergyIntolerance> Allergies { get; }
+
+    /// <summary>Procedures done, in progress or being prepared (ECT sessions, for one).</summary>
+    public IReadOnlyList<Procedure> Procedures { get; }
+
+    /// <summary>Orders for procedures: an ECT course ordered or scheduled.</summary>
+    public IReadOnlyList<ServiceRequest> ServiceRequests { get; }
 
     /// <summary>Times, code indexes and value-set answers, computed once per request as facts ask.</summary>
     public RecordIndex Index { get; }

@@ -23,6 +23,8 @@ public sealed class RecordIndex
 
     private CodeIndex<Observation>? _observationsByCode;
     private CodeIndex<Condition>? _conditionsByCode;
+    private CodeIndex<Procedure>? _proceduresByCode;
+    private CodeIndex<ServiceRequest>? _serviceRequestsByCode;
     private CodeIndex<MedicationRequest>? _requestsByCode;
     private CodeIndex<MedicationStatement>? _statementsByCode;
     private CodeIndex<MedicationAdministration>? _administrationsByCode;
@@ -76,6 +78,14 @@ public sealed class RecordIndex
     /// <summary>The conditions whose code is in the value set, in record order.</summary>
     public IReadOnlyList<Condition> ConditionsCodedIn(ValueSetIndex valueSet) =>
         (_conditionsByCode ??= new CodeIndex<Condition>(_record.Conditions, static c => c.Code)).CodedIn(valueSet);
+
+    /// <summary>The procedures whose code is in the value set, in record order.</summary>
+    public IReadOnlyList<Procedure> ProceduresCodedIn(ValueSetIndex valueSet) =>
+        (_proceduresByCode ??= new CodeIndex<Procedure>(_record.Procedures, static p => p.Code)).CodedIn(valueSet);
+
+    /// <summary>The service requests whose code is in the value set, in record order.</summary>
+    public IReadOnlyList<ServiceRequest> ServiceRequestsCodedIn(ValueSetIndex valueSet) =>
+        (_serviceRequestsByCode ??= new CodeIndex<ServiceRequest>(_record.ServiceRequests, static s => s.Code)).CodedIn(valueSet);
 
     /// <summary>Medication requests whose medication (code, referenced Medication or its ingredients) is in the value set.</summary>
     public IReadOnlyList<MedicationRequest> MedicationRequestsCodedIn(ValueSetIndex valueSet) =>
