@@ -15,6 +15,7 @@ public sealed class MedplumIntegrationTests(MedplumFhirServer medplum) : IClassF
         ["Condition"] = "conditions", ["Observation"] = "observations", ["MedicationRequest"] = "medicationRequests",
         ["AllergyIntolerance"] = "allergies", ["MedicationStatement"] = "medicationStatements",
         ["MedicationAdministration"] = "medicationAdministrations", ["MedicationDispense"] = "medicationDispenses",
+        ["Procedure"] = "procedures", ["ServiceRequest"] = "serviceRequests",
     };
 
     [Theory]
