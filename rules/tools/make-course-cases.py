@@ -175,6 +175,8 @@ case("maintenance past 6 sessions, last ALT in June: liver tests due", relapse_n
 case("maintenance past 6 sessions, no liver tests at all: liver tests due", relapse_now, maintained, expect=[("KET-42-LFT-DUE", "info")])
 case("maintenance past 6 sessions, AST last month: not due (near miss)", relapse_now, maintained + [ast("ast", "2026-11-02")], none=["KET-42-LFT-DUE"])
 case("6 sessions, the induction just complete: not yet maintenance (near miss)", NOW, sessions(six_days) + scores, none=["KET-42-LFT-DUE"])
+case("7 sessions in under 3 weeks, no liver tests: a long induction, not maintenance (near miss on the 6 weeks)", NOW,
+     sessions(six_days + ["2026-11-24"]) + scores, none=["KET-42-LFT-DUE"])
 
 # 10. ECT within 7 days either side (KET-43-ECT): a session done (Procedure, CPT), one scheduled (ServiceRequest, ICD-10-PCS).
 CPT, PCS = 'http://www.ama-assn.org/go/cpt', 'http://www.cms.gov/Medicare/Coding/ICD10'

@@ -26,6 +26,9 @@ internal enum SeriesProperty
 
     /// <summary>The largest percent fall from the baseline of any score since the series began (did it ever respond?).</summary>
     BestReductionPercent,
+
+    /// <summary>Days from the first session of the current series to today (how long the course has run).</summary>
+    DaysSinceStart,
 }
 
 /// <summary>How a course is cut into series: the pause within an induction, the pause in maintenance, and how many sessions an induction holds.</summary>
@@ -69,6 +72,10 @@ internal sealed class KetamineSeriesFact(
             case SeriesProperty.WithoutBaseline:
                 return ConditionResult.Of(series.Baseline is null, [summary, .. trajectory],
                     () => series.Baseline is null ? $"no severity score in the {baselineWithin.Describe()} before the series began" : "baseline score recorded");
+            case SeriesProperty.DaysSinceStart:
+                var days = (int)(context.Now - series.Infusions[0]).TotalDays;
+                return ConditionResult.Of(comparison!.Holds(days), [summary, .. trajectory],
+                    () => $"series began {days} days ago {comparison.Describe()}");
             case SeriesProperty.ScoresSinceStart:
                 return ConditionResult.Of(comparison!.Holds(series.Since.Count), [summary, .. trajectory],
                     () => $"{series.Since.Count} severity scores since the series began {comparison.Describe()}");

@@ -15,6 +15,7 @@ internal sealed class KetamineSeriesFactCompiler : FactCompiler
         ["scoresSinceStart"] = SeriesProperty.ScoresSinceStart,
         ["withoutBaseline"] = SeriesProperty.WithoutBaseline,
         ["bestReductionPercent"] = SeriesProperty.BestReductionPercent,
+        ["daysSinceStart"] = SeriesProperty.DaysSinceStart,
     };
 
     public override string Name => "ketamineSeries";
