@@ -48,6 +48,9 @@ public sealed class CompiledPack
     public ValueSetIndex OrderValueSet { get; }
     public AntidepressantDoseTable Doses { get; }
 
+    /// <summary>The benzodiazepine equivalence table (pack.yaml <c>benzodiazepineEquivalents</c>), empty when the pack has none.</summary>
+    public IngredientTable<EquivalenceRow> BenzodiazepineEquivalents { get; init; } = PackTables.Empty.BenzodiazepineEquivalents;
+
     /// <summary>What the active rules read from a record: the types, and each observation value set with its look-back.</summary>
     public RecordReads Reads { get; init; } = new();
 

@@ -7,7 +7,7 @@ namespace KetamineCds.Rules.Evaluation;
 /// <summary>
 /// What a rule is, as a hash: its condition, card, hooks, status, category, references and every other field but its
 /// version, review date and approval, plus the content of each value set it reads (and the dose table, for a rule
-/// over antidepressant trials). Two packs whose rule has the same id and version must agree on this hash, or the
+/// over antidepressant trials; the equivalence table, for a rule over diazepam-equivalent doses). Two packs whose rule has the same id and version must agree on this hash, or the
 /// <c>rule@version</c> on a card and in the audit no longer identifies what fired (issue: versions that mean something).
 /// </summary>
 public static class RuleContent
@@ -26,6 +26,11 @@ public static class RuleContent
         if (facts.Any(f => f.Fact == "antidepressantTrials"))
         {
             text.Append("\ndoses=").Append(pack.Doses.ContentHash);
+        }
+
+        if (facts.Any(f => f.Property == "diazepamEquivalentMg"))
+        {
+            text.Append("\nbenzodiazepineEquivalents=").Append(pack.BenzodiazepineEquivalents.ContentHash);
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];

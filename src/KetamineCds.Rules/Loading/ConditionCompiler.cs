@@ -14,13 +14,13 @@ namespace KetamineCds.Rules.Loading;
 internal sealed class ConditionCompiler(
     IReadOnlyDictionary<string, ValueSetIndex> valueSets,
     AnswerScores answers,
-    AntidepressantDoseTable doses,
+    PackTables tables,
     ISet<string> ruleIds,
     Action<string, string> report,
     RecordReads? reads = null,
     MedicationActivity? activity = null)
 {
-    private readonly FactCompilation _facts = new(valueSets, answers, doses, report, reads ?? new RecordReads(), activity);
+    private readonly FactCompilation _facts = new(valueSets, answers, tables, report, reads ?? new RecordReads(), activity);
 
     /// <summary>Rule ids referenced by <c>ref:</c> nodes, for cycle checks.</summary>
     public List<string> References { get; } = [];

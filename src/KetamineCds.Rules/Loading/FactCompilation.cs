@@ -13,7 +13,7 @@ namespace KetamineCds.Rules.Loading;
 internal sealed class FactCompilation(
     IReadOnlyDictionary<string, ValueSetIndex> valueSets,
     AnswerScores answers,
-    AntidepressantDoseTable doses,
+    PackTables tables,
     Action<string, string> report,
     RecordReads reads,
     MedicationActivity? activity = null)
@@ -23,7 +23,9 @@ internal sealed class FactCompilation(
 
     public AnswerScores Answers => answers;
 
-    public AntidepressantDoseTable Doses => doses;
+    public AntidepressantDoseTable Doses => tables.Doses;
+
+    public IngredientTable<EquivalenceRow> BenzodiazepineEquivalents => tables.BenzodiazepineEquivalents;
 
     /// <summary>What the facts compiled so far read from the record (types, observation sets and their windows).</summary>
     public RecordReads Reads => reads;

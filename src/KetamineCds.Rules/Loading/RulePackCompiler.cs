@@ -15,7 +15,7 @@ internal static class RulePackCompiler
         IReadOnlyList<LoadedRuleFile> files,
         IReadOnlyDictionary<string, ValueSetIndex> valueSets,
         AnswerScores answers,
-        AntidepressantDoseTable doses,
+        PackTables tables,
         List<RuleFileError> errors,
         RecordReads reads,
         string packLabel,
@@ -62,7 +62,7 @@ internal static class RulePackCompiler
                     errors.Add(new RuleFileError(file, YamlJsonConverter.LineOf(lines, at), rule.Id, message) { Column = YamlJsonConverter.ColumnOf(loaded.Columns, at) });
 
                 // Only an active rule's reads shape what the service fetches and parses; a draft rule's compile is checked alone.
-                var compiler = new ConditionCompiler(valueSets, answers, doses, referable, Report, rule.Status == RuleStatuses.Active ? reads : null, activity);
+                var compiler = new ConditionCompiler(valueSets, answers, tables, referable, Report, rule.Status == RuleStatuses.Active ? reads : null, activity);
                 var condition = compiler.Compile(rule.When, $"{pointer}/when");
                 var checklist = (rule.Checklist ?? [])
                     .Select((item, j) => (item.Label, compiler.Compile(item.When, $"{pointer}/checklist/{j}/when")))

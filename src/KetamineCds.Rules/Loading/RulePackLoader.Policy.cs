@@ -14,7 +14,7 @@ public static partial class RulePackLoader
     /// rules' own language, compiled with their facts.
     /// </summary>
     private static CardPolicy PolicyOf(PackManifest manifest, IReadOnlyDictionary<string, int> lines, IReadOnlyDictionary<string, ValueSetIndex> valueSets,
-        AnswerScores answers, AntidepressantDoseTable doses, IReadOnlyCollection<string> ruleIds, MedicationActivity activity, RecordReads reads,
+        AnswerScores answers, PackTables tables, IReadOnlyCollection<string> ruleIds, MedicationActivity activity, RecordReads reads,
         List<RuleFileError> errors, bool allRulesRead)
     {
         if (manifest.CardPolicy is not { } spec)
@@ -52,7 +52,7 @@ public static partial class RulePackLoader
         ICondition? series = null;
         if (spec.SeriesInProgress is { } condition)
         {
-            var compiler = new ConditionCompiler(valueSets, answers, doses, new HashSet<string>(ruleIds, StringComparer.Ordinal),
+            var compiler = new ConditionCompiler(valueSets, answers, tables, new HashSet<string>(ruleIds, StringComparer.Ordinal),
                 (pointer, message) => Report(pointer, message), reads, activity); // what it reads, the record filter keeps
             series = compiler.Compile(condition, "/cardPolicy/seriesInProgress");
             if (compiler.References.Count > 0)

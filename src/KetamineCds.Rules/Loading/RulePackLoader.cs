@@ -42,7 +42,7 @@ public static partial class RulePackLoader
         var manifest = parsedManifest.Value;
 
         var valueSets = LoadValueSets(root, manifest, errors, hash, out var answers);
-        var doses = LoadDoseTable(root, manifest, errors, hash);
+        var tables = new PackTables(LoadDoseTable(root, manifest, errors, hash), LoadEquivalenceTable(root, manifest, errors, hash));
 
         ReportUnlistedRuleFiles(root, manifest, errors);
         var files = new List<LoadedRuleFile>();
@@ -76,8 +76,8 @@ public static partial class RulePackLoader
         var otherIndications = OtherIndicationsOf(manifest, valueSets, errors);
         var reads = new RecordReads();
         var activity = ActivityOf(manifest);
-        var rules = RulePackCompiler.Compile(files, valueSets, answers, doses, errors, reads, $"{manifest.Name}@{manifest.Version}", activity);
-        var policy = PolicyOf(manifest, parsedManifest.Lines, valueSets, answers, doses, [.. rules.Select(r => r.Id)], activity, reads, errors,
+        var rules = RulePackCompiler.Compile(files, valueSets, answers, tables, errors, reads, $"{manifest.Name}@{manifest.Version}", activity);
+        var policy = PolicyOf(manifest, parsedManifest.Lines, valueSets, answers, tables, [.. rules.Select(r => r.Id)], activity, reads, errors,
             allRulesRead: files.Count == listed.Count && files.All(f => f.SchemaInvalidRuleIds.Count == 0));
         if (errors.Count > 0 || orderValueSet is null)
         {
@@ -85,8 +85,9 @@ public static partial class RulePackLoader
         }
 
         var contentHash = Convert.ToHexStringLower(hash.GetHashAndReset());
-        var pack = new CompiledPack(manifest.Name, manifest.Version, contentHash, rules, valueSets, orderValueSet, doses)
+        var pack = new CompiledPack(manifest.Name, manifest.Version, contentHash, rules, valueSets, orderValueSet, tables.Doses)
         {
+            BenzodiazepineEquivalents = tables.BenzodiazepineEquivalents,
             OtherIndications = otherIndications,
             Intervention = manifest.Intervention,
             CardPolicy = policy,
@@ -257,6 +258,17 @@ public static partial class RulePackLoader
 
     private static string JsonPathToPointer(string? path) =>
         path is null ? "" : "/" + path.TrimStart('$', '.').Replace("[", ".", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal).Replace('.', '/');
+
+    private static IngredientTable<EquivalenceRow> LoadEquivalenceTable(string root, PackManifest manifest, List<RuleFileError> errors, IncrementalHash hash)
+    {
+        if (manifest.BenzodiazepineEquivalents is null)
+        {
+            return PackTables.Empty.BenzodiazepineEquivalents;
+        }
+
+        var table = ReadYaml<EquivalenceTableFile>(root, manifest.BenzodiazepineEquivalents, SchemaValidator.EquivalenceTable, errors, hash)?.Value;
+        return table is null ? PackTables.Empty.BenzodiazepineEquivalents : new IngredientTable<EquivalenceRow>(table.Ingredients, table.Source);
+    }
 
     private static AntidepressantDoseTable LoadDoseTable(string root, PackManifest manifest, List<RuleFileError> errors, IncrementalHash hash)
     {

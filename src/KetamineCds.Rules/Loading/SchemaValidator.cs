@@ -9,6 +9,7 @@ internal sealed class SchemaValidator
     private static readonly Lazy<SchemaValidator> RuleFileInstance = new(() => new SchemaValidator("rule-file.schema.json"));
     private static readonly Lazy<SchemaValidator> PackInstance = new(() => new SchemaValidator("pack.schema.json"));
     private static readonly Lazy<SchemaValidator> DoseTableInstance = new(() => new SchemaValidator("dose-table.schema.json"));
+    private static readonly Lazy<SchemaValidator> EquivalenceTableInstance = new(() => new SchemaValidator("equivalence-table.schema.json"));
 
     private readonly JsonSchema _schema;
     private readonly JsonNode _document;
@@ -26,6 +27,7 @@ internal sealed class SchemaValidator
     public static SchemaValidator RuleFile => RuleFileInstance.Value;
     public static SchemaValidator Pack => PackInstance.Value;
     public static SchemaValidator DoseTable => DoseTableInstance.Value;
+    public static SchemaValidator EquivalenceTable => EquivalenceTableInstance.Value;
 
     /// <summary>
     /// (JSON pointer, message) for each leaf failure, in plain words: the wrong value and what is allowed, with the

@@ -17,6 +17,8 @@ public sealed record PackManifest
     public IReadOnlyList<string> ExcludeFiles { get; init; } = [];
     public IReadOnlyList<string> ValueSetFolders { get; init; } = ["valuesets"];
     public string? AntidepressantDoseTable { get; init; }
+    /// <summary>The benzodiazepine equivalence table (diazepam-equivalent daily doses), for pharmacy sign-off.</summary>
+    public string? BenzodiazepineEquivalents { get; init; }
     /// <summary>The value set that identifies a ketamine order (ingredient and clinical-drug codes).</summary>
     public required string OrderValueSet { get; init; }
     public string? TentativeIndicator { get; init; }
@@ -229,11 +231,34 @@ public sealed record DoseTableFile
     public IReadOnlyList<DoseTableRow> Ingredients { get; init; } = [];
 }
 
-public sealed record DoseTableRow
+public sealed record DoseTableRow : IIngredientRow
 {
     public required string Name { get; init; }
     [JsonPropertyName("rxnorm")]
     public required string RxNorm { get; init; }
     public required decimal MinDailyMg { get; init; }
     public IReadOnlyList<string> Synonyms { get; init; } = [];
+
+    [JsonIgnore]
+    public string HashLine => $"{Name}|{RxNorm}|{MinDailyMg.ToString(System.Globalization.CultureInfo.InvariantCulture)}|{string.Join(",", Synonyms)}";
+}
+
+/// <summary><c>tables/benzodiazepine-equivalents.yaml</c>: the oral dose of each benzodiazepine equivalent to 10 mg of diazepam.</summary>
+public sealed record EquivalenceTableFile
+{
+    public string? Source { get; init; }
+    public IReadOnlyList<EquivalenceRow> Ingredients { get; init; } = [];
+}
+
+public sealed record EquivalenceRow : IIngredientRow
+{
+    public required string Name { get; init; }
+    [JsonPropertyName("rxnorm")]
+    public required string RxNorm { get; init; }
+    /// <summary>The daily mg of this drug taken as equal to 10 mg of diazepam.</summary>
+    public required decimal MgEqualTo10MgDiazepam { get; init; }
+    public IReadOnlyList<string> Synonyms { get; init; } = [];
+
+    [JsonIgnore]
+    public string HashLine => $"{Name}|{RxNorm}|{MgEqualTo10MgDiazepam.ToString(System.Globalization.CultureInfo.InvariantCulture)}|{string.Join(",", Synonyms)}";
 }
