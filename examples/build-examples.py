@@ -42,7 +42,7 @@ def request(hook, draft, prefetch, patient_id='p1'):
 def prefetch(patient, conditions, observations, meds, allergies=()):
     return {'patient': patient, 'conditions': searchset(conditions), 'observations': searchset(observations),
             'medicationRequests': searchset(meds), 'allergies': searchset(list(allergies)), 'medicationStatements': None,
-            'medicationAdministrations': None, 'medicationDispenses': None, 'procedures': None, 'serviceRequests': None}
+            'medicationAdministrations': None, 'medicationDispenses': None, 'procedures': None, 'serviceRequests': None, 'consents': None}
 
 patient = {'resourceType': 'Patient', 'id': 'p1', 'gender': 'male', 'birthDate': '1980-04-12', 'name': [{'family': 'Example', 'given': ['Alex']}]}
 mdd = condition('c-mdd', 'F33.2', 'Major depressive disorder, recurrent severe without psychotic features', '2024-06-01')

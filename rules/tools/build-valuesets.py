@@ -161,6 +161,9 @@ write('electroconvulsive-therapy', 'Electroconvulsive therapy (ECT)',
        c(PCS, 'GZB0ZZZ', 'Electroconvulsive Therapy, Unilateral-Single Seizure'), c(PCS, 'GZB1ZZZ', 'Electroconvulsive Therapy, Unilateral-Multiple Seizure'),
        c(PCS, 'GZB2ZZZ', 'Electroconvulsive Therapy, Bilateral-Single Seizure'), c(PCS, 'GZB3ZZZ', 'Electroconvulsive Therapy, Bilateral-Multiple Seizure'),
        c(PCS, 'GZB4ZZZ', 'Other Electroconvulsive Therapy')])
+write('treatment-consent', 'Consent for off-label IV ketamine',
+      'LOINC 59284-0 Patient Consent (the category of the FHIR Consent examples). Too broad alone: add the local code your EHR files an off-label ketamine infusion consent under, and remove 59284-0 once it is there.',
+      [c(LOINC, '59284-0', 'Patient Consent')])
 write('hypertensive-encephalopathy', 'Hypertensive encephalopathy (any time)',
       'ICD-10-CM I67.4 and SNOMED CT 50490005 Hypertensive encephalopathy (clinical review, issue 29; the esketamine label asks for closer BP monitoring after it).',
       [c(ICD, 'I67.4', 'Hypertensive encephalopathy'), c(SCT, '50490005', 'Hypertensive encephalopathy')])

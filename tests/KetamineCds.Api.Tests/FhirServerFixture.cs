@@ -36,6 +36,7 @@ public sealed class FhirServerFixture : IDisposable
         ["medicationDispenses"] = "/MedicationDispense",
         ["procedures"] = "/Procedure",
         ["serviceRequests"] = "/ServiceRequest",
+        ["consents"] = "/Consent",
     };
 
     /// <summary>

@@ -15,7 +15,7 @@ public sealed class MedplumIntegrationTests(MedplumFhirServer medplum) : IClassF
         ["Condition"] = "conditions", ["Observation"] = "observations", ["MedicationRequest"] = "medicationRequests",
         ["AllergyIntolerance"] = "allergies", ["MedicationStatement"] = "medicationStatements",
         ["MedicationAdministration"] = "medicationAdministrations", ["MedicationDispense"] = "medicationDispenses",
-        ["Procedure"] = "procedures", ["ServiceRequest"] = "serviceRequests",
+        ["Procedure"] = "procedures", ["ServiceRequest"] = "serviceRequests", ["Consent"] = "consents",
     };
 
     [Theory]
@@ -27,7 +27,7 @@ public sealed class MedplumIntegrationTests(MedplumFhirServer medplum) : IClassF
         await using var app = new ConfiguredApplication(new Dictionary<string, string?>
         {
             ["Fhir:AllowedServers:0"] = medplum.BaseUrl,
-            // Deadlines are not under test here: thirteen searches against one Node process on a busy 2-core CI machine
+            // Deadlines are not under test here: fourteen searches against one Node process on a busy 2-core CI machine
             // took longer than 5 s (the incomplete-data card appeared), so the budget is generous.
             ["Fhir:DeadlineMilliseconds"] = "20000",
             ["Fhir:AttemptTimeoutMilliseconds"] = "15000",

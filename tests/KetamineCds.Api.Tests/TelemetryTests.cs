@@ -76,9 +76,9 @@ public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixtu
         Assert.Equal(1, Value(metrics, "kcds_auth_jwt_rejections_total", ("reason", "expired_or_not_yet_valid")));
         Assert.Equal(2, Value(metrics, "kcds_cards_issued_total", ("indicator", "critical"), ("rule_id", "KET-13-CRIT")));
         Assert.Equal(1, Value(metrics, "kcds_cards_issued_total", ("indicator", "warning"), ("rule_id", "none"))); // "dispenses could not be read"
-        // Eight keys (procedures and service requests for the ECT rule among them) and the observations' four category
-        // searches answered; the dispenses failed.
-        Assert.Equal(12, Value(metrics, "kcds_fhir_calls_total", ("outcome", "ok")));
+        // Nine keys (procedures and service requests for the ECT rule, consents for the checklist, among them) and the
+        // observations' four category searches answered; the dispenses failed.
+        Assert.Equal(13, Value(metrics, "kcds_fhir_calls_total", ("outcome", "ok")));
         Assert.Equal(1, Value(metrics, "kcds_fhir_calls_total", ("outcome", "http_error")));
         Assert.Equal(1, Value(metrics, "kcds_rule_pack_info", ("pack_name", "ketamine-trd"), ("pack_version", Repository.ShippedPackVersion)));
         Assert.True(Value(metrics, "kcds_hook_phase_duration_seconds_count", ("phase", "evaluate")) >= 2);
@@ -131,9 +131,9 @@ public sealed partial class TelemetryTests(FhirServerFixture fhir) : IClassFixtu
             return trace.Where(s => s.Kind == ActivityKind.Server && clientSpans.Contains(s.ParentSpanId)).ToList();
         }
 
-        // Thirteen searches: nine keys (procedures and service requests for the ECT rule among them), and observations as
-        // one search per category the pack reads (four).
-        const int Searches = 13;
+        // Fourteen searches: ten keys (procedures and service requests for the ECT rule, consents for the checklist, among
+        // them), and observations as one search per category the pack reads (four).
+        const int Searches = 14;
         await Eventually.UntilAsync(() => FhirServerSpans(Finished()).Count >= Searches, "the FHIR server's spans", seconds: 5);
         var finished = Finished();
 

@@ -27,7 +27,7 @@ public sealed class PlainErrorTests : IDisposable
     [InlineData("indicator: critical\n      summary: \"History of a primary", "indicator: severe\n      summary: \"History of a primary", "KET-08",
         "indicator 'severe' is not one of info, warning, critical")]
     [InlineData("{ fact: condition, valueSet: psychotic-disorders", "{ fact: conditon, valueSet: psychotic-disorders", "KET-08",
-        "fact 'conditon' is not one of age, gender, condition, observation, medication, allergy, draftOrder, antidepressantTrials, ketamineSeries, procedure; did you mean 'condition'?")]
+        "fact 'conditon' is not one of age, gender, condition, observation, medication, allergy, draftOrder, antidepressantTrials, ketamineSeries, procedure, consent; did you mean 'condition'?")]
     [InlineData("    title: Ketamine hypersensitivity\n", "    title: Ketamine hypersensitivity\n    colour: red\n", "KET-12", "'colour' is not a field here")]
     [InlineData("    title: Recent hypertensive crisis\n", "", "KET-14", "is missing 'title' (required)")]
     [InlineData("    title: Primary psychotic disorder\n    category: contraindication\n    hooks: [order-select, order-sign]",

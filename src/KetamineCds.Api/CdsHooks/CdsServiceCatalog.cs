@@ -61,6 +61,7 @@ public static class CdsServiceCatalog
         ["medicationDispenses"] = "pharmacy dispenses (medications taken, trial history)",
         ["procedures"] = "procedures done or scheduled (ECT)",
         ["serviceRequests"] = "procedure orders (ECT ordered or scheduled)",
+        ["consents"] = "consent records (treatment consent)",
     };
 
     private static readonly Dictionary<string, string> CategoryWords = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -121,6 +122,7 @@ public static class CdsServiceCatalog
             // Asked for only when a rule reads them (ECT in the shipped pack): a pack without such a rule costs the EHR nothing.
             .. IfRead(pack, "Procedure", new PrefetchTemplate("procedures", "Procedure?patient={{context.patientId}}", false, Describes("procedures"))),
             .. IfRead(pack, "ServiceRequest", new PrefetchTemplate("serviceRequests", "ServiceRequest?patient={{context.patientId}}", false, Describes("serviceRequests"))),
+            .. IfRead(pack, "Consent", new PrefetchTemplate("consents", "Consent?patient={{context.patientId}}", false, Describes("consents"))),
         ];
         return [.. templates.Where(t => !profile.NeverServes.Contains(t.Key, StringComparer.Ordinal))];
     }

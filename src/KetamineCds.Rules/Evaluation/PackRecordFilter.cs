@@ -53,6 +53,8 @@ internal sealed class PackRecordFilter : IRecordFilter
         _ when !_pack.Reads.ResourceTypes.Contains(resourceType) => false,
         "Observation" => WantsObservation(resource),
         "Condition" or "Procedure" or "ServiceRequest" => RawFhir.TryGetSingle(resource, "code", out var code) && WantsConcept(code, medication: false),
+        // Few per patient, and a category is a list: read whole, judged by the fact.
+        "Consent" => true,
         "MedicationRequest" or "MedicationStatement" or "MedicationAdministration" or "MedicationDispense" =>
             RawFhir.TryGetSingle(resource, "medicationReference", out _)
             || (RawFhir.TryGetSingle(resource, "medicationCodeableConcept", out var medication) && WantsConcept(medication, medication: true)),

@@ -15,6 +15,7 @@ internal static class FactCompilers
         new AntidepressantTrialsFactCompiler(),
         new KetamineSeriesFactCompiler(),
         new ProcedureFactCompiler(),
+        new ConsentFactCompiler(),
     }.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
     /// <summary>Every fact name, in the order above (the order the schema lists them).</summary>

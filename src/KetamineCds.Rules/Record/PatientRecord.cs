@@ -36,6 +36,7 @@ public sealed class PatientRecord
         var allergies = new List<AllergyIntolerance>();
         var procedures = new List<Procedure>();
         var serviceRequests = new List<ServiceRequest>();
+        var consents = new List<Consent>();
         foreach (var resource in all)
         {
             switch (resource)
@@ -50,6 +51,7 @@ public sealed class PatientRecord
                 case AllergyIntolerance allergy: allergies.Add(allergy); break;
                 case Procedure procedure: procedures.Add(procedure); break;
                 case ServiceRequest serviceRequest: serviceRequests.Add(serviceRequest); break;
+                case Consent consent: consents.Add(consent); break;
             }
         }
 
@@ -62,6 +64,7 @@ public sealed class PatientRecord
         Allergies = allergies;
         Procedures = procedures;
         ServiceRequests = serviceRequests;
+        Consents = consents;
         Medications = new MedicationResolver(all, byFullUrl);
         Index = new RecordIndex(this);
     }
@@ -126,6 +129,9 @@ public sealed class PatientRecord
 
     /// <summary>Orders for procedures: an ECT course ordered or scheduled.</summary>
     public IReadOnlyList<ServiceRequest> ServiceRequests { get; }
+
+    /// <summary>Consents recorded in the EHR (treatment consent for off-label ketamine, for one).</summary>
+    public IReadOnlyList<Consent> Consents { get; }
 
     /// <summary>Times, code indexes and value-set answers, computed once per request as facts ask.</summary>
     public RecordIndex Index { get; }

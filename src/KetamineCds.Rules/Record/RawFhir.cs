@@ -19,7 +19,7 @@ internal static class RawFhir
         "Observation", "Condition", "MedicationRequest", "MedicationStatement", "MedicationAdministration", "MedicationDispense", "Medication",
         "AllergyIntolerance", "Patient", "Encounter", "Procedure", "DiagnosticReport", "Immunization", "Claim", "ExplanationOfBenefit",
         "CarePlan", "CareTeam", "Goal", "Organization", "Practitioner", "Location", "Device", "ImagingStudy", "DocumentReference",
-        "Provenance", "ServiceRequest", "OperationOutcome", "Bundle",
+        "Provenance", "ServiceRequest", "Consent", "OperationOutcome", "Bundle",
     ];
 
     /// <summary>An entry's <c>resourceType</c>; a known type's name is the shared string, not a new one.</summary>
