@@ -110,11 +110,7 @@ public sealed class PreviewPageTests(BrowserFixture browser) : IClassFixture<Bro
             ["Rules__Path"] = rules.Folder,
             ["Rules__ReloadOnChange"] = "false",
         });
-        rules.Edit("rulesets/contraindications.yaml", text =>
-        {
-            var at = text.IndexOf("ge: 180", text.IndexOf("id: KET-13-CRIT", StringComparison.Ordinal), StringComparison.Ordinal);
-            return string.Concat(text.AsSpan(0, at), "ge: 170", text.AsSpan(at + "ge: 180".Length));
-        });
+        rules.EditAfter("rulesets/contraindications.yaml", "id: KET-13-CRIT", "ge: 180", "ge: 170");
         var page = await OpenAsync(service);
         // The start-up swap is in the history the page shows; the rules table shows each rule's version and approval.
         await page.Locator("#history tr[data-made-by='start-up']").First.WaitForAsync();

@@ -34,11 +34,7 @@ public sealed class RuleCommandTests
     public async Task GivenCrisisTierMovedTo170_WhenDiffed_ThenCasesGainingACriticalAreListed_AndWithoutANewVersionItExitsNamingTheRule()
     {
         using var rules = new RulePackCopy();
-        rules.Edit("rulesets/contraindications.yaml", text =>
-        {
-            var at = text.IndexOf("ge: 180", text.IndexOf("id: KET-13-CRIT", StringComparison.Ordinal), StringComparison.Ordinal);
-            return string.Concat(text.AsSpan(0, at), "ge: 170", text.AsSpan(at + "ge: 180".Length));
-        });
+        rules.EditAfter("rulesets/contraindications.yaml", "id: KET-13-CRIT", "ge: 180", "ge: 170");
         var shipped = Path.Combine(Repository.Root, "rules");
 
         var (exit, output, error) = await ServiceProcess.RunVerbAsync("rules", "diff", shipped, rules.Folder, "--patients", Path.Combine(Repository.ThirdParty, "fhir-patients"), "--at", "2026-12-06");

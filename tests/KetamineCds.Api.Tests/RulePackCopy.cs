@@ -35,6 +35,13 @@ public sealed partial class RulePackCopy : IDisposable
         return bumped;
     }
 
+    /// <summary>Replaces the first <paramref name="oldValue"/> after <paramref name="anchor"/> (a rule id, a case name) in one file.</summary>
+    public void EditAfter(string relativePath, string anchor, string oldValue, string newValue) => Edit(relativePath, text =>
+    {
+        var at = text.IndexOf(oldValue, text.IndexOf(anchor, StringComparison.Ordinal), StringComparison.Ordinal);
+        return string.Concat(text.AsSpan(0, at), newValue, text.AsSpan(at + oldValue.Length));
+    });
+
     public void Edit(string relativePath, Func<string, string> change)
     {
         var path = Path.Combine(Folder, relativePath);

@@ -32,10 +32,10 @@ public sealed class RulePackHistoryTests : IDisposable
         var started = await StatusAsync();
         var startHash = started.GetProperty("live").GetProperty("contentHash").GetString();
         // The crisis tier moved from 180 to 170, with the boundary case updated to match: only the version is wrong.
-        _rules.Edit("rulesets/contraindications.yaml", text => ReplaceFirstAfter(text, "id: KET-13-CRIT", "ge: 180", "ge: 170"));
-        _rules.Edit("tests/blood-pressure.yaml", text => ReplaceFirstAfter(text, "179/109: warning, not critical",
+        _rules.EditAfter("rulesets/contraindications.yaml", "id: KET-13-CRIT", "ge: 180", "ge: 170");
+        _rules.EditAfter("tests/blood-pressure.yaml", "179/109: warning, not critical",
             "- { rule: KET-13-WARN, indicator: warning }\n    expectNone: [KET-13-CRIT, KET-13-INFO]",
-            "- { rule: KET-13-CRIT, indicator: critical }\n    expectNone: [KET-13-WARN, KET-13-INFO]"));
+            "- { rule: KET-13-CRIT, indicator: critical }\n    expectNone: [KET-13-WARN, KET-13-INFO]");
 
         using (var refused = await _client.PostAsync("/admin/rules/reload", JsonContent.Create(new { })))
         {
@@ -91,7 +91,7 @@ public sealed class RulePackHistoryTests : IDisposable
         var database = $"Data Source={_app.DatabasePath}";
         await Eventually.UntilAsync(async () => JsonDocument.Parse(await _client.GetStringAsync("/admin/rules/history")).RootElement.GetArrayLength() == 1,
             "the first start-up in the history");
-        _rules.Edit("rulesets/contraindications.yaml", text => ReplaceFirstAfter(text, "id: KET-13-CRIT", "ge: 180", "ge: 185"));
+        _rules.EditAfter("rulesets/contraindications.yaml", "id: KET-13-CRIT", "ge: 180", "ge: 185");
 
         // Refusing to start would leave the EHR with no advice at all: the restart serves, and the history says what is wrong.
         using var restarted = new ConfiguredApplication(new Dictionary<string, string?>
@@ -116,12 +116,6 @@ public sealed class RulePackHistoryTests : IDisposable
     private async Task<JsonElement> StatusAsync() =>
         JsonDocument.Parse(await _client.GetStringAsync("/admin/rules")).RootElement.Clone();
 
-    private static string ReplaceFirstAfter(string text, string anchor, string oldValue, string newValue)
-    {
-        var start = text.IndexOf(anchor, StringComparison.Ordinal);
-        var at = text.IndexOf(oldValue, start, StringComparison.Ordinal);
-        return string.Concat(text.AsSpan(0, at), newValue, text.AsSpan(at + oldValue.Length));
-    }
 
     public void Dispose()
     {

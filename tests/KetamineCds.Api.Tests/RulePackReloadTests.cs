@@ -76,7 +76,7 @@ public sealed class RulePackReloadTests : IDisposable
     {
         _rules.SetPackVersion("1.0.1");
         // A threshold edit that the pack's own boundary tests catch: systolic crisis at 190 instead of 180.
-        _rules.Edit("rulesets/contraindications.yaml", text => ReplaceFirstAfter(text, "id: KET-13-CRIT", "ge: 180", "ge: 190"));
+        _rules.EditAfter("rulesets/contraindications.yaml", "id: KET-13-CRIT", "ge: 180", "ge: 190");
 
         using var response = await _client.PostAsync("/admin/rules/reload", JsonContent.Create(new { }));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
@@ -146,12 +146,6 @@ public sealed class RulePackReloadTests : IDisposable
     private async Task<string?> LiveVersionAsync() =>
         (await StatusAsync()).GetProperty("live").GetProperty("version").GetString();
 
-    private static string ReplaceFirstAfter(string text, string anchor, string oldValue, string newValue)
-    {
-        var start = text.IndexOf(anchor, StringComparison.Ordinal);
-        var at = text.IndexOf(oldValue, start, StringComparison.Ordinal);
-        return string.Concat(text.AsSpan(0, at), newValue, text.AsSpan(at + oldValue.Length));
-    }
 
     public void Dispose()
     {

@@ -11,15 +11,9 @@ namespace KetamineCds.Rules.Tests;
 [Trait("Category", "Unit")]
 public sealed class InterventionDetailsTests : IDisposable
 {
-    private readonly string _copy = Path.Combine(Path.GetTempPath(), $"ketamine-pack-{Guid.NewGuid():N}");
+    private readonly PackFolderCopy _copy = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_copy))
-        {
-            Directory.Delete(_copy, recursive: true);
-        }
-    }
+    public void Dispose() => _copy.Dispose();
 
     [Fact]
     public void GivenTheShippedPack_WhenEveryRulesTopicIsRead_ThenEachIsItsIdInLettersAndDigitsAndNoTwoShareOne()
@@ -69,10 +63,9 @@ public sealed class InterventionDetailsTests : IDisposable
     [Fact]
     public void GivenTwoRulesSharingATopicCode_WhenLoaded_ThenRefusedNamingBothRules()
     {
-        CopyPack();
-        Edit("rulesets/contraindications.yaml", "code: KET10,", "code: KET08,");
+        _copy.Edit("rulesets/contraindications.yaml", "code: KET10,", "code: KET08,");
 
-        var result = RulePackLoader.Load(_copy);
+        var result = RulePackLoader.Load(_copy.Folder);
 
         var error = Assert.Single(result.Errors);
         Assert.Equal("KET-10", error.RuleId);
@@ -84,32 +77,13 @@ public sealed class InterventionDetailsTests : IDisposable
     [Fact]
     public void GivenARuleWithoutATopic_WhenLoaded_ThenTheSchemaRefusesIt()
     {
-        CopyPack();
-        var path = Path.Combine(_copy, "rulesets", "contraindications.yaml");
+        var path = Path.Combine(_copy.Folder, "rulesets", "contraindications.yaml");
         var lines = File.ReadAllLines(path).ToList();
         lines.RemoveAt(lines.FindIndex(l => l.Contains("code: KET11,", StringComparison.Ordinal)));
         File.WriteAllLines(path, lines);
 
-        var result = RulePackLoader.Load(_copy);
+        var result = RulePackLoader.Load(_copy.Folder);
 
         Assert.Contains(result.Errors, e => e.RuleId == "KET-11" && e.Message.Contains("topic", StringComparison.Ordinal));
-    }
-
-    private void CopyPack()
-    {
-        foreach (var file in Directory.EnumerateFiles(Repository.RulesFolder, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(_copy, Path.GetRelativePath(Repository.RulesFolder, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
-
-    private void Edit(string file, string from, string to)
-    {
-        var path = Path.Combine(_copy, file);
-        var text = File.ReadAllText(path);
-        Assert.Contains(from, text);
-        File.WriteAllText(path, text.Replace(from, to, StringComparison.Ordinal));
     }
 }

@@ -10,21 +10,14 @@ namespace KetamineCds.Rules.Tests;
 [Trait("Category", "Unit")]
 public sealed class PackDiffTests : IDisposable
 {
-    private readonly string _copy = Path.Combine(Path.GetTempPath(), "pack-diff-" + Guid.NewGuid().ToString("N"));
+    private readonly PackFolderCopy _copy = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_copy))
-        {
-            Directory.Delete(_copy, recursive: true);
-        }
-    }
+    public void Dispose() => _copy.Dispose();
 
     [Fact]
     public void GivenOnlyVersionReviewDateAndApprovalChanged_WhenHashed_ThenTheRuleIsTheSame()
     {
-        CopyPack();
-        Edit("rulesets/contraindications.yaml", "  - id: KET-08\n    version: 1.0.1", "  - id: KET-08\n    version: 1.0.2\n    approvedBy: CDS committee\n    approvedOn: 2026-12-01");
+        _copy.Edit("rulesets/contraindications.yaml", "  - id: KET-08\n    version: 1.0.1", "  - id: KET-08\n    version: 1.0.2\n    approvedBy: CDS committee\n    approvedOn: 2026-12-01");
 
         var edited = Load();
 
@@ -35,9 +28,8 @@ public sealed class PackDiffTests : IDisposable
     [Fact]
     public void GivenACodeAddedToAValueSet_WhenHashed_ThenOnlyTheRulesReadingThatSetChangeAndEachIsNamedUnlessVersioned()
     {
-        CopyPack();
         // A value set's codes are part of what a rule does: a new code is a new rule, though no YAML changed.
-        Edit("valuesets/psychotic-disorders.json", "\"code\": \"F20.9\"", "\"code\": \"F20.99\"");
+        _copy.Edit("valuesets/psychotic-disorders.json", "\"code\": \"F20.9\"", "\"code\": \"F20.99\"");
 
         var edited = Load();
 
@@ -50,11 +42,7 @@ public sealed class PackDiffTests : IDisposable
     [Fact]
     public void GivenTheCrisisTierMovedTo170_WhenDiffedOverThePackTests_ThenTheBoundaryCaseGainsACriticalAndNoneLosesOne()
     {
-        CopyPack();
-        var path = Path.Combine(_copy, "rulesets", "contraindications.yaml");
-        var text = File.ReadAllText(path);
-        var at = text.IndexOf("ge: 180", text.IndexOf("id: KET-13-CRIT", StringComparison.Ordinal), StringComparison.Ordinal);
-        File.WriteAllText(path, string.Concat(text.AsSpan(0, at), "ge: 170", text.AsSpan(at + 7)));
+        _copy.EditAfter("rulesets/contraindications.yaml", "id: KET-13-CRIT", "ge: 180", "ge: 170");
 
         var result = PackDiff.Run(Repository.Pack, Load(), DiffCase.FromTests(Path.Combine(Repository.RulesFolder, "tests")));
 
@@ -71,26 +59,8 @@ public sealed class PackDiffTests : IDisposable
 
     private Evaluation.CompiledPack Load()
     {
-        var result = RulePackLoader.Load(_copy);
+        var result = RulePackLoader.Load(_copy.Folder);
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         return result.Pack!;
-    }
-
-    private void CopyPack()
-    {
-        foreach (var file in Directory.EnumerateFiles(Repository.RulesFolder, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(_copy, Path.GetRelativePath(Repository.RulesFolder, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
-
-    private void Edit(string file, string from, string to)
-    {
-        var path = Path.Combine(_copy, file);
-        var text = File.ReadAllText(path);
-        Assert.Contains(from, text);
-        File.WriteAllText(path, text.Replace(from, to, StringComparison.Ordinal));
     }
 }
