@@ -2,6 +2,8 @@ using System.Threading.Channels;
 using KetamineCds.Api.Core;
 using KetamineCds.Api.RulePack;
 using KetamineCds.Api.Store;
+using KetamineCds.Rules.Analysis;
+using KetamineCds.Rules.Evaluation;
 using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.Admin;
@@ -76,7 +78,7 @@ public sealed class PackHistoryRecorder : BackgroundService
             // At start-up the pack replaced is the last one recorded by any replica: what was live before this process.
             var last = (await _store.PackHistoryAsync(_time.GetUtcNow(), 1, stoppingToken)).FirstOrDefault();
             (oldPack, oldHash) = (last?.NewPack, last?.NewHash);
-            impact = UnversionedSince(last, rules);
+            impact = UnversionedSince(last, pack);
         }
 
         return new PackHistoryEntry(TimeOrderedId.New(), swap.Live.LoadedAt, Replica, swap.Live.Trigger, oldPack, oldHash, pack.Label,
@@ -85,21 +87,20 @@ public sealed class PackHistoryRecorder : BackgroundService
 
     // A pack edited while the service was down never passed the reload gate: its unversioned changes are named here
     // and in the log, since refusing to start would leave the EHR with no service at all.
-    private string? UnversionedSince(PackHistoryEntry? last, IReadOnlyList<RuleVersion> rules)
+    private string? UnversionedSince(PackHistoryEntry? last, CompiledPack pack)
     {
         if (last is null)
         {
             return null;
         }
 
-        var before = last.Rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        var unversioned = rules.Where(r => before.TryGetValue(r.Id, out var old) && old.Version == r.Version && old.ContentHash != r.ContentHash).ToList();
+        var unversioned = PackDiff.Unversioned(last.Rules.ToDictionary(r => r.Id, r => (r.Version, r.ContentHash), StringComparer.Ordinal), pack);
         foreach (var rule in unversioned)
         {
-            _logger.RuleUnversionedAtStartUp(rule.Id, rule.Version);
+            _logger.RuleUnversionedAtStartUp(rule.RuleId, rule.Version);
         }
 
         return unversioned.Count == 0 ? null
-            : "changed without a new version since the last recorded pack: " + string.Join(", ", unversioned.Select(r => $"{r.Id}@{r.Version}"));
+            : "changed without a new version since the last recorded pack: " + string.Join(", ", unversioned.Select(r => $"{r.RuleId}@{r.Version}"));
     }
 }

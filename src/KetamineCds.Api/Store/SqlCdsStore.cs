@@ -15,6 +15,9 @@ namespace KetamineCds.Api.Store;
 /// </summary>
 public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider time) : ICdsStore
 {
+    // The rule versions of a history entry are stored as one JSON column: read whole, never queried by part.
+    private static readonly JsonSerializerOptions HistoryJson = new(JsonSerializerDefaults.Web);
+
     private StoreOptions Settings => options.Value;
 
     public void Migrate()
@@ -249,8 +252,6 @@ public sealed class SqlCdsStore(IOptions<StoreOptions> options, TimeProvider tim
                 """, new { UntilMs = until.ToUnixTimeMilliseconds(), Limit = limit }))
             .Select(r => new PackHistoryEntry(r.Id, DateTimeOffset.FromUnixTimeMilliseconds(r.AtMs), r.Replica, r.MadeBy, r.OldPack, r.OldHash,
                 r.NewPack, r.NewHash, JsonSerializer.Deserialize<List<RuleVersion>>(r.Rules, HistoryJson) ?? [], r.Impact)).ToList(), cancellationToken);
-
-    private static readonly JsonSerializerOptions HistoryJson = new(JsonSerializerDefaults.Web);
 
     public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         WithConnectionAsync(async connection =>

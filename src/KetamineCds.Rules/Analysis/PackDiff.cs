@@ -108,8 +108,11 @@ public static class PackDiff
 
     /// <summary>Rules of <paramref name="after"/> whose content differs from the same id and version in <paramref name="before"/>.</summary>
     public static IReadOnlyList<UnversionedChange> Unversioned(CompiledPack before, CompiledPack after) =>
-        [.. after.Rules.Where(rule => before.RulesById.TryGetValue(rule.Id, out var old) && old.Version == rule.Version
-                && before.RuleContentHashes[rule.Id] != after.RuleContentHashes[rule.Id])
+        Unversioned(before.Rules.ToDictionary(r => r.Id, r => (r.Version, before.RuleContentHashes[r.Id]), StringComparer.Ordinal), after);
+
+    /// <summary>The same, against rules known only by id, version and content hash (a pack recorded in the history).</summary>
+    public static IReadOnlyList<UnversionedChange> Unversioned(IReadOnlyDictionary<string, (string Version, string ContentHash)> before, CompiledPack after) =>
+        [.. after.Rules.Where(rule => before.TryGetValue(rule.Id, out var old) && old.Version == rule.Version && old.ContentHash != after.RuleContentHashes[rule.Id])
             .Select(rule => new UnversionedChange(rule.Id, rule.Version, rule.File, rule.Line))];
 
     // The card each rule gives (the incomplete-check card of a rule counts as its card), by rule id.

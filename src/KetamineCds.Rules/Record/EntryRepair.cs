@@ -51,19 +51,7 @@ internal static partial class EntryRepair
         var root = JsonNode.Parse(json);
         foreach (var (path, wrap) in fixes)
         {
-            var steps = Steps(path);
-            if (steps.Count == 0)
-            {
-                return null;
-            }
-
-            var current = root;
-            for (var s = 0; s < steps.Count - 1; s++)
-            {
-                current = Step(current, steps[s]);
-            }
-
-            if (current is not JsonObject parent || FindProperty(parent, steps[^1].Name) is not { } property)
+            if (Locate(root, path) is not (JsonObject parent, string property, _))
             {
                 return null;
             }
@@ -99,24 +87,12 @@ internal static partial class EntryRepair
         var root = JsonNode.Parse(json);
         foreach (var path in fhirPaths)
         {
-            var steps = Steps(path);
-            if (steps.Count == 0)
+            if (Locate(root, path) is not (JsonObject parent, string property, var last))
             {
                 return null;
             }
 
-            var current = root;
-            for (var s = 0; s < steps.Count - 1; s++)
-            {
-                current = Step(current, steps[s]);
-            }
-
-            if (current is not JsonObject parent || FindProperty(parent, steps[^1].Name) is not { } property)
-            {
-                return null;
-            }
-
-            if (steps[^1].Index is { } index && parent[property] is JsonArray array && index < array.Count)
+            if (last.Index is { } index && parent[property] is JsonArray array && index < array.Count)
             {
                 array.RemoveAt(index);
             }
@@ -173,6 +149,24 @@ internal static partial class EntryRepair
             default:
                 return null;
         }
+    }
+
+    /// <summary>The object holding the element at a FHIR path, the element's name as written, and the path's last step; null when not found.</summary>
+    private static (JsonObject Parent, string Property, (string Name, int? Index) Last)? Locate(JsonNode? root, string fhirPath)
+    {
+        var steps = Steps(fhirPath);
+        if (steps.Count == 0)
+        {
+            return null;
+        }
+
+        var current = root;
+        for (var s = 0; s < steps.Count - 1; s++)
+        {
+            current = Step(current, steps[s]);
+        }
+
+        return current is JsonObject parent && FindProperty(parent, steps[^1].Name) is { } property ? (parent, property, steps[^1]) : null;
     }
 
     private static JsonNode? Step(JsonNode? node, (string Name, int? Index) step)
