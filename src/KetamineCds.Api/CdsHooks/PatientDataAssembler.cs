@@ -202,24 +202,12 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
     /// <summary>Whether the service may call this FHIR server on the request's say-so; if not, why, in the card's words.</summary>
     private bool MayCall(Uri server, out string? refusal)
     {
-        refusal = null;
-        if (server.Scheme != Uri.UriSchemeHttps && !environment.IsDevelopment())
-        {
-            // CDS Hooks 2.0 §Security: production data only over TLS; the token must never travel in clear.
-            logger.FhirServerNotAllowed(server.Host);
-            refusal = "not prefetched, and the fhirServer is not https";
-            return false;
-        }
-
-        var allowed = options.Value.AllowedServers;
-        var text = server.ToString().TrimEnd('/');
-        if (allowed.Count == 0 ? !environment.IsDevelopment() : !allowed.Any(a => text.Equals(a.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)))
+        refusal = FhirServerPolicy.Refusal(server, options.Value.AllowedServers, environment.IsDevelopment());
+        if (refusal is not null)
         {
             logger.FhirServerNotAllowed(server.Host);
-            refusal = "not prefetched, and the fhirServer is not on this service's allowlist";
-            return false;
         }
 
-        return true;
+        return refusal is null;
     }
 }

@@ -21,18 +21,22 @@ public static class FhirAccessRegistration
         // connection set-up, not eight.
         services.AddSingleton<FhirLatency>();
         services.AddTransient<FhirAttemptObserver>();
+        services.AddTransient<FhirRedirects>();
         var fhirClient = services.AddHttpClient<FhirQueryClient>(http =>
             {
                 http.Timeout = Timeout.InfiniteTimeSpan;
                 http.DefaultRequestVersion = System.Net.HttpVersion.Version20;
                 http.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
             {
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
                 EnableMultipleHttp2Connections = true,
                 ConnectTimeout = TimeSpan.FromSeconds(2),
+                // Redirects are FhirRedirects' to follow, on the allow-list only; the stack's own would go anywhere.
+                AllowAutoRedirect = false,
+                ConnectCallback = new FhirAddressGuard(provider.GetRequiredService<IOptions<FhirOptions>>().Value.AllowLinkLocalAddresses).ConnectAsync,
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             // The default HttpClient loggers write request URIs, and FHIR search URIs carry the patient id.
@@ -68,6 +72,8 @@ public static class FhirAccessRegistration
             });
         // Inside the hedging handler: sees each attempt (tally, answer times for the hedge delay).
         fhirClient.AddHttpMessageHandler<FhirAttemptObserver>();
+        // Innermost: each attempt's redirects are checked against the request's fhirServer before one is followed.
+        fhirClient.AddHttpMessageHandler<FhirRedirects>();
 
         services.AddHostedService<FhirAccessWarmUp>();
         return builder;

@@ -14,17 +14,22 @@ public static class FhirFailure
         "refused" => "the EHR's FHIR server refused the access token",
         "forbidden" => "not permitted by the EHR's token (the FHIR server answered 403)",
         "foreign_link" => "its next page is on another server, which is never sent the token",
+        "foreign_redirect" => "the EHR's FHIR server redirected the query off its own address, which is never followed",
+        "address_refused" => "the FHIR server's name resolves to a link-local or cloud metadata address, which is never called",
         "http_error" => "the EHR's FHIR server answered with an error",
         "not_fhir" => "the EHR's FHIR server's answer was not FHIR",
         _ => "the EHR's FHIR server could not be reached",
     };
 
     public static bool IsExpected(Exception ex) =>
-        ex is HttpRequestException or OperationCanceledException or TimeoutException or TimeoutRejectedException or BrokenCircuitException or InvalidDataException;
+        ex is HttpRequestException or OperationCanceledException or TimeoutException or TimeoutRejectedException or BrokenCircuitException or InvalidDataException
+            or FhirRedirectRefusedException;
 
     public static string Kind(Exception ex) => ex switch
     {
         BrokenCircuitException => "circuit_open",
+        FhirRedirectRefusedException => "foreign_redirect",
+        HttpRequestException { InnerException: FhirAddressRefusedException } => "address_refused",
         TimeoutRejectedException or TimeoutException or OperationCanceledException => "timed_out",
         // 401: the token itself is bad, so nothing can be read (412). 403: this query is outside what the token may do
         // (Epic grants APIs per resource and observation category): one key lost, the rest still advised on.

@@ -26,6 +26,13 @@ public sealed class FhirOptions
     /// </summary>
     public List<string> AllowedServers { get; set; } = [];
 
+    /// <summary>
+    /// Let an allowed server's name resolve to a link-local address (169.254.0.0/16, fe80::/10) or a cloud metadata
+    /// address. Off by default: such an address behind an allowed name is a DNS mistake or an attack (SSRF to the
+    /// instance metadata service), never a hospital's FHIR server. Private and loopback addresses are always allowed.
+    /// </summary>
+    public bool AllowLinkLocalAddresses { get; set; }
+
     /// <summary>Timeout of one HTTP attempt; a timed-out attempt is followed by another while the deadline allows. Default 1,000 ms.</summary>
     [Range(10, 30_000)]
     public int AttemptTimeoutMilliseconds { get; set; } = 1000;

@@ -59,6 +59,7 @@ public sealed class FhirQueryClient(HttpClient http, CdsMetrics metrics)
             }
 
             request.Options.Set(FhirCallTally.Key, tally);
+            request.Options.Set(FhirRedirects.ServerKey, baseUrl);
             using var answer = await SendAsync(request, tally, cancellationToken);
             if (!record.Read(source, answer.RootElement))
             {
@@ -73,8 +74,7 @@ public sealed class FhirQueryClient(HttpClient http, CdsMetrics metrics)
     }
 
     // A link to another host would send the token there: refused, and named on the card.
-    private static Uri OnServer(Uri baseUrl, Uri link) =>
-        link.ToString().StartsWith(baseUrl.ToString().TrimEnd('/'), StringComparison.OrdinalIgnoreCase) ? link : throw new ForeignLinkException();
+    private static Uri OnServer(Uri baseUrl, Uri link) => FhirServerPolicy.IsUnder(baseUrl, link) ? link : throw new ForeignLinkException();
 
     /// <summary>A Bundle's <c>next</c> link (FHIR R4 §Paging), read from its JSON.</summary>
     public static string? NextLink(JsonElement bundle)
