@@ -49,6 +49,33 @@ public class KetamineCdsApplication : WebApplicationFactory<Program>
 public sealed class ConfiguredApplication(IReadOnlyDictionary<string, string?> settings, DateTimeOffset? now = null)
     : KetamineCdsApplication(settings, now);
 
+/// <summary>The service in Production, as a site runs it (settings a test gives on top).</summary>
+public sealed class ProductionApplication(IReadOnlyDictionary<string, string?> settings) : KetamineCdsApplication(settings)
+{
+    /// <summary>Production with authentication off on purpose and a real audit hash key: starts, for tests of other settings.</summary>
+    public static ProductionApplication WithAuthenticationOffOnPurpose(params (string Key, string Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Auth:Enabled"] = "false",
+            ["Auth:AllowDisabledOutsideDevelopment"] = "true",
+            ["Store:AuditHashKey"] = "a-test-secret-of-at-least-thirty-two-characters",
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return new ProductionApplication(settings);
+    }
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        Microsoft.AspNetCore.Hosting.HostingAbstractionsWebHostBuilderExtensions.UseEnvironment(builder, "Production");
+    }
+}
+
 public static class Repository
 {
     public static string Root { get; } = FindRoot();

@@ -4,6 +4,8 @@ using System.Text;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using KetamineCds.Api.Core;
+using KetamineCds.Api.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.Admin;
@@ -11,19 +13,24 @@ namespace KetamineCds.Api.Admin;
 /// <summary>
 /// The admin credential, separate from the EHR's JWT: <c>Admin:ApiKey</c>, presented as a bearer token by scripts or
 /// as the password of HTTP Basic by a browser (any user name), so the preview page needs no login code of its own. An
-/// authentication scheme behind the <see cref="Policy"/> policy that the admin endpoints carry as metadata.
+/// authentication scheme behind the <see cref="Policy"/> policy that the admin endpoints carry as metadata. Compared in
+/// constant time; wrong keys are counted per client address and lead to 429 (<see cref="AdminLockout"/>).
 /// </summary>
 public sealed class AdminKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> scheme,
     ILoggerFactory loggers,
     UrlEncoder encoder,
     IOptions<AdminOptions> options,
-    IHostEnvironment environment)
+    IHostEnvironment environment,
+    AdminLockout lockout,
+    CdsMetrics metrics)
     : AuthenticationHandler<AuthenticationSchemeOptions>(scheme, loggers, encoder)
 {
     public const string SchemeName = "AdminKey";
     public const string Policy = "admin";
     public const string Challenge = "Basic realm=\"KetamineCds admin\", charset=\"UTF-8\"";
+
+    private static readonly object LockedOutKey = new();
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -34,23 +41,58 @@ public sealed class AdminKeyAuthenticationHandler(
             return Task.FromResult(environment.IsDevelopment() ? Admitted() : AuthenticateResult.Fail("no Admin:ApiKey is configured"));
         }
 
-        return Task.FromResult(Presented(Request.Headers.Authorization.ToString()) is { } secret
-            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(secret)), SHA256.HashData(Encoding.UTF8.GetBytes(key)))
-                ? Admitted()
-                : AuthenticateResult.Fail("admin key missing or wrong"));
+        var address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (lockout.IsLockedOut(address, out var retryAfter))
+        {
+            Context.Items[LockedOutKey] = retryAfter;
+            metrics.AdminAuthenticationFailed("locked_out");
+            return Task.FromResult(AuthenticateResult.Fail("client address locked out after repeated wrong admin keys"));
+        }
+
+        if (Presented(Request.Headers.Authorization.ToString()) is { } secret
+            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(secret)), SHA256.HashData(Encoding.UTF8.GetBytes(key))))
+        {
+            lockout.Succeeded(address);
+            return Task.FromResult(Admitted());
+        }
+
+        // A request with no credential at all is a browser's first try before its login prompt, not a guess.
+        if (Request.Headers.Authorization.Count > 0)
+        {
+            metrics.AdminAuthenticationFailed("wrong_key");
+            if (lockout.Failed(address))
+            {
+                metrics.AdminAuthenticationFailed("lockout_started");
+            }
+
+            if (lockout.FailureLine() is var count and > 0)
+            {
+                Logger.AdminKeyFailures(count, options.Value.FailureWindowSeconds);
+            }
+        }
+
+        return Task.FromResult(AuthenticateResult.Fail("admin key missing or wrong"));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[LockedOutKey] is TimeSpan retryAfter)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await OperationOutcomes.Result(StatusCodes.Status429TooManyRequests, Hl7.Fhir.Model.OperationOutcome.IssueType.Throttled,
+                $"Too many wrong admin keys from this address; retry after {seconds} s.").ExecuteAsync(Context);
+            return;
+        }
+
         if (string.IsNullOrEmpty(options.Value.ApiKey))
         {
             Response.StatusCode = StatusCodes.Status403Forbidden;
-            return Task.CompletedTask;
+            return;
         }
 
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = Challenge;
-        return Task.CompletedTask;
     }
 
     private static AuthenticateResult Admitted() =>

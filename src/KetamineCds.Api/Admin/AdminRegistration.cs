@@ -13,7 +13,8 @@ public static class AdminRegistration
 {
     public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
     {
-        builder.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
+        builder.AddValidatedOptions<AdminOptions, AdminKeyStrength>(AdminOptions.Section);
+        builder.Services.AddSingleton<AdminLockout>();
         builder.Services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()

@@ -87,4 +87,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 62, Level = LogLevel.Warning, Message = "Rule {RuleId} started at version {Version} with content other than the last recorded pack's {RuleId}@{Version}; give it a new version and lastReviewed")]
     public static partial void RuleUnversionedAtStartUp(this ILogger logger, string ruleId, string version);
+
+    [LoggerMessage(EventId = 63, Level = LogLevel.Warning, Message = "Admin authentication failed {Count} time(s) (wrong key; the first of a run, then one line per {Seconds} s); repeated failures from one address get 429")]
+    public static partial void AdminKeyFailures(this ILogger logger, long count, int seconds);
 }
