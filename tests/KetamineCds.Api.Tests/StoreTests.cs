@@ -318,17 +318,19 @@ public sealed class PostgresStoreTests(PostgresServer postgres) : StoreTests, IC
     {
         Assert.True(postgres.CanStopAndStart, "the fault test needs the throwaway cluster");
         var connection = await postgres.CreateDatabaseAsync();
-        await using var app = new ConfiguredApplication(new Dictionary<string, string?> { ["Store:ConnectionString"] = connection, ["Store:RetrySeconds"] = "1" });
+        var sink = new CapturingLogSink();
+        await using var app = new LoggedApplication(new Dictionary<string, string?> { ["Store:ConnectionString"] = connection, ["Store:RetrySeconds"] = "1" }, sink);
         var client = app.CreateClient();
         var store = app.Services.GetRequiredService<ICdsStore>();
         await HttpJson.PostAsync(client, HttpJson.Example("order-sign-bp-crisis.json"));
         await Eventually.ValueAsync(() => CountAsync(store, "cards"), n => n >= 2);
+        Assert.Equal("Healthy", await ReadinessAsync(client));
 
         await postgres.StopAsync();
         try
         {
             var statuses = new List<HttpStatusCode>();
-            for (var i = 0; i < 5; i++)
+            for (var i = 0; i < 20; i++)
             {
                 statuses.Add((await HttpJson.PostAsync(client, HttpJson.Example("order-sign-bp-crisis.json"))).Status);
             }
@@ -337,15 +339,31 @@ public sealed class PostgresStoreTests(PostgresServer postgres) : StoreTests, IC
 
             Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, feedbackStatus);
+            // Readiness says Degraded (200: the replica still advises) and why.
+            using var ready = await client.GetAsync("/health/ready");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            var health = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("Degraded", health.GetProperty("status").GetString());
+            Assert.Contains("card memory read failing", health.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "store")
+                .GetProperty("description").GetString(), StringComparison.Ordinal);
+            // One line per failing operation for the outage, not one per call: 20 calls, each reading the card memory.
+            Assert.Single(sink.Lines, l => l.StartsWith("Store \"card memory read\" failing", StringComparison.Ordinal));
         }
         finally
         {
             await postgres.StartAsync();
         }
 
-        // The 5 calls made while the store was down (2 cards shown each: the crisis card and the first-infusion
+        // The 20 calls made while the store was down (2 cards shown each: the crisis card and the first-infusion
         // reminder) arrive once it is back. With no memory to read, the policy showed them as if new.
-        var cards = await Eventually.ValueAsync(() => CountAsync(store, "cards"), n => n >= 12);
-        Assert.Equal(12, cards);
+        var cards = await Eventually.ValueAsync(() => CountAsync(store, "cards"), n => n >= 42);
+        Assert.Equal(42, cards);
+        // The audit writer's first successful write clears every failing write and the reads with them: Healthy, with a
+        // closing line, without waiting for the next call.
+        await Eventually.UntilAsync(async () => await ReadinessAsync(client) == "Healthy", "readiness Healthy again");
+        Assert.Contains(sink.Lines, l => l.StartsWith("Store \"audit write\" recovered", StringComparison.Ordinal));
     }
+
+    private static async Task<string?> ReadinessAsync(HttpClient client) =>
+        JsonDocument.Parse(await client.GetStringAsync("/health/ready")).RootElement.GetProperty("status").GetString();
 }

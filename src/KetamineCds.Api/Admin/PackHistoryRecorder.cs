@@ -26,10 +26,11 @@ public sealed class PackHistoryRecorder : BackgroundService
     private readonly IOptions<StoreOptions> _storeOptions;
     private readonly TimeProvider _time;
     private readonly ILogger<PackHistoryRecorder> _logger;
+    private readonly StoreHealth _health;
 
-    public PackHistoryRecorder(RulePackProvider packs, ICdsStore store, IOptions<StoreOptions> storeOptions, TimeProvider time, ILogger<PackHistoryRecorder> logger)
+    public PackHistoryRecorder(RulePackProvider packs, ICdsStore store, StoreHealth health, IOptions<StoreOptions> storeOptions, TimeProvider time, ILogger<PackHistoryRecorder> logger)
     {
-        (_store, _storeOptions, _time, _logger) = (store, storeOptions, time, logger);
+        (_store, _health, _storeOptions, _time, _logger) = (store, health, storeOptions, time, logger);
         // The start-up pack first, then every later swap: subscribed here, before any reload can happen.
         _swaps.Writer.TryWrite(new PackSwap(packs.Live, Previous: null));
         packs.Swapped += swap => _swaps.Writer.TryWrite(swap);
@@ -58,11 +59,12 @@ public sealed class PackHistoryRecorder : BackgroundService
             try
             {
                 await _store.RecordPackSwapAsync(await EntryAsync(swap, stoppingToken), stoppingToken);
+                _health.Succeeded(StoreHealth.PackHistoryWrite);
                 return;
             }
             catch (StoreUnavailableException)
             {
-                _logger.PackHistoryUnavailable("record pack swap", _storeOptions.Value.RetrySeconds);
+                _health.Failed(StoreHealth.PackHistoryWrite);
                 await Task.Delay(retry, _time, stoppingToken);
             }
         }

@@ -24,6 +24,8 @@ public sealed class AuditBuffer(IOptions<StoreOptions> options)
     public long Written => Interlocked.Read(ref _written);
 
     public int Depth => _channel.Reader.Count;
+
+    public int Capacity { get; } = options.Value.AuditQueueCapacity;
     public ChannelReader<AuditRecord> Reader => _channel.Reader;
 
     public void Enqueue(AuditRecord record)

@@ -1,3 +1,4 @@
+using KetamineCds.Api.Store;
 using KetamineCds.Api.Telemetry;
 
 namespace KetamineCds.Api.Audit;
@@ -12,6 +13,7 @@ public static class AuditRegistration
         {
             var buffer = ActivatorUtilities.CreateInstance<AuditBuffer>(provider);
             provider.GetRequiredService<CdsMetrics>().ObserveAuditQueue(() => buffer.Depth, () => buffer.Dropped, () => buffer.Written);
+            provider.GetRequiredService<StoreHealth>().ObserveQueue("audit", () => buffer.Depth, buffer.Capacity, () => buffer.Dropped);
             return buffer;
         });
         services.AddSingleton<AuditHasher>();

@@ -9,7 +9,7 @@ namespace KetamineCds.Api.Audit;
 /// <see cref="StoreOptions.RetrySeconds"/> (none is lost while the queue has room); on shutdown the queue is drained
 /// and written before the process exits.
 /// </summary>
-public sealed class AuditWriter(AuditBuffer queue, ICdsStore store, IOptions<StoreOptions> options, ILogger<AuditWriter> logger, TimeProvider time)
+public sealed class AuditWriter(AuditBuffer queue, ICdsStore store, StoreHealth health, IOptions<StoreOptions> options, ILogger<AuditWriter> logger, TimeProvider time)
     : BackgroundService
 {
     private readonly List<AuditRecord> _backlog = [];
@@ -88,11 +88,12 @@ public sealed class AuditWriter(AuditBuffer queue, ICdsStore store, IOptions<Sto
                 await store.SaveAuditAsync(batch, stoppingToken);
                 Remove(batch.Length);
                 queue.MarkWritten(batch.Length);
+                health.Succeeded(StoreHealth.AuditWrite);
                 Drain();
             }
             catch (StoreUnavailableException)
             {
-                logger.AuditStoreUnavailable(batch.Length + queue.Depth);
+                health.Failed(StoreHealth.AuditWrite);
                 await Task.Delay(TimeSpan.FromSeconds(options.Value.RetrySeconds), time, stoppingToken);
                 Drain();
             }

@@ -1,4 +1,3 @@
-using KetamineCds.Api.Core;
 using KetamineCds.Api.Store;
 
 namespace KetamineCds.Api.Auth;
@@ -6,9 +5,9 @@ namespace KetamineCds.Api.Auth;
 /// <summary>
 /// Replay protection shared by every replica: JWT ids are recorded in the feedback/audit store (SQLite for one
 /// replica, PostgreSQL for several). Every id is also kept in memory, so while the store is unreachable a replay to
-/// the same replica is still refused; the outage is logged (authentication keeps working, as hooks must answer).
+/// the same replica is still refused; the outage is logged once per interval (authentication keeps working, as hooks must answer).
 /// </summary>
-public sealed class StoreReplayCache(ICdsStore store, InMemoryReplayCache local, ILogger<StoreReplayCache> logger) : IReplayCache
+public sealed class StoreReplayCache(ICdsStore store, InMemoryReplayCache local, StoreHealth health) : IReplayCache
 {
     public async Task<bool> TryAddAsync(string issuer, string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
@@ -16,11 +15,12 @@ public sealed class StoreReplayCache(ICdsStore store, InMemoryReplayCache local,
         try
         {
             var firstAnywhere = await store.TryRecordJtiAsync($"{issuer}\n{jti}", expiresAt, cancellationToken);
+            health.Succeeded(StoreHealth.ReplayCheck);
             return firstHere && firstAnywhere;
         }
         catch (StoreUnavailableException)
         {
-            logger.ReplayStoreUnavailable();
+            health.Failed(StoreHealth.ReplayCheck);
             return firstHere;
         }
     }

@@ -13,7 +13,7 @@ namespace KetamineCds.Api.CdsHooks;
 /// path, in batches, within milliseconds (a clinician moves from order-select to order-sign in seconds). A store that cannot answer costs
 /// only the memory: the call's cards are shown as if new, never hidden on a guess.
 /// </summary>
-public sealed class CardMemory(ICdsStore store, AuditHasher hasher, CardMemoryWriter writer, ILogger<CardMemory> logger)
+public sealed class CardMemory(ICdsStore store, AuditHasher hasher, CardMemoryWriter writer, StoreHealth health)
 {
     /// <summary>What was shown before of the findings this call made.</summary>
     public async Task<CallMemory> LoadAsync(CdsRequest request, string draftId, IReadOnlyList<Finding> findings, CardPolicy policy, DateTimeOffset now,
@@ -30,10 +30,11 @@ public sealed class CardMemory(ICdsStore store, AuditHasher hasher, CardMemoryWr
         {
             memory.Rows = await store.CardMemoryAsync(new CardMemoryQuery([.. keys.Select(memory.PatientKey)], [.. keys.Select(memory.UserKey)],
                 [.. keys.Select(memory.DraftKey)], policy.LongestMemory.Since(now)), cancellationToken);
+            health.Succeeded(StoreHealth.CardMemoryRead);
         }
         catch (StoreUnavailableException)
         {
-            logger.CardMemoryUnavailable("read");
+            health.Failed(StoreHealth.CardMemoryRead);
         }
 
         return memory;

@@ -1,27 +1,46 @@
 using System.Threading.Channels;
-using KetamineCds.Api.Core;
 using KetamineCds.Api.Store;
+using Microsoft.Extensions.Options;
 
 namespace KetamineCds.Api.CdsHooks;
 
 /// <summary>
 /// Writes the card policy's memory in batches of whatever has queued, off the request path: one transaction per batch
 /// instead of one per call, so the memory costs a hook call an indexed read and nothing more. Best effort by design:
-/// a row lost (queue full, store down) means a card may be shown again, never that one is hidden.
+/// a row lost (queue full, store down) means a card may be shown again, never that one is hidden. Rows dropped and
+/// failed writes are counted (kcds.card_memory.dropped, kcds.store.failures) and logged once per interval (<see cref="StoreHealth"/>).
 /// </summary>
-public sealed class CardMemoryWriter(ICdsStore store, ILogger<CardMemoryWriter> logger) : BackgroundService
+public sealed class CardMemoryWriter : BackgroundService
 {
     private const int BatchSize = 500;
 
-    private readonly Channel<CardMemoryRow> _queue = Channel.CreateBounded<CardMemoryRow>(
-        new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-
+    private readonly ICdsStore _store;
+    private readonly StoreHealth _health;
+    private readonly Channel<CardMemoryRow> _queue;
     private long _written;
+    private long _dropped;
+
+    public CardMemoryWriter(ICdsStore store, StoreHealth health, IOptions<StoreOptions> options)
+    {
+        (_store, _health) = (store, health);
+        var capacity = options.Value.CardMemoryQueueCapacity;
+        _queue = Channel.CreateBounded<CardMemoryRow>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+        health.ObserveQueue("card memory", () => _queue.Reader.Count, capacity, () => Dropped);
+    }
 
     /// <summary>Rows written since start-up (for tests and operators: the writer keeps up).</summary>
     public long Written => Interlocked.Read(ref _written);
 
-    public void Enqueue(CardMemoryRow row) => _queue.Writer.TryWrite(row);
+    /// <summary>Rows dropped because the queue was full or their write failed.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public void Enqueue(CardMemoryRow row)
+    {
+        if (!_queue.Writer.TryWrite(row))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -63,12 +82,14 @@ public sealed class CardMemoryWriter(ICdsStore store, ILogger<CardMemoryWriter> 
     {
         try
         {
-            await store.RememberCardsAsync(batch, cancellationToken);
+            await _store.RememberCardsAsync(batch, cancellationToken);
             Interlocked.Add(ref _written, batch.Count);
+            _health.Succeeded(StoreHealth.CardMemoryWrite);
         }
         catch (StoreUnavailableException)
         {
-            logger.CardMemoryUnavailable("write");
+            Interlocked.Add(ref _dropped, batch.Count);
+            _health.Failed(StoreHealth.CardMemoryWrite);
         }
     }
 }

@@ -39,8 +39,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Audit queue full: {Dropped} records dropped in the last {Seconds} s ({Total} since start)")]
     public static partial void AuditRecordsDropped(this ILogger logger, long dropped, int seconds, long total);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Audit store unavailable; {Waiting} records kept for retry")]
-    public static partial void AuditStoreUnavailable(this ILogger logger, int waiting);
 
     [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Store unavailable for the {Task}; trying again (every {RetrySeconds} s for a migration, at the next run for a purge)")]
     public static partial void StoreMaintenanceFailed(this ILogger logger, string task, int retrySeconds);
@@ -54,8 +52,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "Retention purge removed {Count} records older than {Days} days")]
     public static partial void RetentionPurged(this ILogger logger, int count, int days);
 
-    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Shared JWT replay store unavailable; replay protection is per replica until it returns")]
-    public static partial void ReplayStoreUnavailable(this ILogger logger);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Authentication is DISABLED (Auth:Enabled=false): any caller is trusted")]
     public static partial void AuthenticationDisabled(this ILogger logger);
@@ -79,15 +75,17 @@ internal static partial class Log
     [LoggerMessage(EventId = 19, Level = LogLevel.Warning, Message = "Rule pack reload could not read the folder ({Reason}); waiting for the next change")]
     public static partial void RulePackUnreadable(this ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "Card memory unavailable ({Action}); this call's cards are shown as if new")]
-    public static partial void CardMemoryUnavailable(this ILogger logger, string action);
 
-    [LoggerMessage(EventId = 61, Level = LogLevel.Warning, Message = "Rule pack history not recorded yet ({Action}); retrying in {RetrySeconds} s")]
-    public static partial void PackHistoryUnavailable(this ILogger logger, string action, int retrySeconds);
 
     [LoggerMessage(EventId = 62, Level = LogLevel.Warning, Message = "Rule {RuleId} started at version {Version} with content other than the last recorded pack's {RuleId}@{Version}; give it a new version and lastReviewed")]
     public static partial void RuleUnversionedAtStartUp(this ILogger logger, string ruleId, string version);
 
     [LoggerMessage(EventId = 63, Level = LogLevel.Warning, Message = "Admin authentication failed {Count} time(s) (wrong key; the first of a run, then one line per {Seconds} s); repeated failures from one address get 429")]
     public static partial void AdminKeyFailures(this ILogger logger, long count, int seconds);
+
+    [LoggerMessage(EventId = 64, Level = LogLevel.Error, Message = "Store {Operation} failing: {Count} failure(s) (the first of an outage, then one line per {Seconds} s; {Total} since start); advice goes on")]
+    public static partial void StoreOperationFailing(this ILogger logger, string operation, long count, int seconds, long total);
+
+    [LoggerMessage(EventId = 65, Level = LogLevel.Information, Message = "Store {Operation} recovered after {Seconds} s ({Unlogged} failure(s) since the last line)")]
+    public static partial void StoreOperationRecovered(this ILogger logger, string operation, double seconds, long unlogged);
 }

@@ -34,13 +34,16 @@ public static class HostingRegistration
         // OperationOutcome, so ProblemDetails never reaches a client.
         services.AddProblemDetails();
         services.AddOpenApi();
+        HealthReporting.Add(services);
         return builder;
     }
 
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        // Readiness: the rule pack (Unhealthy without one: 503) and the store (Degraded: still 200, with the reason).
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthReporting.WriteAsync });
+        HealthReporting.Observe(app);
         return app;
     }
 

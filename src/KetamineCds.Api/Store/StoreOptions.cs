@@ -42,6 +42,24 @@ public sealed class StoreOptions
     [Range(1, 3600)]
     public int RetrySeconds { get; set; } = 5;
 
+    /// <summary>
+    /// Seconds between the log lines of a store outage: the first failure of each operation is logged at once, then one
+    /// line per interval with the count, then one line when it recovers. Default 60.
+    /// </summary>
+    [Range(1, 3600)]
+    public int FailureLogSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Readiness says Degraded (still HTTP 200: the replica still advises) when a write-behind queue (audit, card memory)
+    /// holds more than this percentage of its capacity. Default 50.
+    /// </summary>
+    [Range(1, 100)]
+    public int DegradedQueuePercent { get; set; } = 50;
+
+    /// <summary>Card policy memory rows waiting to be written; beyond this they are dropped and counted (a card may then be shown again). Default 50,000.</summary>
+    [Range(10, 1_000_000)]
+    public int CardMemoryQueueCapacity { get; set; } = 50_000;
+
     public static string DefaultDataFolder => Path.Combine(AppContext.BaseDirectory, "data");
 
     public bool IsPostgreSql => ConnectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase)

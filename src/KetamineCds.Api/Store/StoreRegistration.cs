@@ -10,6 +10,7 @@ public static class StoreRegistration
         builder.AddValidatedOptions<StoreOptions, StoreOptionsValidator>(StoreOptions.Section);
         var services = builder.Services;
         services.AddSingleton<ICdsStore, SqlCdsStore>();
+        services.AddSingleton<StoreHealth>();
         services.AddHostedService<StoreMaintenance>();
         return builder;
     }

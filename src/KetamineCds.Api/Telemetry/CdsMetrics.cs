@@ -102,6 +102,19 @@ public sealed class CdsMetrics
         _meter.CreateObservableCounter("kcds.audit.written", written, "{record}", "Audit records stored by the writer");
     }
 
+    /// <summary>The store as its users find it: failures by operation, each write-behind queue's depth and drops, and whether readiness says Degraded.</summary>
+    public void ObserveStore(Func<IEnumerable<(string Operation, long Failures)>> failures, Func<IEnumerable<(string Queue, int Depth, long Dropped)>> queues,
+        Func<bool> degraded)
+    {
+        _meter.CreateObservableCounter("kcds.store.failures", () => failures().Select(f => new Measurement<long>(f.Failures, new KeyValuePair<string, object?>("operation", f.Operation))),
+            "{attempt}", "Store operations that failed (audit write, card memory read and write, replay check, pack history write)");
+        _meter.CreateObservableGauge("kcds.store.queue.depth", () => queues().Select(q => new Measurement<int>(q.Depth, new KeyValuePair<string, object?>("queue", q.Queue))),
+            "{record}", "Rows waiting in each write-behind queue (audit, card memory)");
+        _meter.CreateObservableCounter("kcds.store.queue.dropped", () => queues().Select(q => new Measurement<long>(q.Dropped, new KeyValuePair<string, object?>("queue", q.Queue))),
+            "{record}", "Rows dropped from each write-behind queue (full, or for the card memory a failed write)");
+        _meter.CreateObservableGauge("kcds.store.degraded", () => degraded() ? 1 : 0, "{state}", "1 while readiness reports the store Degraded (writes failing or a queue above its threshold)");
+    }
+
     public void ObserveLogBuffer(Func<int> depth, Func<long> dropped)
     {
         _meter.CreateObservableGauge("kcds.log.queue.depth", depth, "{event}", "Log events waiting to be written to the console");
