@@ -30,7 +30,7 @@ public static class AuditWriterThroughput
             scope.Complete("https://ehr.example.org", "ketamine-order-sign", 200, TimeSpan.FromMilliseconds(3));
         }
 
-        var writer = new AuditWriter(buffer, store, options, NullLogger<AuditWriter>.Instance, TimeProvider.System);
+        var writer = new AuditWriter(buffer, store, new StoreHealth(options, TimeProvider.System, NullLogger<StoreHealth>.Instance), options, NullLogger<AuditWriter>.Instance, TimeProvider.System);
         var started = Stopwatch.GetTimestamp();
         writer.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         // Completing the queue is the signal: the writer's loop ends once it has written everything queued, in the

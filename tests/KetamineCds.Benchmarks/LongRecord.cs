@@ -188,9 +188,10 @@ public static class LongRecord
         var storeOptions = Options.Create(new StoreOptions { ConnectionString = $"Data Source={Path.Combine(Path.GetTempPath(), $"kcds-bench-{Guid.NewGuid():N}.db")}" });
         var store = new SqlCdsStore(storeOptions, TimeProvider.System);
         store.Migrate();
+        var health = new StoreHealth(storeOptions, TimeProvider.System, NullLogger<StoreHealth>.Instance);
         var audit = new AuditScope(new AuditBuffer(storeOptions), new AuditHasher(storeOptions), new PinnedClock());
         var call = new HookCallScope(audit, metrics, new DiagnosticContext(null), NullLogger<HookCallScope>.Instance);
-        return (new HookHandler(packs, assembler, new PinnedClock(), new CardMemory(store, new AuditHasher(storeOptions), new CardMemoryWriter(store, NullLogger<CardMemoryWriter>.Instance), NullLogger<CardMemory>.Instance), call), packs);
+        return (new HookHandler(packs, assembler, new PinnedClock(), new CardMemory(store, new AuditHasher(storeOptions), new CardMemoryWriter(store, health, storeOptions), health), call), packs);
     }
 
     private sealed class PinnedClock : TimeProvider

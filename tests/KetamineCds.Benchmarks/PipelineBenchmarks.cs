@@ -47,9 +47,10 @@ public class PipelineBenchmarks
         var storeOptions = Options.Create(new StoreOptions { ConnectionString = $"Data Source={Path.Combine(Path.GetTempPath(), $"kcds-bench-{Guid.NewGuid():N}.db")}" });
         var store = new SqlCdsStore(storeOptions, TimeProvider.System);
         store.Migrate();
+        var health = new StoreHealth(storeOptions, TimeProvider.System, NullLogger<StoreHealth>.Instance);
         var audit = new AuditScope(new AuditBuffer(storeOptions), new AuditHasher(storeOptions), new FixedClock());
         var call = new HookCallScope(audit, metrics, new DiagnosticContext(null), NullLogger<HookCallScope>.Instance);
-        _handler = new HookHandler(_packs, assembler, new FixedClock(), new CardMemory(store, new AuditHasher(storeOptions), new CardMemoryWriter(store, NullLogger<CardMemoryWriter>.Instance), NullLogger<CardMemory>.Instance), call);
+        _handler = new HookHandler(_packs, assembler, new FixedClock(), new CardMemory(store, new AuditHasher(storeOptions), new CardMemoryWriter(store, health, storeOptions), health), call);
     }
 
     [Benchmark(Baseline = true)]
