@@ -36,6 +36,7 @@ public class KetamineCdsApplication : WebApplicationFactory<Program>
         builder.UseSetting("Rules:Path", Path.Combine(Repository.Root, "rules"));
         // Each host gets its own SQLite file, so tests never share audit or feedback rows.
         builder.UseSetting("Store:ConnectionString", $"Data Source={DatabasePath}");
+        builder.UseSetting("Audit:JournalFolder", Path.ChangeExtension(DatabasePath, ".journal"));
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -26,6 +26,9 @@ public sealed class RequestLogTests
 
         public Task SaveAuditAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken) => inner.SaveAuditAsync(batch, cancellationToken);
 
+        public Task<IReadOnlyCollection<string>> StoredAuditIdsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
+            inner.StoredAuditIdsAsync(ids, cancellationToken);
+
         public Task<IReadOnlyList<RuleStatistics>> RuleStatisticsAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
             inner.RuleStatisticsAsync(since, cancellationToken);
 

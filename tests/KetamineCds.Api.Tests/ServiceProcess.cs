@@ -43,7 +43,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["Store__ConnectionString"] = $"Data Source={Path.Combine(Path.GetTempPath(), "ketamine-cds-tests", $"{Guid.NewGuid():N}.db")}";
+        var name = Guid.NewGuid().ToString("N");
+        start.Environment["Store__ConnectionString"] = $"Data Source={Path.Combine(Path.GetTempPath(), "ketamine-cds-tests", $"{name}.db")}";
+        start.Environment["Audit__JournalFolder"] = Path.Combine(Path.GetTempPath(), "ketamine-cds-tests", $"{name}-journal");
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
@@ -64,6 +66,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         var result = await Command.RunAsync("dotnet", [ServiceBinary, .. args]);
         return (result.ExitCode, result.Output, result.Error);
+    }
+
+    /// <summary>SIGKILL (kill -9), as the OOM killer or a node failure ends a process: no shutdown, no flush.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
     }
 
     /// <summary>SIGTERM, as Kubernetes sends at pod termination.</summary>

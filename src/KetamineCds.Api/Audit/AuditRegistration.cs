@@ -1,3 +1,4 @@
+using KetamineCds.Api.Core;
 using KetamineCds.Api.Store;
 using KetamineCds.Api.Telemetry;
 
@@ -8,7 +9,11 @@ public static class AuditRegistration
 {
     public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
     {
+        builder.AddValidatedOptions<AuditOptions>(AuditOptions.Section);
         var services = builder.Services;
+        services.AddSingleton<AuditJournal>();
+        services.AddSingleton<AuditJournalRecovery>();
+        services.AddHostedService(provider => provider.GetRequiredService<AuditJournalRecovery>());
         services.AddSingleton(provider =>
         {
             var buffer = ActivatorUtilities.CreateInstance<AuditBuffer>(provider);

@@ -12,7 +12,7 @@ namespace KetamineCds.Api.Audit;
 public sealed class AuditWriter(AuditBuffer queue, ICdsStore store, StoreHealth health, IOptions<StoreOptions> options, ILogger<AuditWriter> logger, TimeProvider time)
     : BackgroundService
 {
-    private readonly List<AuditRecord> _backlog = [];
+    private readonly List<QueuedAudit> _backlog = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,12 +40,14 @@ public sealed class AuditWriter(AuditBuffer queue, ICdsStore store, StoreHealth 
         {
             try
             {
-                await store.SaveAuditAsync(remaining, cancellationToken);
+                await store.SaveAuditAsync(Records(remaining), cancellationToken);
                 Remove(remaining.Length);
-                queue.MarkWritten(remaining.Length);
+                queue.MarkWritten(remaining);
             }
             catch (StoreUnavailableException)
             {
+                // Their ids stay in the journal: the next start counts them as answered but not recorded.
+                AuditBuffer.Abandon(remaining);
                 logger.AuditRecordsLostAtShutdown(remaining.Length);
             }
         }
@@ -63,7 +65,9 @@ public sealed class AuditWriter(AuditBuffer queue, ICdsStore store, StoreHealth 
         }
     }
 
-    private AuditRecord[] Snapshot()
+    private static AuditRecord[] Records(QueuedAudit[] batch) => [.. batch.Select(q => q.Record)];
+
+    private QueuedAudit[] Snapshot()
     {
         lock (_backlog)
         {
@@ -85,9 +89,9 @@ public sealed class AuditWriter(AuditBuffer queue, ICdsStore store, StoreHealth 
         {
             try
             {
-                await store.SaveAuditAsync(batch, stoppingToken);
+                await store.SaveAuditAsync(Records(batch), stoppingToken);
                 Remove(batch.Length);
-                queue.MarkWritten(batch.Length);
+                queue.MarkWritten(batch);
                 health.Succeeded(StoreHealth.AuditWrite);
                 Drain();
             }

@@ -40,13 +40,19 @@ public static class CdsServicesApi
         var service = known ? CdsServiceCatalog.Describe(packs.Current, id) : null;
         var context = http.HttpContext;
         // The status is the one the EHR got, whichever way it was answered (here, or by the error table in
-        // Hosting/UnhandledErrors); so both are recorded once the response is complete.
+        // Hosting/UnhandledErrors). Every invocation of a known service is audited, answered or refused: queued as the
+        // answer starts (journaled, and with record-first committed, before a byte of it leaves), or at the end for a
+        // call that never got to answer; the write happens off the request path.
+        if (known)
+        {
+            context.Response.OnStarting(() => audit.CompleteAsync(context.User.Issuer(), id, context.Response.StatusCode, Stopwatch.GetElapsedTime(started)));
+        }
+
         context.Response.OnCompleted(() =>
         {
             var status = context.Response.StatusCode;
             if (known)
             {
-                // Every invocation of a known service is audited, answered or refused; the write happens off the request path.
                 audit.Complete(context.User.Issuer(), id, status, Stopwatch.GetElapsedTime(started));
             }
 

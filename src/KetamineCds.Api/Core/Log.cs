@@ -88,4 +88,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 65, Level = LogLevel.Information, Message = "Store {Operation} recovered after {Seconds} s ({Unlogged} failure(s) since the last line)")]
     public static partial void StoreOperationRecovered(this ILogger logger, string operation, double seconds, long unlogged);
+
+    [LoggerMessage(EventId = 66, Level = LogLevel.Error, Message = "{Unrecorded} call(s) answered by an earlier run have no audit record: it ended (a crash or kill) before writing them; {Journaled} answered call(s) checked in {Files} journal file(s)")]
+    public static partial void AuditUnrecordedAtStart(this ILogger logger, long unrecorded, int journaled, int files);
+
+    [LoggerMessage(EventId = 67, Level = LogLevel.Information, Message = "Audit journal of an earlier run checked: all {Journaled} answered call(s) in {Files} file(s) have their audit record")]
+    public static partial void AuditJournalChecked(this ILogger logger, int journaled, int files);
 }

@@ -13,6 +13,10 @@ public interface ICdsStore
     /// <exception cref="StoreUnavailableException">Nothing was stored; the caller keeps the batch.</exception>
     Task SaveAuditAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken);
 
+    /// <summary>Which of these audit record ids are stored (the start-up count of answered-but-unrecorded calls).</summary>
+    /// <exception cref="StoreUnavailableException">The store could not say.</exception>
+    Task<IReadOnlyCollection<string>> StoredAuditIdsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<RuleStatistics>> RuleStatisticsAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>The card policy's memory of one call's findings: the rows any of their keys name, since a time.</summary>

@@ -100,6 +100,10 @@ public sealed partial class SqlCdsStore(IOptions<StoreOptions> options, TimeProv
             return 0;
         }, cancellationToken);
 
+    public Task<IReadOnlyCollection<string>> StoredAuditIdsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async connection => (IReadOnlyCollection<string>)(await connection.QueryAsync<string>(
+            "SELECT id FROM audit_invocation WHERE id IN @Ids", new { Ids = ids })).ToList(), cancellationToken);
+
     // The slow, idempotent path: only for a batch of which some rows are already stored.
     private static async Task SaveAuditRowByRowAsync(DbConnection connection, IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken)
     {

@@ -35,6 +35,7 @@ public sealed class CdsMetrics
     private readonly Counter<long> _feedback;
     private readonly Counter<long> _jwtRejections;
     private readonly Counter<long> _adminFailures;
+    private readonly Counter<long> _auditUnrecorded;
 
     public CdsMetrics(IMeterFactory meters)
     {
@@ -50,6 +51,7 @@ public sealed class CdsMetrics
         _preconditionFailed = _meter.CreateCounter<long>("kcds.precondition_failed", "{response}", "412 answers by service and cause");
         _reloads = _meter.CreateCounter<long>("kcds.rule_pack.reloads", "{reload}", "Rule pack reload attempts by outcome: swapped, unchanged, rejected");
         _feedback = _meter.CreateCounter<long>("kcds.feedback", "{item}", "Feedback items by outcome: accepted, overridden, unknown_card, invalid, store_unavailable");
+        _auditUnrecorded = _meter.CreateCounter<long>("kcds.audit.unrecorded", "{call}", "Calls answered by an earlier run that have no audit record (counted from the journal at start-up)");
         _adminFailures = _meter.CreateCounter<long>("kcds.admin.auth_failures", "{request}", "Admin requests refused: wrong_key, locked_out (429), lockout_started (an address just locked out)");
         _jwtRejections = _meter.CreateCounter<long>("kcds.auth.jwt_rejections", "{request}", "Requests refused for their JWT, by reason");
     }
@@ -84,6 +86,8 @@ public sealed class CdsMetrics
     public void Feedback(string outcome, int items = 1) => _feedback.Add(items, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void JwtRejected(string reason) => _jwtRejections.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void AuditUnrecorded(long calls) => _auditUnrecorded.Add(calls);
 
     public void AdminAuthenticationFailed(string outcome) => _adminFailures.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
