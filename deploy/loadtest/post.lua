@@ -46,6 +46,14 @@ function init(args)
   end
 end
 
+-- DELAY_MS: each connection waits this long before its next request, to hold the load below saturation (reload-under-load.sh).
+local pause = tonumber(os.getenv("DELAY_MS") or "")
+if pause and pause > 0 then
+  function delay()
+    return pause
+  end
+end
+
 function request()
   next_entry = next_entry % #entries + 1
   return formatted[next_entry]

@@ -48,6 +48,8 @@ public sealed class KubernetesManifestTests
         Assert.Contains("KetamineCdsSlowAnswers", alerts);
         Assert.Contains("KetamineCdsFhirCircuitOpen", alerts);
         Assert.Contains("KetamineCdsRulePackReloadRejected", alerts);
+        Assert.Contains("KetamineCdsStoreDegraded", alerts);
+        Assert.Contains("KetamineCdsAuditUnrecordedAfterCrash", alerts);
 
         // The store is PostgreSQL from a Secret made out of band; settings come from the overlay's ConfigMap.
         var env = Env(deployment);
