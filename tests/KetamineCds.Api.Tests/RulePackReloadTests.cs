@@ -140,6 +140,43 @@ public sealed class RulePackReloadTests : IDisposable
         Assert.Equal("1.0.3", await LiveVersionAsync());
     }
 
+    [Fact]
+    public async Task GivenCallsRunningFlatOut_WhenAnEditIsSaved_ThenItGoesLiveWhileTheyRunAndNoAnswerMixesPacks()
+    {
+        using var stop = new CancellationTokenSource();
+        var request = HttpJson.Example("order-sign-schizophrenia.json");
+        // More callers than cores, sending as fast as the service answers: the thread pool is kept busy throughout.
+        var callers = Enumerable.Range(0, 3 * Environment.ProcessorCount).Select(_ => Task.Run(async () =>
+        {
+            var answers = new List<(HttpStatusCode Status, JsonElement Body)>();
+            while (!stop.IsCancellationRequested)
+            {
+                var (status, body, _) = await HttpJson.PostAsync(_client, request);
+                answers.Add((status, body));
+            }
+
+            return answers;
+        })).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        _rules.SetPackVersion("2.0.0");
+        // The callers keep going until the swap is seen: it happens under their load, not after it.
+        await Eventually.UntilAsync(async () => await LiveVersionAsync() == "2.0.0", "the edit going live under load");
+        Assert.All(callers, c => Assert.False(c.IsCompleted));
+        await stop.CancelAsync();
+
+        var all = (await Task.WhenAll(callers)).SelectMany(a => a).ToList();
+        Assert.All(all, answer =>
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.Status);
+            Assert.Single(answer.Body.GetProperty("cards").EnumerateArray().Select(c => c.GetProperty("extension").GetProperty("org.ketaminecds.pack").GetString()).Distinct());
+        });
+        var packs = all.Select(a => a.Body.GetProperty("cards")[0].GetProperty("extension").GetProperty("org.ketaminecds.pack").GetString()).ToHashSet();
+        Assert.Contains($"ketamine-trd@{Repository.ShippedPackVersion}", packs);
+        Assert.Contains("ketamine-trd@2.0.0", packs); // answers came from both packs, each whole
+        Assert.Equal("file change", (await StatusAsync()).GetProperty("lastReload").GetProperty("trigger").GetString());
+    }
+
     private async Task<JsonElement> StatusAsync() =>
         JsonDocument.Parse(await _client.GetStringAsync("/admin/rules")).RootElement.Clone();
 

@@ -19,15 +19,18 @@ public static class RulePackAdmin
     public static RulePackStatus Status(RulePackProvider packs, Microsoft.Extensions.Options.IOptions<RulesOptions> options) =>
         new(Summarise(packs.Live), options.Value.ReloadOnChange, packs.LastReload);
 
-    /// <summary>Reload now (when file watching is off, or to confirm an edit). JSON only, so a cross-site form cannot trigger it.</summary>
-    public static IResult Reload(HttpRequest request, RulePackProvider packs)
+    /// <summary>
+    /// Reload now (when file watching is off, or to confirm an edit), on the reload thread like a file change. JSON only,
+    /// so a cross-site form cannot trigger it.
+    /// </summary>
+    public static async Task<IResult> Reload(HttpRequest request, RulePackWatcher reloads)
     {
         if (!request.HasJsonContentType())
         {
             return Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
         }
 
-        var attempt = packs.Reload("admin request");
+        var attempt = await reloads.RequestAsync("admin request");
         return attempt.Outcome == ReloadOutcome.Rejected ? Results.UnprocessableEntity(attempt) : Results.Ok(attempt);
     }
 

@@ -13,7 +13,8 @@ public static class RulePackRegistration
         services.AddKeyedSingleton(ClinicalClock.Key, TimeProvider.System);
         services.AddSingleton<RulePackProvider>();
         services.AddHostedService<RulePackWarmUp>();
-        services.AddHostedService<RulePackWatcher>();
+        services.AddSingleton<RulePackWatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<RulePackWatcher>());
         services.AddHealthChecks().AddCheck<RulePackHealthCheck>("rule-pack", tags: ["ready"]);
         return builder;
     }
