@@ -107,17 +107,7 @@ public sealed class RulePackReloadTests : IDisposable
     {
         using var stop = new CancellationTokenSource();
         var request = HttpJson.Example("order-sign-schizophrenia.json");
-        var callers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
-        {
-            var answers = new List<(HttpStatusCode Status, JsonElement Body)>();
-            while (!stop.IsCancellationRequested)
-            {
-                var (status, body, _) = await HttpJson.PostAsync(_client, request);
-                answers.Add((status, body));
-            }
-
-            return answers;
-        })).ToList();
+        var callers = Callers(4, request, stop.Token);
 
         foreach (var version in new[] { "1.0.1", "1.0.2", "1.0.3" })
         {
@@ -146,17 +136,7 @@ public sealed class RulePackReloadTests : IDisposable
         using var stop = new CancellationTokenSource();
         var request = HttpJson.Example("order-sign-schizophrenia.json");
         // More callers than cores, sending as fast as the service answers: the thread pool is kept busy throughout.
-        var callers = Enumerable.Range(0, 3 * Environment.ProcessorCount).Select(_ => Task.Run(async () =>
-        {
-            var answers = new List<(HttpStatusCode Status, JsonElement Body)>();
-            while (!stop.IsCancellationRequested)
-            {
-                var (status, body, _) = await HttpJson.PostAsync(_client, request);
-                answers.Add((status, body));
-            }
-
-            return answers;
-        })).ToList();
+        var callers = Callers(3 * Environment.ProcessorCount, request, stop.Token);
         await Task.Delay(TimeSpan.FromSeconds(1));
 
         _rules.SetPackVersion("2.0.0");
@@ -176,6 +156,20 @@ public sealed class RulePackReloadTests : IDisposable
         Assert.Contains("ketamine-trd@2.0.0", packs); // answers came from both packs, each whole
         Assert.Equal("file change", (await StatusAsync()).GetProperty("lastReload").GetProperty("trigger").GetString());
     }
+
+    // Each caller sends the request again as soon as it is answered, until stopped; returns every answer it got.
+    private List<Task<List<(HttpStatusCode Status, JsonElement Body)>>> Callers(int count, System.Text.Json.Nodes.JsonNode request, CancellationToken stop) =>
+        Enumerable.Range(0, count).Select(_ => Task.Run(async () =>
+        {
+            var answers = new List<(HttpStatusCode Status, JsonElement Body)>();
+            while (!stop.IsCancellationRequested)
+            {
+                var (status, body, _) = await HttpJson.PostAsync(_client, request);
+                answers.Add((status, body));
+            }
+
+            return answers;
+        })).ToList();
 
     private async Task<JsonElement> StatusAsync() =>
         JsonDocument.Parse(await _client.GetStringAsync("/admin/rules")).RootElement.Clone();
