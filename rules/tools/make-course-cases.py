@@ -78,6 +78,12 @@ case("3 sessions in 7 days, each charted twice, and the order: the 4th session, 
 case("3 sessions in 7 days and the order at order-select: the 4th session, frequency warning", NOW, sessions(three), expect=[("KET-37", "warning")], hook="order-select")
 case("2 sessions in 7 days and the order: 3 sessions, no frequency warning (near miss)", NOW, sessions(three[1:]), none=["KET-37"])
 case("2 earlier sessions and one charted today, and the order for it: 3 sessions, not 4 (near miss)", NOW, sessions(["2026-11-24", "2026-11-25"]) + [given("today", f"{NOW}T08:30:00Z")], none=["KET-37"])
+# Issue 39: a week is the 7 calendar days ending today. A Monday/Wednesday/Friday induction (Murrough 2013) reaches the next
+# Monday with 3 sessions in that week, not 4 (last Monday is 7 days back); a session 6 days back still counts.
+case("Mon/Wed/Fri induction and the next Monday's order: 3 sessions in the 7 days ending today, no frequency warning", "2026-11-23",
+     sessions(["2026-11-16", "2026-11-18", "2026-11-20"]), none=["KET-37"], hook="order-select")
+case("Tue/Thu/Fri and the next Monday's order: 4 sessions in the 7 days ending today, frequency warning", "2026-11-23",
+     sessions(["2026-11-17", "2026-11-19", "2026-11-20"]), expect=[("KET-37", "warning")])
 
 # 3. Four-weekly maintenance is one course; a lost response there is a warning. Induction in September (PHQ-9 20 -> 4),
 #    maintenance sessions 28 days apart, then PHQ-9 17.

@@ -113,7 +113,7 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
 
         if (source == MedicationSource.Sessions)
         {
-            evidence = Sessions(context, evidence ?? []);
+            evidence = Sessions(context, evidence ?? [], since);
         }
 
         var found = evidence?.Count ?? 0;
@@ -123,10 +123,14 @@ internal sealed class MedicationFact(ValueSetIndex valueSet, LookBack? within, C
     }
 
     // One evidence line per day given, dated, with the administrations of that day; the draft order adds today. Days are
-    // read in each record's own offset, as the MAR charted them.
-    private List<EvidenceItem> Sessions(IFactContext context, List<EvidenceItem> administrations)
+    // read in each record's own offset, as the MAR charted them. A window of N days is N calendar days ending today: 7d
+    // is this day of last week's morrow to today, so a Monday/Wednesday/Friday induction is 3 sessions on the next
+    // Monday (Murrough 2013: three a week), not 4 because last Monday is 7 days back to the hour.
+    private List<EvidenceItem> Sessions(IFactContext context, List<EvidenceItem> administrations, DateTimeOffset? since)
     {
-        var sessions = administrations.Where(a => a.Date is not null).GroupBy(a => DateOnly.FromDateTime(a.Date!.Value.Date)).OrderBy(g => g.Key)
+        var firstDay = since is { } start ? DateOnly.FromDateTime(start.Date).AddDays(1) : DateOnly.MinValue;
+        var sessions = administrations.Where(a => a.Date is not null && DateOnly.FromDateTime(a.Date!.Value.Date) >= firstDay)
+            .GroupBy(a => DateOnly.FromDateTime(a.Date!.Value.Date)).OrderBy(g => g.Key)
             .Select(day => new EvidenceItem(day.First().Reference, $"{day.First().Label} session", day.Count() == 1 ? "administered" : $"{day.Count()} administrations, one session",
                 day.First().Date, day.Count() == 1 ? null : "charted more than once on one day"))
             .ToList();
