@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 
 namespace KetamineCds.Api.Tests;
@@ -47,15 +48,29 @@ public sealed class ExampleRequestTests(KetamineCdsApplication app) : IClassFixt
     [Fact]
     public async Task GivenEligiblePatient_WhenOrderSelectedThenSigned_ThenOnlyTheFirstInfusionReminder()
     {
-        // The card policy: every criterion met is nothing to decide, so order-select shows nothing and order-sign only the
-        // first-infusion monitoring reminder: one card for the order cycle (it showed three before the policy).
+        // The card policy: every criterion met is nothing to decide, so the order cycle shows one card, the
+        // first-infusion monitoring reminder, at order-select where its monitoring orders can join the order; order-sign
+        // does not repeat it (it showed three before the policy).
         await using var fresh = new KetamineCdsApplication();
         var (_, selected, _) = await HttpJson.PostAsync(fresh.CreateClient(), HttpJson.Example("order-select-eligible.json"));
+        await Eventually.UntilAsync(() => fresh.Services.GetRequiredService<CdsHooks.CardMemoryWriter>().Written >= 2, "order-select remembered");
         var (_, signed, _) = await HttpJson.PostAsync(fresh.CreateClient(), HttpJson.Example("order-sign-eligible.json"));
 
-        Assert.Empty(selected.GetProperty("cards").EnumerateArray());
-        Assert.Equal(["KET-38"], HttpJson.Rules(signed));
-        Assert.Contains("someone else drives the patient home", signed.GetProperty("cards")[0].GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["KET-38"], HttpJson.Rules(selected));
+        var reminder = selected.GetProperty("cards")[0];
+        Assert.Contains("someone else drives the patient home", reminder.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Equal(4, reminder.GetProperty("suggestions").GetArrayLength()); // the monitoring orders, one action each
+        Assert.Empty(signed.GetProperty("cards").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task GivenASiteThatCallsOnlyOrderSign_WhenTheEligiblePatientsOrderIsSigned_ThenTheReminderIsShownThere()
+    {
+        await using var fresh = new KetamineCdsApplication();
+
+        var (_, signed, _) = await HttpJson.PostAsync(fresh.CreateClient(), HttpJson.Example("order-sign-eligible.json"));
+
+        Assert.Equal(["KET-38"], HttpJson.Rules(signed)); // no order-select ran for the draft: order-sign shows what it would have
     }
 
     [Fact]

@@ -26,9 +26,9 @@ public sealed class CardPolicyReplayTests(ITestOutputHelper output)
 
         public bool OverriddenForDraft(string finding) => _overridden.Contains(finding);
 
-        public void Remember(IEnumerable<Finding> shown, DateTimeOffset at) => _shown.AddRange(shown.Select(f => (CardPolicy.FindingKey(f), at)));
+        public void Remember(IEnumerable<Finding> shown, DateTimeOffset at) => _shown.AddRange(shown.Select(f => (CardPolicy.MemoryKey(f, Repository.Pack), at)));
 
-        public void Override(Finding finding) => _overridden.Add(CardPolicy.FindingKey(finding));
+        public void Override(Finding finding) => _overridden.Add(CardPolicy.MemoryKey(finding, Repository.Pack));
     }
 
     private sealed record Cycle(string Name, EvaluationResult Select, EvaluationResult Sign, DateTimeOffset Now);
@@ -39,7 +39,7 @@ public sealed class CardPolicyReplayTests(ITestOutputHelper output)
     public void GivenEveryCaseAndExampleAsAnOrderCycle_WhenThePolicyApplies_ThenFewerCardsAndEveryWarningAndCriticalStillReachesTheClinician()
     {
         var cycles = Cycles().ToList();
-        int before = 0, after = 0, eligibleCycles = 0;
+        int before = 0, after = 0, eligibleCycles = 0, infoAtSign = 0;
         foreach (var cycle in cycles)
         {
             var memory = new CycleMemory();
@@ -65,6 +65,7 @@ public sealed class CardPolicyReplayTests(ITestOutputHelper output)
 
             before += everything.Count;
             after += selected.Count + signed.Count;
+            infoAtSign += signed.Count(f => f.Indicator == Indicator.Info);
         }
 
         Assert.True(eligibleCycles > 0, "no eligible patient's cycle was replayed");
@@ -72,6 +73,33 @@ public sealed class CardPolicyReplayTests(ITestOutputHelper output)
             + $"({(double)before / cycles.Count:F2} per cycle), {after} after ({(double)after / cycles.Count:F2} per cycle)");
         Assert.True(cycles.Count > 100, $"only {cycles.Count} cycles replayed");
         Assert.True(after < before, "the policy showed no fewer cards");
+        // What order-select showed is not repeated at order-sign as an info card (the first-of-series reminder included).
+        output.WriteLine($"order-sign: {(double)infoAtSign / cycles.Count:F2} info cards per cycle");
+        Assert.True(infoAtSign <= cycles.Count / 2, $"order-sign averages {(double)infoAtSign / cycles.Count:F2} info cards per cycle");
+    }
+
+    [Fact]
+    public void GivenASiteThatCallsOnlyOrderSign_WhenThePolicyApplies_ThenItShowsWhatOrderSelectWouldHaveAndLosesNoWarning()
+    {
+        var cycles = Cycles().ToList();
+        var eligibilityShown = 0;
+        foreach (var cycle in cycles)
+        {
+            var signed = Repository.Pack.CardPolicy.Apply(cycle.Sign.Findings, Repository.Pack,
+                new PolicyContext("order-sign", cycle.Now, !cycle.Sign.SeriesInProgress, true, new CycleMemory(), OrderSelectRan: false)).Shown;
+            foreach (var finding in cycle.Sign.Findings.Where(f => ShownAtLeastOnce.Contains(f.Indicator.ToString().ToLowerInvariant())))
+            {
+                Assert.True(signed.Any(f => f.RuleId == finding.RuleId), $"{cycle.Name}: {finding.RuleId} ({finding.Indicator}) fired at order-sign and was not shown");
+            }
+
+            eligibilityShown += signed.Count(f => Repository.Pack.CardClassOf(f.RuleId) == "eligibility");
+            if (cycle.Sign.Findings.All(f => f.RuleId is "KET-00-SUMMARY" or "KET-38"))
+            {
+                Assert.DoesNotContain(signed, f => f.RuleId == "KET-00-SUMMARY"); // every criterion met: nothing to decide
+            }
+        }
+
+        Assert.True(eligibilityShown > 0, "no unmet eligibility criterion reached an order-sign-only site");
     }
 
     [Fact]

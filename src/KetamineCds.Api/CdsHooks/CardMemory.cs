@@ -15,16 +15,19 @@ namespace KetamineCds.Api.CdsHooks;
 /// </summary>
 public sealed class CardMemory(ICdsStore store, AuditHasher hasher, CardMemoryWriter writer, StoreHealth health)
 {
-    /// <summary>What was shown before of the findings this call made.</summary>
-    public async Task<CallMemory> LoadAsync(CdsRequest request, string draftId, IReadOnlyList<Finding> findings, CardPolicy policy, DateTimeOffset now,
+    /// <summary>What was shown before of the findings this call made, and at order-sign whether an order-select ran for the draft.</summary>
+    public async Task<CallMemory> LoadAsync(CdsRequest request, string draftId, IReadOnlyList<Finding> findings, CompiledPack pack, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var memory = new CallMemory(hasher, request.PatientId, request.UserId, draftId);
-        var keys = findings.Select(CardPolicy.FindingKey).Distinct(StringComparer.Ordinal).ToList();
-        if (keys.Count == 0)
+        var policy = pack.CardPolicy;
+        var memory = new CallMemory(hasher, request.PatientId, request.UserId, draftId, pack);
+        var keys = findings.Select(f => CardPolicy.MemoryKey(f, pack)).Distinct(StringComparer.Ordinal).ToList();
+        if (keys.Count == 0 && request.Hook != Rules.Model.Hooks.OrderSign)
         {
             return memory;
         }
+
+        keys.Add(CardPolicy.OrderSelectMarker);
 
         try
         {
@@ -40,19 +43,37 @@ public sealed class CardMemory(ICdsStore store, AuditHasher hasher, CardMemoryWr
         return memory;
     }
 
-    /// <summary>Remembers the cards a call showed: queued for the writer, off the request path.</summary>
-    public void Remember(CallMemory memory, IEnumerable<(string CardUuid, Finding Finding)> shown, DateTimeOffset now)
+    /// <summary>
+    /// Remembers the cards a call showed, and that an order-select ran for this draft (whether or not it showed a card):
+    /// queued for the writer, off the request path.
+    /// </summary>
+    public void Remember(CallMemory memory, string hook, IEnumerable<(string CardUuid, Finding Finding)> shown, DateTimeOffset now)
     {
         foreach (var (uuid, finding) in shown)
         {
-            writer.Enqueue(memory.RowFor(uuid, CardPolicy.FindingKey(finding), now));
+            writer.Enqueue(memory.RowFor(uuid, memory.KeyOf(finding), now));
+        }
+
+        if (hook == Rules.Model.Hooks.OrderSelect)
+        {
+            writer.Enqueue(memory.RowFor(TimeOrderedId.New(), CardPolicy.OrderSelectMarker, now));
         }
     }
 }
 
 /// <summary>One call's view of the memory: the rows its findings' keys found, asked about by keyed hash.</summary>
-public sealed class CallMemory(AuditHasher hasher, string patientId, string userId, string draftId) : ICardMemory
+public sealed class CallMemory(AuditHasher hasher, string patientId, string userId, string draftId, CompiledPack pack) : ICardMemory
 {
+    /// <summary>The key the memory knows a finding by (<see cref="CardPolicy.MemoryKey"/>).</summary>
+    public string KeyOf(Finding finding) => CardPolicy.MemoryKey(finding, pack);
+
+    /// <summary>Whether an order-select call for this patient's draft was seen since <paramref name="since"/>, by any user.</summary>
+    public bool OrderSelectSeenSince(DateTimeOffset since)
+    {
+        var key = DraftKey(CardPolicy.OrderSelectMarker);
+        return Rows.Any(r => r.ShownAt >= since && r.DraftKey == key);
+    }
+
     // Unit separator: no id holds it, so "a|b" + "c" and "a" + "b|c" never hash alike.
     private const char Separator = '\u001f';
 

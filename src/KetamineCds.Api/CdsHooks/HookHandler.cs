@@ -93,9 +93,12 @@ public sealed class HookHandler(
         CallMemory remembered;
         using (call.Phase("policy"))
         {
-            remembered = await memory.LoadAsync(request, DraftId(drafts), result.Findings, pack.CardPolicy, now, cancellationToken);
+            remembered = await memory.LoadAsync(request, DraftId(drafts), result.Findings, pack, now, cancellationToken);
+            // An order-sign no order-select preceded for this draft (the site configures only order-sign) shows what
+            // order-select would have; a day is longer than any order entry session.
+            var orderSelectRan = request.Hook != Hooks.OrderSign || remembered.OrderSelectSeenSince(now.AddDays(-1));
             policy = pack.CardPolicy.Apply(result.Findings, pack,
-                new PolicyContext(request.Hook, now, FirstOfSeries: !result.SeriesInProgress, UserIsPractitioner(request.UserId), remembered));
+                new PolicyContext(request.Hook, now, FirstOfSeries: !result.SeriesInProgress, UserIsPractitioner(request.UserId), remembered, orderSelectRan));
         }
 
         // 6. The cards, each with the finding it came from; the incomplete-data card leads the warnings.
@@ -110,7 +113,7 @@ public sealed class HookHandler(
         }
 
         call.Issued(issued, policy.Suppressed);
-        memory.Remember(remembered, issued.Where(c => c.Finding is not null).Select(c => (c.Card.Uuid, c.Finding!)), now);
+        memory.Remember(remembered, request.Hook, issued.Where(c => c.Finding is not null).Select(c => (c.Card.Uuid, c.Finding!)), now);
         return new CdsResponse([.. issued.Select(c => c.Card)]);
     }
 

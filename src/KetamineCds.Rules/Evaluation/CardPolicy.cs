@@ -9,7 +9,9 @@ namespace KetamineCds.Rules.Evaluation;
 /// <summary>Who is asking and what they saw: what the card policy needs beyond the findings.</summary>
 /// <param name="FirstOfSeries">No ketamine series is in progress (the pack's <c>seriesInProgress</c> does not hold).</param>
 /// <param name="UserIsPractitioner">The hook's user is a Practitioner or PractitionerRole (not a patient, a related person or a device).</param>
-public sealed record PolicyContext(string Hook, DateTimeOffset Now, bool FirstOfSeries, bool UserIsPractitioner, ICardMemory Memory);
+/// <param name="OrderSelectRan">At order-sign: an order-select call was seen for this draft. Many sites configure only
+/// order-sign; when order-select did not run, order-sign shows what order-select would have.</param>
+public sealed record PolicyContext(string Hook, DateTimeOffset Now, bool FirstOfSeries, bool UserIsPractitioner, ICardMemory Memory, bool OrderSelectRan = true);
 
 /// <summary>A finding the policy kept from the clinician at this hook, the mode that kept it, and why, for the statistics.</summary>
 public sealed record SuppressedFinding(Finding Finding, string Mode, string Reason);
@@ -32,13 +34,25 @@ public sealed class CardPolicy
 {
     private readonly Dictionary<string, Dictionary<string, string>> _modes;
 
+    /// <summary>The memory key of the marker an order-select call leaves for its draft (no finding has it).</summary>
+    public const string OrderSelectMarker = "hook:order-select";
+
+    // The classes order-select shows and order-sign leaves to it; when order-select did not run, order-sign takes its modes.
+    private static readonly HashSet<string> LeftToOrderSelect =
+        [CardClasses.Eligibility, CardClasses.Caution, CardClasses.DataGap, CardClasses.MonitoringReminder];
+
+    // Classes remembered per patient and rule, not per evidence: their news is the rule firing, not today's figures.
+    private static readonly HashSet<string> RememberedByRule = [CardClasses.Course, CardClasses.Threshold];
+
     internal CardPolicy(Dictionary<string, Dictionary<string, string>> modes, LookBack repeatWindow, LookBack candidacyInterval, LookBack courseMemory,
-        IReadOnlySet<string> orderSignDataGaps, ICondition? seriesInProgress, ReviewThresholds review)
+        IReadOnlySet<string> orderSignDataGaps, ICondition? seriesInProgress, ReviewThresholds review, LookBack? courseReminder = null, LookBack? thresholdReminder = null)
     {
         _modes = modes;
         RepeatWindow = repeatWindow;
         CandidacyInterval = candidacyInterval;
         CourseMemory = courseMemory;
+        CourseReminder = courseReminder ?? LookBack.Parse("90d")!;
+        ThresholdReminder = thresholdReminder ?? LookBack.Parse("90d")!;
         OrderSignDataGaps = orderSignDataGaps;
         SeriesInProgress = seriesInProgress;
         Review = review;
@@ -57,6 +71,7 @@ public sealed class CardPolicy
             [CardClasses.Course] = PolicyModes.Milestone,
             [CardClasses.MonitoringReminder] = PolicyModes.FirstOfSeries,
             [CardClasses.Candidacy] = PolicyModes.Never,
+            [CardClasses.Threshold] = PolicyModes.CrossedOnce,
         },
         [Hooks.OrderSign] = new Dictionary<string, string>
         {
@@ -66,8 +81,10 @@ public sealed class CardPolicy
             [CardClasses.OrderDetail] = PolicyModes.Always,
             [CardClasses.DataGap] = PolicyModes.Listed,
             [CardClasses.Course] = PolicyModes.Milestone,
-            [CardClasses.MonitoringReminder] = PolicyModes.FirstOfSeries,
+            // At order-select, on the first order of a series; here only when order-select did not run (its mode then applies).
+            [CardClasses.MonitoringReminder] = PolicyModes.Never,
             [CardClasses.Candidacy] = PolicyModes.Never,
+            [CardClasses.Threshold] = PolicyModes.CrossedOnce,
         },
         [Hooks.PatientView] = new Dictionary<string, string>
         {
@@ -82,6 +99,8 @@ public sealed class CardPolicy
     public LookBack RepeatWindow { get; }
     public LookBack CandidacyInterval { get; }
     public LookBack CourseMemory { get; }
+    public LookBack CourseReminder { get; }
+    public LookBack ThresholdReminder { get; }
     public IReadOnlySet<string> OrderSignDataGaps { get; }
     public ReviewThresholds Review { get; }
 
@@ -89,7 +108,7 @@ public sealed class CardPolicy
     internal ICondition? SeriesInProgress { get; }
 
     /// <summary>The longest any memory is asked about: what the host must load for a call.</summary>
-    public LookBack LongestMemory => new[] { RepeatWindow, CandidacyInterval, CourseMemory }.MinBy(w => w.Since(DateTimeOffset.UnixEpoch.AddYears(50)))!;
+    public LookBack LongestMemory => new[] { RepeatWindow, CandidacyInterval, CourseMemory, CourseReminder, ThresholdReminder }.MinBy(w => w.Since(DateTimeOffset.UnixEpoch.AddYears(50)))!;
 
     /// <summary>The mode a class of card has at a hook (always, when the policy does not name it).</summary>
     public string ModeFor(string hook, string cardClass) =>
@@ -138,6 +157,17 @@ public sealed class CardPolicy
         return $"{finding.RuleId}@{finding.RuleVersion}#{digest}{(finding.IsIncompleteCheck ? "?" : "")}";
     }
 
+    /// <summary>
+    /// The key the memory knows a finding by: for course and threshold cards the rule alone (per patient), since their
+    /// news is the rule firing and a new score or session count keeps it; for the others <see cref="FindingKey"/>.
+    /// </summary>
+    public static string MemoryKey(Finding finding, CompiledPack pack) =>
+        RememberedByRule.Contains(pack.CardClassOf(finding.RuleId)) ? $"{finding.RuleId}#rule{(finding.IsIncompleteCheck ? "?" : "")}" : FindingKey(finding);
+
+    /// <summary>The mode a class has at this call: at an order-sign that no order-select preceded, order-select's for the classes left to it.</summary>
+    public string ModeAt(PolicyContext context, string cardClass) =>
+        ModeFor(context.Hook == Hooks.OrderSign && !context.OrderSelectRan && LeftToOrderSelect.Contains(cardClass) ? Hooks.OrderSelect : context.Hook, cardClass);
+
     /// <summary>Which findings are shown at this hook, and which are kept back and why.</summary>
     public PolicyOutcome Apply(IReadOnlyList<Finding> findings, CompiledPack pack, PolicyContext context)
     {
@@ -147,14 +177,14 @@ public sealed class CardPolicy
         foreach (var finding in findings)
         {
             var cardClass = pack.CardClassOf(finding.RuleId);
-            var mode = ModeFor(context.Hook, cardClass);
+            var mode = ModeAt(context, cardClass);
             if (mode == PolicyModes.NotMet)
             {
                 eligibility.Add(finding);
                 continue;
             }
 
-            var reason = SafetyFloor(finding, context.Hook, mode) ? null : Reason(finding, mode, context);
+            var reason = SafetyFloor(finding, context.Hook, mode) ? null : Reason(finding, MemoryKey(finding, pack), mode, context);
             if (reason is null)
             {
                 shown.Add(finding);
@@ -180,9 +210,8 @@ public sealed class CardPolicy
     private static bool SafetyFloor(Finding finding, string hook, string mode) =>
         finding.Indicator == Indicator.Critical && (hook == Hooks.OrderSelect || (hook == Hooks.OrderSign && mode != PolicyModes.UnlessOverridden));
 
-    private string? Reason(Finding finding, string mode, PolicyContext context)
+    private string? Reason(Finding finding, string key, string mode, PolicyContext context)
     {
-        var key = FindingKey(finding);
         return mode switch
         {
             PolicyModes.Always => null,
@@ -192,7 +221,10 @@ public sealed class CardPolicy
             PolicyModes.NotRepeated when context.Memory.ShownSince(CardScope.UserAndDraft, key, RepeatWindow.Since(context.Now)) =>
                 $"shown to this user for this order within {RepeatWindow.Describe()}",
             PolicyModes.Listed when !OrderSignDataGaps.Contains(finding.RuleId) => $"not a safety-relevant gap at {context.Hook}",
-            PolicyModes.Milestone when context.Memory.ShownSince(CardScope.Patient, key, CourseMemory.Since(context.Now)) => "milestone already shown",
+            PolicyModes.Milestone when context.Memory.ShownSince(CardScope.Patient, key, (finding.Indicator >= Indicator.Warning ? CourseReminder : CourseMemory).Since(context.Now)) =>
+                finding.Indicator >= Indicator.Warning ? $"milestone shown for this patient within {CourseReminder.Describe()}" : "milestone already shown",
+            PolicyModes.CrossedOnce when context.Memory.ShownSince(CardScope.Patient, key, ThresholdReminder.Since(context.Now)) =>
+                $"threshold shown for this patient within {ThresholdReminder.Describe()}",
             PolicyModes.FirstOfSeries when !context.FirstOfSeries => "a series is in progress: shown on its first order",
             PolicyModes.Interval when !context.UserIsPractitioner => "the user is not a practitioner",
             PolicyModes.Interval when context.Memory.ShownSince(CardScope.Patient, key, CandidacyInterval.Since(context.Now)) =>

@@ -70,6 +70,8 @@ public static partial class RulePackLoader
             series,
             new ReviewThresholds(review?.OverrideShare ?? CardPolicy.Default.Review.OverrideShare,
                 LookBack.Parse(review?.Window) ?? CardPolicy.Default.Review.Window,
-                review?.MinimumShown ?? CardPolicy.Default.Review.MinimumShown));
+                review?.MinimumShown ?? CardPolicy.Default.Review.MinimumShown),
+            LookBack.Parse(spec.CourseReminder) ?? CardPolicy.Default.CourseReminder,
+            LookBack.Parse(spec.ThresholdReminder) ?? CardPolicy.Default.ThresholdReminder);
     }
 }

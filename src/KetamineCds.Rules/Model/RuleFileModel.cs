@@ -41,6 +41,10 @@ public sealed record CardPolicySpec
     public string? CandidacyInterval { get; init; }
     /// <summary>How long a course milestone, once shown, is remembered.</summary>
     public string? CourseMemory { get; init; }
+    /// <summary>A course card of warning or above is shown again after this quiet interval while it still holds.</summary>
+    public string? CourseReminder { get; init; }
+    /// <summary>A threshold card, once shown for a patient, is shown again only after this interval.</summary>
+    public string? ThresholdReminder { get; init; }
     /// <summary>Holds when a ketamine series is in progress; its absence makes an order the first of a series.</summary>
     public ConditionSpec? SeriesInProgress { get; init; }
     /// <summary>Data gaps still shown at order-sign: the safety-relevant ones.</summary>

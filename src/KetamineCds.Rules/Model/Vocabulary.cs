@@ -64,7 +64,10 @@ public static class CardClasses
     public const string MonitoringReminder = "monitoringReminder";
     public const string Candidacy = "candidacy";
 
-    public static IReadOnlyList<string> All { get; } = [Eligibility, Contraindication, Caution, OrderDetail, DataGap, Course, MonitoringReminder, Candidacy];
+    /// <summary>A threshold the course crosses once and stays past (cumulative exposure, liver tests due): news when crossed, not at every order after.</summary>
+    public const string Threshold = "threshold";
+
+    public static IReadOnlyList<string> All { get; } = [Eligibility, Contraindication, Caution, OrderDetail, DataGap, Course, MonitoringReminder, Candidacy, Threshold];
 }
 
 /// <summary>When a card of a class is shown at a hook (pack.yaml <c>cardPolicy.hooks</c>).</summary>
@@ -91,7 +94,10 @@ public static class PolicyModes
     /// <summary>Only the rules listed in <c>orderSignDataGaps</c> (safety-relevant gaps: blood pressure, weight, hCG).</summary>
     public const string Listed = "listed";
 
-    /// <summary>Once per patient per finding within <c>courseMemory</c>: a milestone, not a reminder on every order.</summary>
+    /// <summary>
+    /// Once per patient per rule (not per score: a new score in the same category is not a milestone) within
+    /// <c>courseMemory</c>; a card of warning or above comes back after <c>courseReminder</c> while it still holds.
+    /// </summary>
     public const string Milestone = "milestone";
 
     /// <summary>Only on the first order of a series (no series in progress: <c>seriesInProgress</c> does not hold).</summary>
@@ -100,5 +106,8 @@ public static class PolicyModes
     /// <summary>To a Practitioner or PractitionerRole user, at most once per patient per finding within <c>candidacyInterval</c>.</summary>
     public const string Interval = "interval";
 
-    public static IReadOnlyList<string> All { get; } = [Always, Never, NotMet, WhenDecided, UnlessOverridden, NotRepeated, Listed, Milestone, FirstOfSeries, Interval];
+    /// <summary>Once per patient per rule when first crossed (at whichever hook comes first), again only after <c>thresholdReminder</c>.</summary>
+    public const string CrossedOnce = "crossedOnce";
+
+    public static IReadOnlyList<string> All { get; } = [Always, Never, NotMet, WhenDecided, UnlessOverridden, NotRepeated, Listed, Milestone, FirstOfSeries, Interval, CrossedOnce];
 }
