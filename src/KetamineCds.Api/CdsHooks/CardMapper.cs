@@ -153,6 +153,31 @@ public static class CardMapper
         };
     }
 
+    /// <summary>
+    /// The EHR sent records about a patient other than the context's (CDS Hooks 2.0 §Prefetch: prefetch is the query's
+    /// answer for <c>context.patientId</c>). They were not read; the card says so, names where each came from (never
+    /// the other patient's id), and that no advice rests on them.
+    /// </summary>
+    public static Card OtherPatientData(IReadOnlyList<SetAsideEntry> entries, CompiledPack pack)
+    {
+        var detail = new System.Text.StringBuilder()
+            .Append("The EHR sent records that name a patient other than this one. They were not read, and no card here rests on ")
+            .Append("them; the advice above is from this patient's own records. This is a fault in what the EHR sent: tell its ")
+            .Append("integration team.\n\n")
+            .AppendJoin("\n", entries.Take(20).Select(e => $"- {Markdown(e.Describe())}"))
+            .Append(entries.Count > 20 ? $"\n- … and {entries.Count - 20} more" : "");
+        return new Card
+        {
+            Uuid = TimeOrderedId.New(),
+            Summary = entries.Count == 1 ? "1 record about another patient was received and ignored: no advice rests on it"
+                : $"{entries.Count} records about another patient were received and ignored: no advice rests on them",
+            Detail = detail.ToString(),
+            Indicator = "warning",
+            Source = new CardSource("KetamineCds identity check (CDS Hooks 2.0 §Prefetch)"),
+            Extension = new Dictionary<string, string> { [CardExtensions.Pack] = pack.Label },
+        };
+    }
+
     // The reason quotes the EHR's own text: kept from reading as Markdown.
     private static string Markdown(string text) => KetamineCds.Rules.Evaluation.Markdown.Escape(text);
 }

@@ -66,6 +66,13 @@ public sealed class HookCallScope(AuditScope audit, CdsMetrics metrics, IDiagnos
         // Counts only: which entries were set aside is on the card, never in the log.
         diagnostics.Set("EntriesSkipped", data.Skipped);
         diagnostics.Set("EntriesSetAside", data.SetAside.Count);
+        if (data.OtherPatient.Count > 0)
+        {
+            // A security event: counted and logged as a count, never with either patient's id.
+            diagnostics.Set("EntriesAboutAnotherPatient", data.OtherPatient.Count);
+            metrics.OtherPatientData(_service, data.OtherPatient.Count);
+            logger.OtherPatientData(data.OtherPatient.Count);
+        }
         _span?.SetTag("cds.partial", data.IsPartial);
         if (data.IsPartial)
         {

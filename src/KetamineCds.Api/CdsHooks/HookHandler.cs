@@ -59,6 +59,12 @@ public sealed class HookHandler(
         }
 
         call.Assembled(data);
+        if (data.OtherPatient.FirstOrDefault(e => e.ResourceType == "Patient") is { } wrongPatient)
+        {
+            // The Patient itself is someone else: nothing in this prefetch can be trusted to be this patient's.
+            throw new RequiredDataUnavailableException([wrongPatient.Source.Replace("prefetch ", "", StringComparison.Ordinal)],
+                "the Patient resource sent is not context.patientId", "wrong_patient");
+        }
 
         // 4. The rules, pure; data that could not be retrieved or read makes the rules that read it undecidable.
         EvaluationResult result;
@@ -109,7 +115,8 @@ public sealed class HookHandler(
             var incomplete = data.IsPartial || result.UnidentifiedMedications.Count > 0
                 ? new IssuedCard(CardMapper.IncompleteData(data.Unavailable, data.SetAside, result.UnidentifiedMedications, pack), null)
                 : null;
-            issued = [.. (incomplete is null ? found : found.Prepend(incomplete)).OrderBy(c => CardMapper.Urgency(c.Card.Indicator))];
+            var otherPatient = data.OtherPatient.Count > 0 ? new IssuedCard(CardMapper.OtherPatientData(data.OtherPatient, pack), null) : null;
+            issued = [.. new[] { otherPatient, incomplete }.OfType<IssuedCard>().Concat(found).OrderBy(c => CardMapper.Urgency(c.Card.Indicator))];
         }
 
         call.Issued(issued, policy.Suppressed);

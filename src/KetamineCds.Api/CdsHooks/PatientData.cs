@@ -29,6 +29,9 @@ public sealed record PatientData(
     /// <summary>Entries a rule could read that could not be read: set aside and named on the incomplete card.</summary>
     public IReadOnlyList<SetAsideEntry> SetAside { get; init; } = [];
 
+    /// <summary>Entries about a patient other than the context's: never read, named (by key and resource) on their own card.</summary>
+    public IReadOnlyList<SetAsideEntry> OtherPatient { get; init; } = [];
+
     /// <summary>Entries by their Bundle <c>fullUrl</c>, for <c>urn:uuid:</c> references.</summary>
     public IReadOnlyDictionary<string, Resource> ByFullUrl { get; init; } = new Dictionary<string, Resource>();
 

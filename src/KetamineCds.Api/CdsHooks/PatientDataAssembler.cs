@@ -108,6 +108,7 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
             Hedged: tallies.Sum(t => t.Hedges), Retried: tallies.Sum(t => t.Retries))
         {
             SetAside = [.. read.SelectMany(r => r.SetAside)],
+            OtherPatient = [.. read.SelectMany(r => r.OtherPatient)],
             ByFullUrl = byFullUrl,
             Skipped = read.Sum(r => r.Skipped),
         };
@@ -133,7 +134,7 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
     {
         var reads = await Task.WhenAll(references.Select(async reference =>
         {
-            var record = new RecordReader();
+            var record = new RecordReader() { PatientId = request.PatientId };
             try
             {
                 await client.SearchAsync(request.FhirServer!, reference, request.AccessToken, 1, tallies, record, "FHIR read Medication", cancellationToken);
@@ -183,7 +184,7 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
         using var span = CdsMetrics.Traces.StartActivity($"fhir.search {template.Key}", ActivityKind.Internal);
         span?.SetTag("fhir.prefetch_key", template.Key);
         span?.SetTag("fhir.resource_type", template.ResourceType);
-        var record = new RecordReader(filter);
+        var record = new RecordReader(filter) { PatientId = request.PatientId };
         try
         {
             var truncated = await client.SearchAsync(request.FhirServer!, query, request.AccessToken, options.Value.PageLimit, tallies, record,

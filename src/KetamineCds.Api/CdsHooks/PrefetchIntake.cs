@@ -62,7 +62,7 @@ public sealed class PrefetchIntake
         switch (request.StateOf(key))
         {
             case PrefetchState.Supplied:
-                var record = new RecordReader(filter);
+                var record = new RecordReader(filter) { PatientId = request.PatientId };
                 var value = request.Prefetch[key]!.Value;
                 if (!record.Read($"prefetch {key}", value))
                 {

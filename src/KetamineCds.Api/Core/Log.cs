@@ -94,4 +94,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 67, Level = LogLevel.Information, Message = "Audit journal of an earlier run checked: all {Journaled} answered call(s) in {Files} file(s) have their audit record")]
     public static partial void AuditJournalChecked(this ILogger logger, int journaled, int files);
+
+    [LoggerMessage(EventId = 68, Level = LogLevel.Warning, Message = "Security: the EHR sent {Count} record(s) about a patient other than context.patientId; not read, named on a card")]
+    public static partial void OtherPatientData(this ILogger logger, int count);
 }

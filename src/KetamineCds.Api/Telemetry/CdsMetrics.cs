@@ -36,6 +36,7 @@ public sealed class CdsMetrics
     private readonly Counter<long> _jwtRejections;
     private readonly Counter<long> _adminFailures;
     private readonly Counter<long> _auditUnrecorded;
+    private readonly Counter<long> _otherPatient;
 
     public CdsMetrics(IMeterFactory meters)
     {
@@ -51,6 +52,7 @@ public sealed class CdsMetrics
         _preconditionFailed = _meter.CreateCounter<long>("kcds.precondition_failed", "{response}", "412 answers by service and cause");
         _reloads = _meter.CreateCounter<long>("kcds.rule_pack.reloads", "{reload}", "Rule pack reload attempts by outcome: swapped, unchanged, rejected");
         _feedback = _meter.CreateCounter<long>("kcds.feedback", "{item}", "Feedback items by outcome: accepted, overridden, unknown_card, invalid, store_unavailable");
+        _otherPatient = _meter.CreateCounter<long>("kcds.security.other_patient_records", "{record}", "Records an EHR sent about a patient other than context.patientId, never read (a security event), by service");
         _auditUnrecorded = _meter.CreateCounter<long>("kcds.audit.unrecorded", "{call}", "Calls answered by an earlier run that have no audit record (counted from the journal at start-up)");
         _adminFailures = _meter.CreateCounter<long>("kcds.admin.auth_failures", "{request}", "Admin requests refused: wrong_key, locked_out (429), lockout_started (an address just locked out)");
         _jwtRejections = _meter.CreateCounter<long>("kcds.auth.jwt_rejections", "{request}", "Requests refused for their JWT, by reason");
@@ -86,6 +88,8 @@ public sealed class CdsMetrics
     public void Feedback(string outcome, int items = 1) => _feedback.Add(items, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void JwtRejected(string reason) => _jwtRejections.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void OtherPatientData(string service, int records) => _otherPatient.Add(records, new KeyValuePair<string, object?>("cds.service", service));
 
     public void AuditUnrecorded(long calls) => _auditUnrecorded.Add(calls);
 

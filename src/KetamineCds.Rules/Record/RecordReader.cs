@@ -28,6 +28,13 @@ public sealed partial class RecordReader(IRecordFilter? filter = null, bool pars
     private readonly List<SetAsideEntry> _setAside = [];
     private readonly List<SetAsideEntry> _draftDefects = [];
     private readonly List<string> _failures = [];
+    private readonly List<SetAsideEntry> _otherPatient = [];
+
+    /// <summary>The context's patient: a resource that names another is never read (<see cref="OtherPatient"/>). Null: not checked.</summary>
+    public string? PatientId { get; init; }
+
+    /// <summary>Entries about a patient other than <see cref="PatientId"/>: not read, not evidence, reported.</summary>
+    public IReadOnlyList<SetAsideEntry> OtherPatient => _otherPatient;
 
     public IReadOnlyList<Resource> Resources => _resources;
 
@@ -128,6 +135,12 @@ public sealed partial class RecordReader(IRecordFilter? filter = null, bool pars
         if (type == "OperationOutcome")
         {
             NoteFailure(source, json);
+            return;
+        }
+
+        if (PatientId is not null && PatientIdentity.AboutAnotherPatient(type, json, PatientId))
+        {
+            _otherPatient.Add(new SetAsideEntry(source, index, type, RawFhir.String(json, "id"), null, "is about another patient"));
             return;
         }
 
