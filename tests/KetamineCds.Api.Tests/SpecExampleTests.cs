@@ -27,7 +27,6 @@ public sealed class SpecExampleTests(FhirServerFixture fhir) : IClassFixture<Fhi
         "inferno-crd/order_sign_hook_request.json",
         "inferno-crd/order_select_hook_request.json",
         "cql-services/unhealthy_patient.json",
-        "cql-services/Debora709_Mayer370.json",
         "hooks/order-select-context-r4.json",
         "hooks/order-sign-context-r4-draftOrders.json",
         "hooks/patient-view-context.json",
@@ -46,6 +45,21 @@ public sealed class SpecExampleTests(FhirServerFixture fhir) : IClassFixture<Fhi
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Empty(CardContract.Violations(body));
+    }
+
+    [Fact]
+    public async Task GivenTheCqlServicesSyntheaExample_WhosePatientIsNotTheContextPatient_WhenPosted_Then412NamingThePatientKey()
+    {
+        // AHRQ's Debora709_Mayer370.json sends context.patientId "2-1" with a prefetch Patient fa421f60-… (the Synthea
+        // id): by CDS Hooks 2.0 §Prefetch that is another patient's record, which is never advised on.
+        var request = Load("cql-services/Debora709_Mayer370.json");
+        ServeTheirDataFromTheFhirServer(request);
+        await using var app = new FetchingApplication(fhir);
+
+        var (status, body, _) = await HttpJson.PostAsync(app.CreateClient(), request);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Contains("patient", body.GetProperty("issue")[0].GetProperty("diagnostics").GetString(), StringComparison.Ordinal);
     }
 
     private JsonNode Load(string example)
