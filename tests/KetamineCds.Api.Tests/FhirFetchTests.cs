@@ -153,8 +153,11 @@ public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirS
     {
         fhir.ServeExample(HttpJson.Example(Example));
         fhir.Server.Given(Request.Create().WithPath("/Observation").UsingGet()).AtPriority(1).RespondWith(Response.Create().WithStatusCode(401));
+        // Hedges only after 1.4 s: on a busy machine a slow first attempt is not hedged, while a retry after the 401 would
+        // still be sent at once, which is what this test is about.
+        await using var app = new FetchingApplication(fhir, hedgeDelayFloorMilliseconds: 1400);
 
-        var (status, body) = await Send(fhir.Request(Example, "observations"));
+        var (status, body, _) = await HttpJson.PostAsync(app.CreateClient(), fhir.Request(Example, "observations"));
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, status);
         // Never retried: one attempt per category search. Only this test's answers (401) are counted: a request an earlier

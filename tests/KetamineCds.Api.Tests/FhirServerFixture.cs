@@ -112,10 +112,14 @@ public sealed class FhirServerFixture : IDisposable
 }
 
 /// <summary>The service with the fixture's FHIR server on its allowlist and a deadline generous enough for a busy CI machine.</summary>
-public sealed class FetchingApplication(FhirServerFixture fhir, int circuitBreakerMinimumThroughput = 100) : KetamineCdsApplication(new Dictionary<string, string?>
+/// <param name="hedgeDelayFloorMilliseconds">The least wait before a hedge: a test that counts attempts raises it, so a
+/// first attempt slowed by a busy machine is not hedged (a retry after a failure is sent at once whatever it is).</param>
+public sealed class FetchingApplication(FhirServerFixture fhir, int circuitBreakerMinimumThroughput = 100, int hedgeDelayFloorMilliseconds = 200)
+    : KetamineCdsApplication(new Dictionary<string, string?>
 {
     ["Fhir:AllowedServers:0"] = fhir.BaseUrl,
     ["Fhir:DeadlineMilliseconds"] = "2000",
     ["Fhir:AttemptTimeoutMilliseconds"] = "1500",
+    ["Fhir:HedgeDelayFloorMilliseconds"] = hedgeDelayFloorMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
     ["Fhir:CircuitBreakerMinimumThroughput"] = circuitBreakerMinimumThroughput.ToString(System.Globalization.CultureInfo.InvariantCulture),
 });
