@@ -114,6 +114,28 @@ bentHr = {"resourceType": "Observation", "id": "hr", "status": "final", "code": 
           "effectiveDateTime": "yesterday", "valueQuantity": {"value": 70, "unit": "/min"}}
 case("a heart rate no rule reads has a bent date: nothing incomplete (near miss)", base + [bentHr], [ket()], [], ["KET-13-CRIT", "KET-13-MISSING"])
 
+# 7. Dose shapes by meaning (issue 38). R4 doseAndRate entries carry a type and may repeat: Epic's R4 orders list an
+#    admin-amount in mL before the calculated dose in mg (dose-rate-type codes), so the mass entry is the dose. The
+#    dosage-level doseQuantity of STU3, which Epic's CDS Hooks documentation still sends on R4 orders, is read as R4's.
+EPIC_DOSE_TYPE = "http://epic.com/CodeSystem/dose-rate-type"
+def typed(kind, value, unit):
+    return {"type": {"coding": [{"system": EPIC_DOSE_TYPE, "code": kind}]}, "doseQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}}
+def ket_typed(entries):
+    r = ket(); r["dosageInstruction"][0]["doseAndRate"] = entries; return r
+def ket_dosage_level(dose):
+    r = ket(); del r["dosageInstruction"][0]["doseAndRate"]; r["dosageInstruction"][0]["doseQuantity"] = {"value": dose, "unit": "mg", "system": "http://unitsofmeasure.org", "code": "mg"}; return r
+case("typed doses, admin-amount 8.4 mL first and calculated 84 mg second, 70 kg: critical dose (1.2 mg/kg)", base,
+     [ket_typed([typed("admin-amount", 8.4, "mL"), typed("calculated", 84, "mg"), typed("ordered", 84, "mg")])], [("KET-36-CRIT", "critical")])
+case("typed doses, admin-amount 3.5 mL first and calculated 35 mg second: no dose card (near miss)", base,
+     [ket_typed([typed("admin-amount", 3.5, "mL"), typed("calculated", 35, "mg")])], [], ["KET-36-CRIT", "KET-36-WARN"])
+case("dose written at the dosage level (STU3 shape), 84 mg for 70 kg: critical dose", base, [ket_dosage_level(84)], [("KET-36-CRIT", "critical")])
+case("dose written at the dosage level, 35 mg for 70 kg: no dose card (near miss)", base, [ket_dosage_level(35)], [], ["KET-36-CRIT", "KET-36-WARN"])
+def trial_dosage_level(id, authored, med):
+    r = trial(id, authored, med); d = r["dosageInstruction"][0]; d["doseQuantity"] = d.pop("doseAndRate")[0]["doseQuantity"]; return r
+levelTrials = [patient, mdd, phq, wt, bp(), trial_dosage_level("t1", "2025-01-10", sertraline), trial_dosage_level("t2", "2025-06-01", escitalopram)]
+case("two adequate trials with the dose at the dosage level: TRD shown, no 'criteria not demonstrated' warning", levelTrials, [ket()], [], ["KET-04"])
+case("one adequate trial with the dose at the dosage level: 'TRD criteria not demonstrated' (near miss)", levelTrials[:-1], [ket()], [("KET-04", "warning")])
+
 # 6. A birth date of year or month precision is a range of ages: a possible minor is never read as an adult.
 def born(date): return [dict(patient, birthDate=date)] + [r for r in base if r["id"] != "p1"]
 case("born '2008' (17 or 18 on 2026-11-26): the under-18 check is incomplete", born("2008"), [ket()], [("KET-01", None, True)])

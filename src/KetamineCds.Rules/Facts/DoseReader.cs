@@ -59,10 +59,39 @@ internal static partial class DoseReader
         return new Reading(mg > 0 ? mg : null, perKg > 0 ? perKg : null, string.Join(" + ", reads), null);
     }
 
+    /// <summary>
+    /// The dose entry a dosage means: R4 lets <c>doseAndRate</c> repeat with a <c>type</c> (Epic's R4 orders list an
+    /// admin-amount in mL, then the calculated and ordered doses in mg, in either order), so the entry whose dose is a
+    /// mass (or mg/kg) is the dose; else the first whose rate is one; else the first. Reading only the first entry turned
+    /// an 84 mg order written as 8.4 mL first into "check incomplete".
+    /// </summary>
+    public static Dosage.DoseAndRateComponent? Preferred(Dosage? dosage)
+    {
+        var entries = dosage?.DoseAndRate;
+        if (entries is null || entries.Count == 0)
+        {
+            return null;
+        }
+
+        return entries.FirstOrDefault(e => IsMass(DoseQuantity(e)))
+            ?? entries.FirstOrDefault(e => e.Rate is Quantity rate && Canonical(rate) is "mg/kg/h" or "mg/h" or "mg/min" || e.Rate is Ratio { Numerator: { } top } && IsMass(top))
+            ?? entries[0];
+    }
+
+    private static Quantity? DoseQuantity(Dosage.DoseAndRateComponent entry) => entry.Dose switch
+    {
+        Quantity q => q,
+        Hl7.Fhir.Model.Range r => r.High,
+        _ => null,
+    };
+
+    private static bool IsMass(Quantity? quantity) =>
+        quantity is not null && Canonical(quantity) is { } unit && (unit == "mg/kg" || Ucum.TryConvert(1, unit, "mg", out _));
+
     private static Reading ReadOne(MedicationRequest order, MedicationResolver medications)
     {
         var dosage = order.DosageInstruction.FirstOrDefault();
-        var doseAndRate = dosage?.DoseAndRate.FirstOrDefault();
+        var doseAndRate = Preferred(dosage);
         var dose = doseAndRate?.Dose switch
         {
             Quantity q => q,
@@ -172,7 +201,7 @@ internal static partial class DoseReader
     /// <summary>Daily dose in mg from a dosage: dose (mg, or units × strength from the drug name) × times per day.</summary>
     public static decimal? DailyMg(CodeableConcept? concept, Dosage? dosage)
     {
-        var dose = dosage?.DoseAndRate.FirstOrDefault()?.Dose as Quantity;
+        var dose = Preferred(dosage)?.Dose as Quantity;
         if (dose?.Value is null)
         {
             return null;

@@ -44,7 +44,7 @@ internal sealed class DraftOrderFact(string property, Comparison comparison, Val
         if (property == DurationMinutes)
         {
             var dosage = order.DosageInstruction.FirstOrDefault();
-            var doseAndRate = dosage?.DoseAndRate.FirstOrDefault();
+            var doseAndRate = DoseReader.Preferred(dosage);
             return CompareDuration(dosage, doseAndRate, doseAndRate?.Dose as Quantity ?? (doseAndRate?.Dose as Hl7.Fhir.Model.Range)?.High, orderRef);
         }
 

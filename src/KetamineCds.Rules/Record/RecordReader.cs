@@ -151,7 +151,9 @@ public sealed partial class RecordReader(IRecordFilter? filter = null, bool pars
             return;
         }
 
-        var (resource, problem) = Parse(JsonMarshal.GetRawUtf8Value(json), json, lenient: asDraft);
+        // A dose written at the dosage level (the STU3 shape some EHRs still send) is read where R4 puts it.
+        var lifted = DosageShapes.Lift(type, json);
+        var (resource, problem) = Parse(lifted ?? JsonMarshal.GetRawUtf8Value(json), json, lenient: asDraft);
         if (problem is not null)
         {
             var setAside = new SetAsideEntry(source, index, type, RawFhir.String(json, "id"), problem.Value.Element, problem.Value.Reason, RawFhir.CodeOf(type, json));
