@@ -76,6 +76,38 @@ public sealed class FhirFetchTests(FhirServerFixture fhir) : IClassFixture<FhirS
         Assert.Equal("critical", HttpJson.Indicator(body, "KET-13-CRIT"));
     }
 
+    [Theory]
+    [InlineData("42")]
+    [InlineData("\"Observation?patient=p1\"")]
+    [InlineData("{\"total\":0}")]
+    public async Task GivenAPrefetchValueThatIsNoResource_WhenOrderSigned_ThenThatKeyIsFetchedAndTheCallAdvised(string value)
+    {
+        fhir.ServeExample(HttpJson.Example(Example));
+        var request = fhir.Request(Example);
+        request["prefetch"]!["observations"] = JsonNode.Parse(value);
+
+        var (status, body) = await Send(request);
+
+        Assert.Equal(HttpStatusCode.OK, status); // one bad key is FHIR data gone wrong, never a 400 for the whole call
+        Assert.NotEmpty(fhir.Calls("/Observation"));
+        Assert.Equal("critical", HttpJson.Indicator(body, "KET-13-CRIT"));
+    }
+
+    [Fact]
+    public async Task GivenAPreOnePointZeroWrappedPrefetchValue_WhenOrderSigned_ThenItsResourceIsReadAndNothingFetched()
+    {
+        fhir.ServeExample(HttpJson.Example(Example));
+        var request = fhir.Request(Example);
+        var observations = request["prefetch"]!["observations"]!.DeepClone();
+        request["prefetch"]!["observations"] = new JsonObject { ["response"] = new JsonObject { ["status"] = "200 OK" }, ["resource"] = observations };
+
+        var (status, body) = await Send(request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty(fhir.Calls("/Observation"));
+        Assert.Equal("critical", HttpJson.Indicator(body, "KET-13-CRIT"));
+    }
+
     [Fact]
     public async Task GivenNullPrefetchValues_WhenOrderSigned_ThenNothingFetched()
     {

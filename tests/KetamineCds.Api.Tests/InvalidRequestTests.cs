@@ -23,7 +23,6 @@ public sealed class InvalidRequestTests(KetamineCdsApplication app) : IClassFixt
         { "selections empty", Mutate(r => r["context"]!["selections"] = new JsonArray()) },
         { "draftOrders not a Bundle", Mutate(r => r["context"]!["draftOrders"] = new JsonObject { ["resourceType"] = "MedicationRequest" }) },
         { "fhirAuthorization without fhirServer", Mutate(r => r["fhirAuthorization"] = FhirServerFixture.Authorization("x")) },
-        { "prefetch value not a resource", Mutate(r => r["prefetch"]!["patient"] = "Patient/p1") },
         { "prefetch not an object", Mutate(r => r["prefetch"] = new JsonArray()) },
         { "fhirServer not a URL", Mutate(r => r["fhirServer"] = "not a url") },
         { "body is an array", "[]" },

@@ -169,6 +169,9 @@ public static class CdsRequestReader
         return token;
     }
 
+    private static bool IsResource(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Object && value.TryGetProperty("resourceType", out var type) && type.ValueKind == JsonValueKind.String;
+
     private static Dictionary<string, JsonElement?> ReadPrefetch(JsonElement root)
     {
         var prefetch = new Dictionary<string, JsonElement?>(StringComparer.Ordinal);
@@ -198,15 +201,19 @@ public static class CdsRequestReader
             {
                 prefetch[name] = null;
             }
-            else if (property.Value.ValueKind != JsonValueKind.Object || !property.Value.TryGetProperty("resourceType", out var type)
-                || type.ValueKind != JsonValueKind.String)
-            {
-                throw new InvalidRequestBodyException($"prefetch.{name} must be a FHIR resource (a JSON object with a resourceType), a Bundle or null.");
-            }
-            else
+            else if (IsResource(property.Value))
             {
                 prefetch[name] = property.Value;
             }
+            else if (property.Value.ValueKind == JsonValueKind.Object && property.Value.TryGetProperty("resource", out var wrapped) && IsResource(wrapped))
+            {
+                // Before CDS Hooks 1.0 a prefetch value wrapped the resource with the server's response: read the resource.
+                prefetch[name] = wrapped;
+            }
+
+            // Anything else (a number, a string, an object that is no resource) is FHIR data the EHR got wrong, not a
+            // broken envelope: the key is taken as not supplied, so it is fetched from fhirServer or named on the
+            // incomplete card, and the rest of the call is advised on. One bad key never refuses the whole call.
         }
 
         return prefetch;
