@@ -88,7 +88,8 @@ public sealed class ClinicianYearTests(ITestOutputHelper output)
         Assert.DoesNotContain(none, c => c.Rule is "KET-39-RESPONSE" or "KET-39-REMISSION");
 
         var relapse = await ReplayAsync(new CourseYear(CourseYear.LosesResponse, sessions: 12));
-        Assert.Single(relapse, c => c.Rule == "KET-39-LOST-RESPONSE");
+        var lost = Assert.Single(relapse, c => c.Rule == "KET-39-LOST-RESPONSE");
+        Assert.Contains("now 22 → 17", lost.Summary, StringComparison.Ordinal); // where the score is now, not the best it reached
         Assert.Equal(1, relapse.Count(c => c.Rule is "KET-39-RESPONSE" or "KET-39-REMISSION"));
     }
 
