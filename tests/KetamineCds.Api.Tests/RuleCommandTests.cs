@@ -6,6 +6,30 @@ namespace KetamineCds.Api.Tests;
 [Trait("Category", "Integration")]
 public sealed class RuleCommandTests
 {
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("help")]
+    public async Task GivenAskingForHelp_WhenRun_ThenTheVerbsArePrintedAndNoServiceStarts(string ask)
+    {
+        var (exit, output, error) = await ServiceProcess.RunVerbAsync(ask);
+
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        Assert.Contains("rules", output, StringComparison.Ordinal);
+        Assert.Contains("install-sheet", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GivenAskingForTheVersion_WhenRun_ThenOneLineAndExitZero()
+    {
+        var (exit, output, _) = await ServiceProcess.RunVerbAsync("--version");
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"^\d+\.\d+", output.Trim());
+    }
+
     [Fact]
     public async Task GivenPatientBundle_WhenExplained_ThenCardsThenEveryRuleWithItsReasonAndData()
     {

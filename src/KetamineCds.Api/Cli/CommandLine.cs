@@ -10,7 +10,12 @@ namespace KetamineCds.Api.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static bool IsVerb(string first) => first is "rules" or "health" or "token" or "store" or "stats" or "example" or "install-sheet";
+    /// <summary>
+    /// A first argument that names a verb, or asks for help or the version: those never start the web host (which, in
+    /// Production without its settings, would stop with a configuration error instead of printing the help).
+    /// </summary>
+    public static bool IsVerb(string first) => first is "rules" or "health" or "token" or "store" or "stats" or "example" or "install-sheet"
+        or "help" or "--help" or "-h" or "-?" or "--version";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -42,7 +47,8 @@ public static class CommandLine
         {
             root.Subcommands.Add(command);
         }
-        return await root.Parse(args).InvokeAsync();
+        // "help" as a word, as people type it, is System.CommandLine's --help.
+        return await root.Parse(args is ["help", .. var rest] ? ["--help", .. rest] : args).InvokeAsync();
     }
 
     private static async Task<int> ProbeAsync(string text, CancellationToken cancellationToken)
