@@ -40,11 +40,9 @@ public sealed class AuditJournal : IDisposable
         _folder = string.IsNullOrWhiteSpace(settings.JournalFolder) ? null : Path.GetFullPath(settings.JournalFolder);
         _entriesPerFile = settings.JournalFileEntries;
         _prefix = $"journal-{time.GetUtcNow().ToUnixTimeMilliseconds()}-{Environment.ProcessId}";
-        StoreTag = Tag(store.Value.ConnectionString);
+        // The store a journal is for, named without its connection string (which may hold a password).
+        Header = $"# ketamine-cds audit journal v1 store={Tag(store.Value.ConnectionString)}";
     }
-
-    /// <summary>Names the store a journal was written for, without revealing its connection string (which may hold a password).</summary>
-    public string StoreTag { get; }
 
     public string? Folder => _folder;
 
@@ -52,12 +50,12 @@ public sealed class AuditJournal : IDisposable
     public bool Owns(string path) => Path.GetFileName(path).StartsWith(_prefix, StringComparison.Ordinal);
 
     /// <summary>
-    /// Appends an answered call's record id; returns its sequence number (0 when the journal is off or its disk failed,
-    /// in which case the call is answered all the same: the journal counts losses, it never causes one).
+    /// Appends an answered call's record id under the next sequence number. When the journal is off or its disk failed
+    /// the call is answered all the same: the journal counts losses, it never causes one.
     /// </summary>
     /// <param name="recordId">The id to journal; null only takes a sequence number (record-first queues without journaling).</param>
     /// <param name="then">Runs under the journal's lock after the append, so queue order and sequence order agree.</param>
-    public long Append(string? recordId, Action<long> then)
+    public void Append(string? recordId, Action<long> then)
     {
         lock (_gate)
         {
@@ -78,7 +76,6 @@ public sealed class AuditJournal : IDisposable
             }
 
             then(sequence);
-            return sequence;
         }
     }
 
@@ -119,7 +116,7 @@ public sealed class AuditJournal : IDisposable
     }
 
     /// <summary>The header line of a journal file: what it is and which store its ids belong to.</summary>
-    public string Header => $"# ketamine-cds audit journal v1 store={StoreTag}";
+    public string Header { get; }
 
     private JournalFile Rotate()
     {

@@ -16,14 +16,10 @@ public sealed class AuditJournalRecovery(AuditJournal journal, ICdsStore store, 
 {
     private const int IdsPerQuery = 500;
 
-    /// <summary>Answered-but-unrecorded calls found at this start (for tests and operators), or null while the check has not finished.</summary>
-    public long? Unrecorded { get; private set; }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (journal.Folder is not { } folder || !Directory.Exists(folder))
         {
-            Unrecorded = 0;
             return;
         }
 
@@ -33,7 +29,6 @@ public sealed class AuditJournalRecovery(AuditJournal journal, ICdsStore store, 
             var ids = files.SelectMany(f => f.Ids).Distinct(StringComparer.Ordinal).ToList();
             var stored = await StoredAsync(ids, stoppingToken);
             var unrecorded = ids.Count - stored;
-            Unrecorded = unrecorded;
             if (unrecorded > 0)
             {
                 metrics.AuditUnrecorded(unrecorded);

@@ -12,8 +12,7 @@ public static class AuditRegistration
         builder.AddValidatedOptions<AuditOptions>(AuditOptions.Section);
         var services = builder.Services;
         services.AddSingleton<AuditJournal>();
-        services.AddSingleton<AuditJournalRecovery>();
-        services.AddHostedService(provider => provider.GetRequiredService<AuditJournalRecovery>());
+        services.AddHostedService<AuditJournalRecovery>();
         services.AddSingleton(provider =>
         {
             var buffer = ActivatorUtilities.CreateInstance<AuditBuffer>(provider);

@@ -8,7 +8,7 @@ namespace KetamineCds.Api.CdsHooks;
 /// Writes the card policy's memory in batches of whatever has queued, off the request path: one transaction per batch
 /// instead of one per call, so the memory costs a hook call an indexed read and nothing more. Best effort by design:
 /// a row lost (queue full, store down) means a card may be shown again, never that one is hidden. Rows dropped and
-/// failed writes are counted (kcds.card_memory.dropped, kcds.store.failures) and logged once per interval (<see cref="StoreHealth"/>).
+/// failed writes are counted (kcds.store.queue.dropped, kcds.store.failures) and logged once per interval (<see cref="StoreHealth"/>).
 /// </summary>
 public sealed class CardMemoryWriter : BackgroundService
 {

@@ -59,12 +59,6 @@ public sealed class HookHandler(
         }
 
         call.Assembled(data);
-        if (data.OtherPatient.FirstOrDefault(e => e.ResourceType == "Patient") is { } wrongPatient)
-        {
-            // The Patient itself is someone else: nothing in this prefetch can be trusted to be this patient's.
-            throw new RequiredDataUnavailableException([wrongPatient.Source.Replace("prefetch ", "", StringComparison.Ordinal)],
-                "the Patient resource sent is not context.patientId", "wrong_patient");
-        }
 
         // 4. The rules, pure; data that could not be retrieved or read makes the rules that read it undecidable.
         EvaluationResult result;

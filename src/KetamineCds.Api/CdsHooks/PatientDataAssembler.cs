@@ -98,6 +98,13 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
 
     private static PatientData Combine(List<RecordReader> read, List<UnavailableData> unavailable, int queries, TimeSpan elapsed, List<FhirCallTally> tallies)
     {
+        if (read.SelectMany(r => r.OtherPatient).FirstOrDefault(e => e.ResourceType == "Patient") is { } wrongPatient)
+        {
+            // The Patient itself is someone else: nothing in this record can be trusted to be this patient's. Its source
+            // is "prefetch {key}" or "FHIR search {key}".
+            throw new RequiredDataUnavailableException([wrongPatient.Source.Split(' ')[^1]], "the Patient resource sent is not context.patientId", "wrong_patient");
+        }
+
         var byFullUrl = new Dictionary<string, Resource>(StringComparer.Ordinal);
         foreach (var (url, resource) in read.SelectMany(r => r.ByFullUrl))
         {
@@ -124,11 +131,8 @@ public sealed class PatientDataAssembler(FhirQueryClient client, IOptions<FhirOp
     }
 
     // "Medication/ket50" or "https://ehr.example.org/fhir/Medication/ket50" → "Medication/ket50"; anything else (urn:uuid, another type) → null.
-    private static string? MedicationId(string reference)
-    {
-        var parts = reference.Split("/_history/")[0].TrimEnd('/').Split('/');
-        return parts.Length >= 2 && parts[^2] == "Medication" && parts[^1].Length > 0 ? $"Medication/{Uri.EscapeDataString(parts[^1])}" : null;
-    }
+    private static string? MedicationId(string reference) =>
+        FhirReference.Local(reference) is ("Medication", var id) ? $"Medication/{Uri.EscapeDataString(id)}" : null;
 
     private async Task<List<RecordReader>> ReadMedicationsAsync(CdsRequest request, List<string> references, List<FhirCallTally> tallies, CancellationToken cancellationToken)
     {

@@ -15,9 +15,6 @@ public sealed class LogThrottle(TimeSpan interval, TimeProvider time)
     /// <summary>Occurrences since start-up.</summary>
     public long Total => Interlocked.Read(ref _total);
 
-    /// <summary>Whether a failure is running (counted and not yet settled).</summary>
-    public bool Running { get; private set; }
-
     /// <summary>Counts one occurrence; when a line is due, how many it stands for (the first, then one per interval), else 0.</summary>
     public long Occurred()
     {
@@ -25,7 +22,6 @@ public sealed class LogThrottle(TimeSpan interval, TimeProvider time)
         {
             _total++;
             _pending++;
-            Running = true;
             var now = time.GetUtcNow();
             if (now < _nextLine)
             {
@@ -39,17 +35,11 @@ public sealed class LogThrottle(TimeSpan interval, TimeProvider time)
         }
     }
 
-    /// <summary>Ends a run (the failure has stopped): the occurrences no line has counted yet, or -1 when no run was going.</summary>
+    /// <summary>Ends a run (the failure has stopped): the occurrences no line has counted yet; the next one is logged at once.</summary>
     public long Settle()
     {
         lock (_gate)
         {
-            if (!Running)
-            {
-                return -1;
-            }
-
-            Running = false;
             _nextLine = DateTimeOffset.MinValue;
             var left = _pending;
             _pending = 0;

@@ -90,7 +90,7 @@ public sealed class StoreHealth(IOptions<StoreOptions> options, TimeProvider tim
             Interlocked.Decrement(ref _failing);
         }
 
-        var unlogged = Math.Max(0, state.Lines.Settle());
+        var unlogged = state.Lines.Settle();
         var seconds = Math.Round((time.GetUtcNow() - since).TotalSeconds, 1);
         logger.StoreOperationRecovered(operation, seconds, unlogged);
     }

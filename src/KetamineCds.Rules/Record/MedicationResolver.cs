@@ -51,9 +51,8 @@ public sealed class MedicationResolver
             return direct;
         }
 
-        // Absolute references: keep the last two segments (Type/id); a versioned one drops its _history part.
-        var parts = reference.Split("/_history/")[0].TrimEnd('/').Split('/');
-        return parts.Length >= 2 && byReference.TryGetValue($"{parts[^2]}/{parts[^1]}", out var resolved) ? resolved : null;
+        // Absolute and versioned references: by the Type/id they name.
+        return FhirReference.Local(reference) is var (type, id) && byReference.TryGetValue($"{type}/{id}", out var resolved) ? resolved : null;
     }
 
     /// <summary>The medication concept of a request, statement, administration or dispense, following medicationReference.</summary>

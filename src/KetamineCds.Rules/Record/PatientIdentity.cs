@@ -28,20 +28,6 @@ public static class PatientIdentity
             return false;
         }
 
-        return PatientIdOf(text) is { } named && named != patientId;
-    }
-
-    // "Patient/p1", "https://ehr.example/fhir/Patient/p1", "Patient/p1/_history/3": the id after the last "Patient/".
-    private static string? PatientIdOf(string reference)
-    {
-        var at = reference.LastIndexOf("Patient/", StringComparison.Ordinal);
-        if (at < 0 || (at > 0 && reference[at - 1] != '/'))
-        {
-            return null;
-        }
-
-        var id = reference[(at + "Patient/".Length)..];
-        var slash = id.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? id : id[..slash];
+        return FhirReference.Local(text) is ("Patient", var named) && named != patientId;
     }
 }
